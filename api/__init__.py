@@ -1,0 +1,5 @@
+"""Slack-compatible Web API and webhooks; calls the same actions as the UI."""
+
+
+def register() -> None:
+    """Import the API modules, which register their routes."""

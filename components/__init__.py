@@ -1,0 +1,1 @@
+"""Reusable UI pieces (message list, composer, thread panel, presence list, emoji picker, ...)."""

@@ -1,0 +1,64 @@
+"""Engine and session setup. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+_engine: Engine | None = None
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA synchronous=FULL')  # an acknowledged message survives a power loss
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.execute('PRAGMA busy_timeout=5000')
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith('sqlite'):
+        engine = create_engine(url, connect_args={'check_same_thread': False})
+        event.listen(engine, 'connect', _configure_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def init_engine(url: str) -> Engine:
+    """Create the process-wide engine (called once at start-up, and by tests per case)."""
+    global _engine
+    if _engine is not None:
+        _engine.dispose()
+    _engine = make_engine(url)
+    return _engine
+
+
+def get_engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError('database engine not initialised; call db.engine.init_engine() first')
+    return _engine
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back on any exception."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A session for queries only; nothing it holds is committed."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session

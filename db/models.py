@@ -1,0 +1,214 @@
+"""SQLModel tables: the durable source of truth. Schema changes go through an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)  # SQLModel's UTCDateTime stores aware datetimes and returns them in UTC
+
+
+class WorkspaceRole(StrEnum):
+    OWNER = 'owner'
+    ADMIN = 'admin'
+    MEMBER = 'member'
+
+
+class ChannelKind(StrEnum):
+    PUBLIC = 'public'
+    PRIVATE = 'private'
+    DIRECT = 'direct'
+    GROUP = 'group'
+
+
+class NotificationLevel(StrEnum):
+    ALL = 'all'
+    MENTIONS = 'mentions'
+    NOTHING = 'nothing'
+
+
+class User(SQLModel, table=True):
+    __tablename__ = 'users'
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_active_at: datetime | None = None
+    # Manual presence and custom status (the live presence itself is in-memory, see state/stores).
+    manual_status: str | None = Field(default=None, max_length=16)  # 'away' | 'busy' | None
+    manual_status_expires_at: datetime | None = None
+    status_text: str = Field(default='', max_length=100)
+    status_emoji: str = Field(default='', max_length=64)
+    status_expires_at: datetime | None = None
+    send_read_receipts: bool = True
+
+
+class UserSession(SQLModel, table=True):
+    """A logged-in browser session. Pages check it on build; logout revokes it and closes its pages."""
+
+    __tablename__ = 'user_sessions'
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key='users.id', index=True, ondelete='CASCADE')
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class Workspace(SQLModel, table=True):
+    __tablename__ = 'workspaces'
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL')
+    created_at: datetime = Field(default_factory=utcnow)
+    # Extra MIME types the admins allow for uploads beyond the built-in allow-list (comma separated).
+    extra_upload_types: str = Field(default='', max_length=2000)
+
+
+class WorkspaceMember(SQLModel, table=True):
+    __tablename__ = 'workspace_members'
+
+    workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE')
+    user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE')
+    role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))  # type: ignore[call-overload]
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class Invite(SQLModel, table=True):
+    __tablename__ = 'invites'
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE')
+    token_hash: str = Field(max_length=64, unique=True, index=True)  # sha256 of the random token in the link
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL')
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    max_uses: int = Field(default=1, ge=1)
+    uses: int = 0
+    revoked: bool = False
+
+
+class Channel(SQLModel, table=True):
+    __tablename__ = 'channels'
+    __table_args__ = (
+        UniqueConstraint('workspace_id', 'name', name='uq_channel_workspace_name'),
+        UniqueConstraint('workspace_id', 'dm_key', name='uq_channel_workspace_dm_key'),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE')
+    kind: ChannelKind = Field(default=ChannelKind.PUBLIC, sa_type=String(16))  # type: ignore[call-overload]
+    # Public and private channels have a unique lowercase name; DMs have none (NULLs never collide).
+    name: str | None = Field(default=None, max_length=80)
+    # Sorted member ids ("3,7,9") of a DM or group DM, so the same people always get the same conversation.
+    dm_key: str | None = Field(default=None, max_length=200)
+    topic: str = Field(default='', max_length=250)
+    archived: bool = False
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL')
+    created_at: datetime = Field(default_factory=utcnow)
+    # Newest top-level message id, kept by the send action, so unread state needs no scan.
+    last_message_id: int = 0
+
+
+class ChannelMember(SQLModel, table=True):
+    __tablename__ = 'channel_members'
+
+    channel_id: int = Field(foreign_key='channels.id', primary_key=True, ondelete='CASCADE')
+    user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE')
+    joined_at: datetime = Field(default_factory=utcnow)
+    last_read_message_id: int = 0
+    notification_level: NotificationLevel = Field(default=NotificationLevel.ALL, sa_type=String(16))  # type: ignore[call-overload]
+    muted: bool = False
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = 'messages'
+    __table_args__ = (
+        UniqueConstraint('author_id', 'client_msg_id', name='uq_message_author_client_msg_id'),
+        Index('ix_messages_channel_id_id', 'channel_id', 'id'),
+        Index('ix_messages_thread_root_id_id', 'thread_root_id', 'id'),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)  # server-assigned order; never client clocks
+    channel_id: int = Field(foreign_key='channels.id', ondelete='CASCADE')
+    author_id: int = Field(foreign_key='users.id', index=True)
+    thread_root_id: int | None = Field(default=None, foreign_key='messages.id', ondelete='CASCADE')
+    # A thread reply that was also sent to the channel shows in the channel list too.
+    also_in_channel: bool = False
+    body: str = Field(sa_column=Column(Text, nullable=False))  # the author's source text
+    html: str = Field(sa_column=Column(Text, nullable=False))  # rendered once, at write time
+    client_msg_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    edited_at: datetime | None = None
+    deleted_at: datetime | None = None
+    # Thread summary on the root message, kept by the reply action.
+    reply_count: int = 0
+    last_reply_at: datetime | None = None
+    # True when the text mentions @channel, @here or @everyone (counts as a mention for every member).
+    mentions_all: bool = False
+
+
+class Mention(SQLModel, table=True):
+    """One row per personally mentioned user, so unread mention counts are an index range count."""
+
+    __tablename__ = 'mentions'
+    __table_args__ = (Index('ix_mentions_user_channel_message', 'user_id', 'channel_id', 'message_id'),)
+
+    message_id: int = Field(foreign_key='messages.id', primary_key=True, ondelete='CASCADE')
+    user_id: int = Field(foreign_key='users.id', primary_key=True, ondelete='CASCADE')
+    channel_id: int = Field(foreign_key='channels.id', ondelete='CASCADE')
+
+
+class Reaction(SQLModel, table=True):
+    __tablename__ = 'reactions'
+    __table_args__ = (UniqueConstraint('message_id', 'user_id', 'emoji', name='uq_reaction_message_user_emoji'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key='messages.id', index=True, ondelete='CASCADE')
+    user_id: int = Field(foreign_key='users.id', ondelete='CASCADE')
+    emoji: str = Field(max_length=64)  # shortcode without colons, e.g. "thumbsup"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = 'attachments'
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Random, unguessable public id used in URLs (the integer id never leaves the server).
+    public_id: str = Field(max_length=32, unique=True, index=True)
+    message_id: int | None = Field(default=None, foreign_key='messages.id', index=True, ondelete='SET NULL')
+    channel_id: int = Field(foreign_key='channels.id', index=True, ondelete='CASCADE')
+    uploader_id: int = Field(foreign_key='users.id')
+    sha256: str = Field(max_length=64, index=True)  # content address of the stored bytes
+    name: str = Field(max_length=255)  # sanitized display name
+    size: int
+    mime: str = Field(max_length=127)  # detected from the content, not the browser's claim
+    width: int | None = None
+    height: int | None = None
+    has_thumbnail: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = 'api_tokens'
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)  # sha256; the token itself is shown once
+    user_id: int = Field(foreign_key='users.id', index=True, ondelete='CASCADE')
+    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE')
+    name: str = Field(default='', max_length=80)
+    is_bot: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -1,0 +1,80 @@
+"""Entry point and CLI: serve (default), migrate, create-user, create-token, seed-demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from settings import get_settings, reset_settings_cache
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog='main.py', description='Teamchat server')
+    parser.add_argument('--data-dir', help='database, uploads and generated secret (CHAT_DATA_DIR)')
+    parser.add_argument('--database-url', help='sqlite:///... or postgresql+psycopg://... (CHAT_DATABASE_URL)')
+    parser.add_argument('--redis-url', help='Redis for several nodes (CHAT_REDIS_URL)')
+    parser.add_argument('--host', help='listen address (CHAT_HOST)')
+    parser.add_argument('--port', type=int, help='listen port (CHAT_PORT)')
+    commands = parser.add_subparsers(dest='command')
+    commands.add_parser('serve', help='run the server (default)')
+    commands.add_parser('migrate', help='upgrade the database schema to the newest migration')
+    user = commands.add_parser('create-user', help='create an account (and join or create a workspace)')
+    user.add_argument('--email', required=True)
+    user.add_argument('--name', required=True)
+    user.add_argument('--password', required=True)
+    user.add_argument('--workspace', help='workspace name; created with #general when it does not exist')
+    user.add_argument('--admin', action='store_true', help='make the user an admin of the workspace')
+    token = commands.add_parser('create-token', help='print a new API token for a user in a workspace')
+    token.add_argument('--email', required=True)
+    token.add_argument('--workspace', required=True)
+    token.add_argument('--bot', metavar='NAME', help='create a bot user with this name and a token for it')
+    commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
+    return parser
+
+
+def _apply_flags(args: argparse.Namespace) -> None:
+    """Flags win over CHAT_* variables: write them into the environment the settings read."""
+    for flag, variable in (('data_dir', 'CHAT_DATA_DIR'), ('database_url', 'CHAT_DATABASE_URL'),
+                           ('redis_url', 'CHAT_REDIS_URL'), ('host', 'CHAT_HOST'), ('port', 'CHAT_PORT')):
+        value = getattr(args, flag)
+        if value is not None:
+            os.environ[variable] = str(value)
+    reset_settings_cache()
+
+
+def cli(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    _apply_flags(args)
+    settings = get_settings()
+    command = args.command or 'serve'
+    if command == 'serve':
+        import server
+
+        server.serve(settings)
+        return 0
+
+    import commands
+    from server import init_database
+
+    init_database(settings)
+    if command == 'migrate':
+        print('database is at the newest schema')
+        return 0
+    if command == 'create-user':
+        return commands.create_user(args.email, args.name, args.password, args.workspace, admin=args.admin)
+    if command == 'create-token':
+        return commands.create_token(args.email, args.workspace, bot_name=args.bot)
+    if command == 'seed-demo':
+        return commands.seed_demo()
+    raise AssertionError(command)
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    if os.environ.get('NICEGUI_USER_SIMULATION'):
+        # NiceGUI's simulated `user` fixture runs this file per test; pytest's argv is not ours to parse.
+        import server
+
+        server.serve(get_settings())
+    else:
+        sys.exit(cli(sys.argv[1:]))

@@ -1,0 +1,5 @@
+"""Routes and layout. Each page resolves who the user is once, when it is built."""
+
+
+def register() -> None:
+    """Import the page modules, which register their routes with NiceGUI."""

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs (from nothing) and runs it: lint, types, unit + simulated UI, e2e.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+# Playwright drives the system Chromium; on Debian as root, install it when it is missing.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy .
+
+# The simulated-UI tests and the Playwright tests run as separate pytest processes (their event loops clash).
+.venv/bin/python -m pytest -q tests
+.venv/bin/python -m pytest -q -c e2e/pytest.ini e2e

@@ -1,0 +1,65 @@
+"""Wires the application together: database, stores, pages, API routes and the NiceGUI server."""
+
+from __future__ import annotations
+
+import logging
+
+from nicegui import app, ui
+
+from db.engine import init_engine
+from db.migrate import upgrade_to_head
+from settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def init_database(settings: Settings) -> None:
+    """Open the engine and bring the schema to the newest migration."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = init_engine(settings.resolved_database_url)
+    upgrade_to_head(engine)
+
+
+def _register_routes() -> None:
+    # Imported here so that importing server.py has no side effects on NiceGUI's router.
+    import api
+    import pages
+
+    @app.get('/healthz')
+    async def healthz() -> dict[str, str]:  # a plain route: creates no UI client
+        return {'status': 'ok'}
+
+    pages.register()
+    api.register()
+
+
+def _on_startup() -> None:
+    import state.runtime
+
+    settings = get_settings()
+    init_database(settings)
+    state.runtime.start(settings)
+
+
+async def _on_shutdown() -> None:
+    import state.runtime
+
+    await state.runtime.stop()
+
+
+def serve(settings: Settings) -> None:
+    """Configure and start NiceGUI (under NiceGUI's user simulation, ui.run only prepares the app)."""
+    _register_routes()
+    app.on_startup(_on_startup)
+    app.on_shutdown(_on_shutdown)
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title='Teamchat',
+        storage_secret=settings.resolved_storage_secret(),
+        reconnect_timeout=settings.reconnect_timeout,
+        reload=False,
+        show=False,
+        favicon='💬',
+        binding_refresh_interval=None,  # everything binds to push-based BindableProperties; no polling loop
+    )

@@ -1,0 +1,63 @@
+"""Process-wide settings, read once from CHAT_* environment variables (and main.py flags)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix='CHAT_', extra='ignore')
+
+    data_dir: Path = Path('./data')
+    database_url: str | None = None
+    redis_url: str | None = None
+    host: str = '127.0.0.1'
+    port: int = 8080
+    storage_secret: str | None = None
+
+    # How long a closed tab's page stays alive for a reconnect (NiceGUI's reconnect_timeout).
+    reconnect_timeout: float = 5.0
+    # Presence: a user with no activity in any tab for this long becomes "away".
+    away_after_seconds: float = 300.0
+    # Limits enforced inside state/actions, not only in the UI.
+    max_message_chars: int = Field(default=4000, ge=1)
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    login_attempts_per_window: int = 5
+    login_window_seconds: float = 15 * 60
+    # Argon2id cost; the defaults are the OWASP minimum (19 MiB, t=2, p=1). Tests may lower memory only.
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f'sqlite:///{(self.data_dir / "chat.db").resolve()}'
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / 'uploads'
+
+    def resolved_storage_secret(self) -> str:
+        """The explicit secret, or one generated once and kept in the data dir (mode 600)."""
+        if self.storage_secret:
+            return self.storage_secret
+        path = self.data_dir / 'storage-secret'
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Tests change CHAT_* variables between cases; this makes the next get_settings() read them again."""
+    get_settings.cache_clear()
