@@ -33,12 +33,12 @@ def _register_routes() -> None:
     api.register()
 
 
-def _on_startup() -> None:
+async def _on_startup() -> None:
     import state.runtime
 
     settings = get_settings()
     init_database(settings)
-    state.runtime.start(settings)
+    await state.runtime.start(settings)
 
 
 async def _on_shutdown() -> None:

@@ -6,11 +6,9 @@ from settings import Settings
 from state.bus import bus
 
 
-def start(settings: Settings) -> None:
-    from nicegui import background_tasks
-
+async def start(settings: Settings) -> None:
     # The Redis backend (several nodes) plugs in here when CHAT_REDIS_URL is set; see state/bus.py.
-    background_tasks.create(bus.start(), name='bus-start')
+    await bus.start()
 
 
 async def stop() -> None:

@@ -1,0 +1,36 @@
+"""Shared fixtures: every test gets its own data dir and database, and starts with empty live state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from db.engine import init_engine
+from db.migrate import upgrade_to_head
+from settings import get_settings, reset_settings_cache
+from state.bus import bus
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    data_dir = tmp_path / 'data'
+    monkeypatch.setenv('CHAT_DATA_DIR', str(data_dir))
+    monkeypatch.setenv('CHAT_STORAGE_SECRET', 'test-secret')
+    monkeypatch.delenv('CHAT_DATABASE_URL', raising=False)
+    monkeypatch.delenv('CHAT_REDIS_URL', raising=False)
+    reset_settings_cache()
+    yield data_dir
+    bus.clear()
+    reset_settings_cache()
+
+
+@pytest.fixture
+def db(isolated_data_dir: Path) -> Iterator[None]:
+    """A migrated, empty database for tests that do not start the app."""
+    isolated_data_dir.mkdir(parents=True, exist_ok=True)
+    engine = init_engine(get_settings().resolved_database_url)
+    upgrade_to_head(engine)
+    yield
+    engine.dispose()
