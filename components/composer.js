@@ -1,0 +1,200 @@
+// The composer: auto-growing textarea, Enter sends, Shift+Enter breaks the line, Up in an empty composer edits
+// the last own message, a draft per conversation (kept in localStorage), @ # : autocomplete, and throttled
+// typing announcements (at most every 10 s while typing; "stopped" after 5 s idle or on send).
+const TYPING_RENEW_MS = 10000;
+const TYPING_IDLE_MS = 5000;
+
+function newClientId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+}
+
+export default {
+  template: `
+  <div>
+    <div v-if="readOnly" class="chat-composer__readonly" data-testid="composer-readonly">{{ readOnlyText }}</div>
+    <div v-else class="chat-composer" @dragover.prevent @drop.prevent="$emit('files-dropped')">
+      <div v-if="suggestions.length" class="chat-suggest" data-testid="autocomplete">
+        <div v-for="(s, i) in suggestions" :key="s.insert" :class="{ active: i === active }" data-testid="autocomplete-option"
+             @mousedown.prevent="accept(i)"><span>{{ s.label }}</span><small>{{ s.hint }}</small></div>
+      </div>
+      <textarea ref="box" v-model="text" rows="1" :placeholder="placeholder" data-testid="composer" :maxlength="maxChars"
+                @keydown="onKeydown" @input="onInput" @click="updateSuggestions" @blur="suggestions = []"></textarea>
+      <div v-if="error" class="chat-composer__error" data-testid="composer-error">{{ error }}</div>
+      <div class="chat-composer__bar">
+        <slot></slot>
+        <label v-if="thread" class="chat-composer__also"><input type="checkbox" v-model="alsoToChannel" data-testid="also-send-to-channel" /> Also send to channel</label>
+        <span class="spacer"></span>
+        <small v-if="text.length > maxChars * 0.9" :style="{ color: text.length > maxChars ? '#b42318' : '#6b7280' }">{{ text.length }} / {{ maxChars }}</small>
+        <button class="chat-composer__send" data-testid="composer-send" :disabled="!canSend" @click="send">Send</button>
+      </div>
+    </div>
+  </div>`,
+  props: {
+    draftKey: String,
+    placeholder: String,
+    maxChars: { type: Number, default: 4000 },
+    members: { type: Array, default: () => [] }, // [[id, name], ...]
+    channels: { type: Array, default: () => [] }, // [[id, name], ...]
+    emoji: { type: Array, default: () => [] }, // [[shortcode, char], ...]
+    thread: Boolean,
+    readOnly: Boolean,
+    readOnlyText: { type: String, default: "This channel is archived. You can read it but not post." },
+    hasFiles: Boolean, // attachments are pending: sending without text is allowed
+  },
+  data() {
+    return { text: "", error: "", suggestions: [], active: 0, alsoToChannel: false, typingSentAt: 0, idleTimer: null };
+  },
+  computed: {
+    canSend() {
+      return (this.text.trim().length > 0 || this.hasFiles) && this.text.length <= this.maxChars;
+    },
+  },
+  watch: {
+    draftKey: { immediate: true, handler(key, old) {
+      if (old) this.saveDraft(old);
+      this.text = key ? localStorage.getItem("chat.draft." + key) || "" : "";
+      this.error = "";
+      this.stopTyping();
+      this.$nextTick(this.resize);
+    } },
+  },
+  mounted() {
+    this.$nextTick(() => this.focus());
+  },
+  unmounted() {
+    this.saveDraft(this.draftKey);
+    this.stopTyping();
+  },
+  methods: {
+    focus() {
+      if (this.$refs.box && window.matchMedia("(pointer: fine)").matches) this.$refs.box.focus();
+    },
+    saveDraft(key) {
+      if (!key) return;
+      if (this.text) localStorage.setItem("chat.draft." + key, this.text);
+      else localStorage.removeItem("chat.draft." + key);
+    },
+    resize() {
+      const box = this.$refs.box;
+      if (!box) return;
+      box.style.height = "auto";
+      box.style.height = box.scrollHeight + "px";
+    },
+    onInput() {
+      this.resize();
+      this.error = "";
+      this.saveDraft(this.draftKey);
+      this.updateSuggestions();
+      if (this.text.trim()) this.noteTyping();
+      else this.stopTyping();
+    },
+    noteTyping() {
+      const now = Date.now();
+      if (now - this.typingSentAt > TYPING_RENEW_MS) {
+        this.typingSentAt = now;
+        this.$emit("typing", { typing: true });
+      }
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+    },
+    stopTyping() {
+      clearTimeout(this.idleTimer);
+      if (this.typingSentAt) {
+        this.typingSentAt = 0;
+        this.$emit("typing", { typing: false });
+      }
+    },
+    onKeydown(event) {
+      if (this.suggestions.length) {
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          event.preventDefault();
+          const n = this.suggestions.length;
+          this.active = (this.active + (event.key === "ArrowDown" ? 1 : n - 1)) % n;
+          return;
+        }
+        if (event.key === "Enter" || event.key === "Tab") {
+          event.preventDefault();
+          this.accept(this.active);
+          return;
+        }
+        if (event.key === "Escape") {
+          this.suggestions = [];
+          return;
+        }
+      }
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.send();
+      } else if (event.key === "ArrowUp" && !this.text) {
+        event.preventDefault();
+        this.$emit("edit-last", {});
+      }
+    },
+    send() {
+      if (!this.canSend) return;
+      const body = this.text;
+      this.text = "";
+      this.suggestions = [];
+      this.saveDraft(this.draftKey);
+      this.stopTyping();
+      this.$emit("send", { body, client_msg_id: newClientId(), also_in_channel: this.alsoToChannel });
+      this.$nextTick(this.resize);
+    },
+    restore(body, error) {
+      // Sending failed: the text comes back (unless the user already typed something new) with the reason.
+      if (!this.text) this.text = body;
+      this.error = error;
+      this.saveDraft(this.draftKey);
+      this.$nextTick(() => {
+        this.resize();
+        this.focus();
+      });
+    },
+    insertText(value) {
+      this.text += value;
+      this.$nextTick(() => {
+        this.resize();
+        this.focus();
+      });
+    },
+    currentToken() {
+      const box = this.$refs.box;
+      const upto = this.text.slice(0, box ? box.selectionStart : this.text.length);
+      const match = upto.match(/(^|\s)([@#:])([\w.\-+]*)$/);
+      return match ? { trigger: match[2], query: match[3].toLowerCase(), start: upto.length - match[3].length - 1 } : null;
+    },
+    updateSuggestions() {
+      const token = this.currentToken();
+      this.active = 0;
+      if (!token) return (this.suggestions = []);
+      const q = token.query;
+      if (token.trigger === "@") {
+        const special = ["channel", "here", "everyone"].filter((s) => s.startsWith(q)).map((s) => ({ label: "@" + s, hint: "notify everyone", insert: "@" + s + " " }));
+        const people = this.members.filter(([, name]) => name.toLowerCase().split(/\s+/).some((p) => p.startsWith(q)) || name.toLowerCase().startsWith(q))
+          .map(([, name]) => ({ label: "@" + name, hint: "", insert: "@" + name.replace(/\s+/g, "_") + " " }));
+        this.suggestions = people.concat(special).slice(0, 8);
+      } else if (token.trigger === "#") {
+        this.suggestions = this.channels.filter(([, name]) => name.startsWith(q)).slice(0, 8).map(([, name]) => ({ label: "#" + name, hint: "", insert: "#" + name + " " }));
+      } else {
+        if (q.length < 2) return (this.suggestions = []);
+        this.suggestions = this.emoji.filter(([code]) => code.includes(q)).slice(0, 8).map(([code, char]) => ({ label: char + "  :" + code + ":", hint: "", insert: ":" + code + ": " }));
+      }
+      this.suggestionStart = token.start;
+    },
+    accept(index) {
+      const s = this.suggestions[index];
+      if (!s) return;
+      const box = this.$refs.box;
+      const end = box ? box.selectionStart : this.text.length;
+      this.text = this.text.slice(0, this.suggestionStart) + s.insert + this.text.slice(end);
+      this.suggestions = [];
+      this.$nextTick(() => {
+        const pos = this.suggestionStart + s.insert.length;
+        box.setSelectionRange(pos, pos);
+        box.focus();
+        this.resize();
+      });
+    },
+  },
+};

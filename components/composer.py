@@ -1,0 +1,56 @@
+"""Server side of the composer (composer.js): props for autocomplete and a way to hand text back on failure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from nicegui import ui
+
+
+class Composer(ui.element, component='composer.js'):
+    def __init__(
+        self,
+        *,
+        draft_key: str,
+        placeholder: str,
+        max_chars: int,
+        members: Sequence[tuple[int, str]],
+        channels: Sequence[tuple[int, str]],
+        emoji: Sequence[tuple[str, str]],
+        thread: bool = False,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__()
+        self._props['draft-key'] = draft_key
+        self._props['placeholder'] = placeholder
+        self._props['max-chars'] = max_chars
+        self._props['members'] = [list(m) for m in members]
+        self._props['channels'] = [list(c) for c in channels]
+        self._props['emoji'] = [list(e) for e in emoji]
+        self._props['thread'] = thread
+        self._props['read-only'] = read_only
+
+    def configure(self, *, draft_key: str, placeholder: str, read_only: bool) -> None:
+        """Point the composer at another conversation (its draft comes back from the browser's storage)."""
+        self._props['draft-key'] = draft_key
+        self._props['placeholder'] = placeholder
+        self._props['read-only'] = read_only
+        self.update()
+
+    def set_has_files(self, has_files: bool) -> None:
+        self._props['has-files'] = has_files
+        self.update()
+
+    def restore(self, body: str, error: str) -> None:
+        """Sending failed: put the text back and say why."""
+        self._call('restore', body, error)
+
+    def insert_text(self, text: str) -> None:
+        self._call('insertText', text)
+
+    def _call(self, method: str, *args: object) -> None:
+        if self.client.is_deleted or self.is_deleted:
+            return
+        code = f'return runMethod({self.id}, {json.dumps(method)}, {json.dumps(list(args))})'
+        self.client.outbox.enqueue_message('run_javascript', {'code': code}, self.client.id)

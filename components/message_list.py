@@ -1,0 +1,168 @@
+"""Server side of the message list: one element per tab, fed compact JSON deltas (DESIGN rule 5).
+
+The browser component (message_list.js) keeps the rendered messages; the server only sends what changed.
+Deltas go out as a `runMethod` call whose arguments are JSON (data, never code), queued straight into the
+client's outbox: one small message per change, with no per-delta task or element.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from nicegui import ui
+
+from state.events import MessageView, ReactionView
+
+Delta = dict[str, Any]
+
+
+class _JsonCache:
+    """The same view fans out to every viewing tab: serialize it once, not once per tab."""
+
+    def __init__(self) -> None:
+        self._view: MessageView | None = None
+        self._data: dict[str, Any] = {}
+
+    def dump(self, view: MessageView) -> dict[str, Any]:
+        if view is not self._view:
+            self._view = view
+            self._data = view.model_dump(mode='json')
+        return self._data
+
+
+_cache = _JsonCache()
+
+
+def message_json(view: MessageView) -> dict[str, Any]:
+    return _cache.dump(view)
+
+
+class MessageList(ui.element, component='message_list.js'):
+    def __init__(
+        self,
+        *,
+        me: int,
+        mode: str,
+        people: dict[int, str],
+        emoji: Sequence[tuple[str, str]],
+        can_moderate: bool,
+        read_only: bool,
+        link_base: str,
+    ) -> None:
+        super().__init__()
+        self._props['me'] = me
+        self._props['mode'] = mode
+        self._props['people'] = {str(k): v for k, v in people.items()}
+        self._props['emoji'] = [list(e) for e in emoji]
+        self._props['can-moderate'] = can_moderate
+        self._props['read-only'] = read_only
+        self._props['link-base'] = link_base
+        self.newest_id = 0  # newest confirmed message id this tab holds (catch-up after reconnect starts here)
+        self.oldest_id = 0
+
+    # ---- props that change rarely -----------------------------------------------------------------------
+
+    def set_people(self, people: dict[int, str]) -> None:
+        self._props['people'] = {str(k): v for k, v in people.items()}
+        self.update()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._props['read-only'] = read_only
+        self.update()
+
+    # ---- deltas -----------------------------------------------------------------------------------------
+
+    def reset(
+        self,
+        messages: Sequence[MessageView],
+        *,
+        has_more_before: bool,
+        has_more_after: bool = False,
+        last_read_id: int = 0,
+        highlight_id: int | None = None,
+        scroll_to_unread: bool = False,
+    ) -> None:
+        self._track(messages, reset=True)
+        self.send(
+            [
+                {
+                    'op': 'reset',
+                    'messages': [message_json(m) for m in messages],
+                    'has_more_before': has_more_before,
+                    'has_more_after': has_more_after,
+                    'last_read_id': last_read_id,
+                    'highlight_id': highlight_id,
+                    'scroll_to_unread': scroll_to_unread,
+                }
+            ]
+        )
+
+    def append(self, message: MessageView) -> None:
+        self._track([message])
+        self.send([{'op': 'append', 'message': message_json(message)}])
+
+    def update_message(self, message: MessageView) -> None:
+        self.send([{'op': 'update', 'message': message_json(message)}])
+
+    def remove(self, message_id: int) -> None:
+        self.send([{'op': 'remove', 'id': message_id}])
+
+    def prepend(self, messages: Sequence[MessageView], *, has_more: bool) -> None:
+        self._track(messages)
+        self.send([{'op': 'prepend', 'messages': [message_json(m) for m in messages], 'has_more': has_more}])
+
+    def extend(self, messages: Sequence[MessageView], *, has_more: bool) -> None:
+        self._track(messages)
+        self.send([{'op': 'extend', 'messages': [message_json(m) for m in messages], 'has_more': has_more}])
+
+    def reaction(self, message_id: int, reaction: ReactionView) -> None:
+        self.send([{'op': 'reaction', 'id': message_id, 'reaction': reaction.model_dump(mode='json')}])
+
+    def thread_summary(self, root_id: int, reply_count: int, last_reply_at: str, reply_user_ids: Iterable[int]) -> None:
+        self.send(
+            [
+                {
+                    'op': 'thread',
+                    'id': root_id,
+                    'reply_count': reply_count,
+                    'last_reply_at': last_reply_at,
+                    'reply_user_ids': list(reply_user_ids),
+                }
+            ]
+        )
+
+    def pending(self, client_msg_id: str, body: str, preview_html: str) -> None:
+        self.send([{'op': 'pending', 'client_msg_id': client_msg_id, 'body': body, 'preview_html': preview_html}])
+
+    def failed(self, client_msg_id: str, error: str) -> None:
+        self.send([{'op': 'failed', 'client_msg_id': client_msg_id, 'error': error}])
+
+    def read_position(self, last_read_id: int) -> None:
+        self.send([{'op': 'read', 'last_read_id': last_read_id}])
+
+    def seen_by(self, seen: dict[int, list[int]]) -> None:
+        self.send([{'op': 'seen', 'seen_by': {str(k): v for k, v in seen.items()}}])
+
+    def highlight(self, message_id: int) -> None:
+        self.send([{'op': 'highlight', 'id': message_id}])
+
+    def start_edit(self, message_id: int) -> None:
+        self.send([{'op': 'edit', 'id': message_id}])
+
+    def send(self, deltas: list[Delta]) -> None:
+        client = self.client
+        if client.is_deleted or self.is_deleted:
+            return
+        code = f'return runMethod({self.id}, "applyDeltas", [{json.dumps(deltas, separators=(",", ":"))}])'
+        client.outbox.enqueue_message('run_javascript', {'code': code}, client.id)
+
+    def _track(self, messages: Sequence[MessageView], *, reset: bool = False) -> None:
+        ids = [m.id for m in messages]
+        if reset:
+            self.newest_id = max(ids, default=0)
+            self.oldest_id = min(ids, default=0)
+        elif ids:
+            self.newest_id = max(self.newest_id, *ids)
+            self.oldest_id = min(self.oldest_id or ids[0], *ids)
