@@ -1,0 +1,156 @@
+"""Accounts and login sessions: sign up, authenticate (throttled), start and end sessions.
+
+Password hashing takes ~25 ms (argon2id); the UI calls `sign_up` and `authenticate` through `run.io_bound` so
+the event loop stays free. Sessions are rows in `user_sessions`; the browser only ever holds the raw token,
+the database only its sha256.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from db.engine import read_session, session_scope
+from db.models import User, UserSession, utcnow
+from state.bus import bus, user_topic
+from state.errors import Conflict, InvalidInput, NotFound
+from state.events import SessionEnded
+from state.security import (
+    PASSWORD_MAX_CHARS,
+    burn_password_check,
+    check_password_policy,
+    hash_password,
+    new_token,
+    normalize_email,
+    token_hash,
+    verify_password,
+)
+from state.throttle import account_key, ip_key, login_throttle
+
+DISPLAY_NAME_MAX_CHARS = 80
+# Matches the session cookie's lifetime (Starlette's default max_age of 14 days): a stolen token ages out.
+SESSION_MAX_AGE = timedelta(days=14)
+
+LOGIN_FAILED = 'Wrong email or password.'
+
+
+def clean_display_name(name: str) -> str:
+    value = ' '.join(name.split())  # collapse runs of whitespace and newlines
+    if not value:
+        raise InvalidInput('Please enter your name.')
+    if len(value) > DISPLAY_NAME_MAX_CHARS:
+        raise InvalidInput(f'The name must be at most {DISPLAY_NAME_MAX_CHARS} characters long.')
+    if any(unicodedata.category(ch) in {'Cc', 'Cf'} for ch in value):
+        raise InvalidInput('The name contains invisible control characters.')
+    return value
+
+
+def sign_up(email: str, display_name: str, password: str) -> User:
+    """Create an account. Raises InvalidInput for bad fields and Conflict for an email that is taken."""
+    normalized = normalize_email(email)
+    name = clean_display_name(display_name)
+    check_password_policy(password)
+    if _email_taken(normalized):  # cheap check first, so a duplicate costs no hashing
+        raise Conflict('An account with this email already exists. Log in instead.')
+    password_hash = hash_password(password)
+    try:
+        with session_scope() as session:
+            user = User(email=normalized, display_name=name, password_hash=password_hash)
+            session.add(user)
+            session.flush()
+    except IntegrityError as exc:  # two sign-ups with one email at the same moment
+        raise Conflict('An account with this email already exists. Log in instead.') from exc
+    return user
+
+
+def authenticate(email: str, password: str, ip: str) -> User:
+    """Check credentials, throttled per account and per IP.
+
+    Unknown email and wrong password give the same message and take the same time (a dummy hash is verified).
+    Raises RateLimited once an account or IP had too many recent failures, InvalidInput on bad credentials.
+    """
+    try:
+        normalized = normalize_email(email)
+    except InvalidInput:
+        normalized = email.strip().lower()[:254]  # still throttled and timed like any other miss
+    keys = (account_key(normalized), ip_key(ip))
+    login_throttle.check(keys)
+    with read_session() as session:
+        user = session.exec(select(User).where(User.email == normalized)).first()
+    if user is None or not user.is_active or len(password) > PASSWORD_MAX_CHARS:
+        burn_password_check(password)
+        login_throttle.record_failure(keys)
+        raise InvalidInput(LOGIN_FAILED, code='invalid_auth')
+    ok, new_hash = verify_password(password, user.password_hash)
+    if not ok:
+        login_throttle.record_failure(keys)
+        raise InvalidInput(LOGIN_FAILED, code='invalid_auth')
+    login_throttle.clear(account_key(normalized))
+    if new_hash is not None:  # the cost settings changed since this hash was made
+        with session_scope() as session:
+            stored = session.get(User, user.id)
+            if stored is not None:
+                stored.password_hash = new_hash
+                user = stored
+    return user
+
+
+def start_session(user_id: int) -> tuple[str, UserSession]:
+    """Open a login session; returns the raw token (shown to the browser once) and the stored row."""
+    token = new_token()
+    with session_scope() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.is_active:
+            raise NotFound('This account does not exist.')
+        row = UserSession(token_hash=token_hash(token), user_id=user_id)
+        session.add(row)
+        session.flush()
+    return token, row
+
+
+def end_session(token: str) -> None:
+    """Revoke the session (log out). Its open pages leave through `SessionEnded`. Unknown tokens are ignored."""
+    with session_scope() as session:
+        row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash(token))).first()
+        if row is None or row.revoked_at is not None:
+            return
+        row.revoked_at = utcnow()
+        event = SessionEnded(user_id=row.user_id, session_id=_id(row.id))
+    bus.publish(user_topic(event.user_id), event)
+
+
+def session_for_token(token: str) -> tuple[User, UserSession] | None:
+    """The active user and session behind a raw token, or None (unknown, revoked, expired, deactivated)."""
+    if not token:
+        return None
+    with read_session() as session:
+        found = session.exec(
+            select(User, UserSession)
+            .join(UserSession, UserSession.user_id == User.id)  # type: ignore[arg-type]
+            .where(UserSession.token_hash == token_hash(token))
+        ).first()
+    if found is None:
+        return None
+    user, row = found
+    if row.revoked_at is not None or not user.is_active or row.created_at < utcnow() - SESSION_MAX_AGE:
+        return None
+    return user, row
+
+
+def user_for_session_token(token: str) -> User | None:
+    found = session_for_token(token)
+    return found[0] if found else None
+
+
+def _email_taken(email: str) -> bool:
+    with read_session() as session:
+        return session.exec(select(User.id).where(User.email == email)).first() is not None
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise AssertionError('row has no id after flush')
+    return value

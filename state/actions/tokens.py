@@ -1,0 +1,63 @@
+"""API tokens for programs (the Slack-compatible Web API). Only the sha256 of a token is stored."""
+
+from __future__ import annotations
+
+import secrets
+
+from db.engine import session_scope
+from db.models import ApiToken, User, Workspace, WorkspaceMember, WorkspaceRole
+from state.actions.accounts import clean_display_name
+from state.actions.workspaces import WORKSPACE_NOT_FOUND, join_in_session
+from state.bus import bus
+from state.errors import Forbidden, InvalidInput, NotFound
+from state.events import Event
+from state.security import UNUSABLE_PASSWORD, new_token, token_hash
+
+TOKEN_NAME_MAX_CHARS = 80
+BOT_EMAIL_DOMAIN = 'bots.invalid'  # RFC 2606: can never receive mail or collide with a person's address
+
+
+def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: str | None = None) -> str:
+    """Create a token for `user_id` in the workspace, or, with `bot_name`, for a new bot user; returns it once.
+
+    A bot is a user with an unusable password, a member of the workspace and its #general; creating one needs
+    an owner or admin. A plain token acts as its user, who must be a member.
+    """
+    label = ' '.join(name.split())
+    if len(label) > TOKEN_NAME_MAX_CHARS:
+        raise InvalidInput(f'The token name must be at most {TOKEN_NAME_MAX_CHARS} characters long.')
+    bot_display_name = clean_display_name(bot_name) if bot_name is not None else None
+    token = new_token()
+    events: list[tuple[str, Event]] = []
+    with session_scope() as session:
+        user = session.get(User, user_id)
+        workspace = session.get(Workspace, workspace_id)
+        member = session.get(WorkspaceMember, (workspace_id, user_id))
+        if user is None or not user.is_active or workspace is None or member is None:
+            raise NotFound(WORKSPACE_NOT_FOUND)
+        owner_id = user_id
+        if bot_display_name is not None:
+            if member.role not in (WorkspaceRole.OWNER, WorkspaceRole.ADMIN):
+                raise Forbidden('Only workspace owners and admins can create bots.')
+            bot = User(
+                email=f'bot-{secrets.token_hex(8)}@{BOT_EMAIL_DOMAIN}',
+                display_name=bot_display_name,
+                password_hash=UNUSABLE_PASSWORD,
+            )
+            session.add(bot)
+            session.flush()
+            if bot.id is None:
+                raise AssertionError('bot has no id after flush')
+            owner_id = bot.id
+            events = join_in_session(session, workspace, bot, WorkspaceRole.MEMBER)
+        session.add(
+            ApiToken(
+                token_hash=token_hash(token),
+                user_id=owner_id,
+                workspace_id=workspace_id,
+                name=label or (bot_display_name or ''),
+                is_bot=bot_display_name is not None,
+            )
+        )
+    bus.publish_many(events)
+    return token

@@ -1,0 +1,254 @@
+"""Workspaces, memberships and invite links.
+
+Every workspace has a public #general that all members belong to; creating the workspace and joining it
+(by invite or through the CLI) keep that true inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from db.engine import session_scope
+from db.models import (
+    Channel,
+    ChannelKind,
+    ChannelMember,
+    Invite,
+    User,
+    Workspace,
+    WorkspaceMember,
+    WorkspaceRole,
+    utcnow,
+)
+from db.workspace_queries import GENERAL_CHANNEL
+from state.bus import bus, channel_topic, workspace_topic
+from state.errors import Forbidden, InvalidInput, NotFound
+from state.events import Event, MemberJoined, UserView
+from state.security import new_token, token_hash
+
+WORKSPACE_NAME_MAX_CHARS = 80
+SLUG_MAX_CHARS = 40
+INVITE_MAX_LIFETIME = timedelta(days=30)
+INVITE_MAX_USES = 1000
+
+WORKSPACE_NOT_FOUND = 'Workspace not found.'
+INVITE_INVALID = 'This invite link is not valid. Ask a workspace admin for a new one.'
+INVITE_REVOKED = 'This invite link has been revoked. Ask a workspace admin for a new one.'
+INVITE_EXPIRED = 'This invite link has expired. Ask a workspace admin for a new one.'
+INVITE_USED_UP = 'This invite link has already been used as often as allowed. Ask a workspace admin for a new one.'
+
+_ROLE_RANK = {WorkspaceRole.MEMBER: 0, WorkspaceRole.ADMIN: 1, WorkspaceRole.OWNER: 2}
+
+
+def slugify(name: str) -> str:
+    """URL-safe lower-case ASCII form of a name ("Acme Inc." -> "acme-inc"); never empty."""
+    ascii_name = unicodedata.normalize('NFKD', name).encode('ascii', 'ignore').decode('ascii')
+    slug = re.sub(r'[^a-z0-9]+', '-', ascii_name.lower()).strip('-')[:SLUG_MAX_CHARS].strip('-')
+    return slug or 'workspace'
+
+
+def clean_workspace_name(name: str) -> str:
+    value = ' '.join(name.split())
+    if not value:
+        raise InvalidInput('Please enter a workspace name.')
+    if len(value) > WORKSPACE_NAME_MAX_CHARS:
+        raise InvalidInput(f'The workspace name must be at most {WORKSPACE_NAME_MAX_CHARS} characters long.')
+    if any(unicodedata.category(ch) in {'Cc', 'Cf'} for ch in value):
+        raise InvalidInput('The workspace name contains invisible control characters.')
+    return value
+
+
+def create_workspace(actor_id: int, name: str) -> Workspace:
+    """Create a workspace with a unique slug; the actor becomes its owner and a member of its #general."""
+    clean_name = clean_workspace_name(name)
+    for _attempt in range(3):  # a concurrent creation may take the chosen slug between check and insert
+        try:
+            with session_scope() as session:
+                _active_user(session, actor_id)
+                workspace = Workspace(
+                    name=clean_name, slug=_free_slug(session, slugify(clean_name)), created_by=actor_id
+                )
+                session.add(workspace)
+                session.flush()
+                workspace_id = _id(workspace.id)
+                session.add(WorkspaceMember(workspace_id=workspace_id, user_id=actor_id, role=WorkspaceRole.OWNER))
+                general = Channel(
+                    workspace_id=workspace_id,
+                    kind=ChannelKind.PUBLIC,
+                    name=GENERAL_CHANNEL,
+                    topic='Company-wide announcements and work-based matters',
+                    created_by=actor_id,
+                )
+                session.add(general)
+                session.flush()
+                session.add(ChannelMember(channel_id=_id(general.id), user_id=actor_id))
+            return workspace
+        except IntegrityError:
+            continue
+    raise InvalidInput('Could not find a free address for this workspace name; try another name.')
+
+
+def create_invite(actor_id: int, workspace_id: int, expires_in: timedelta, max_uses: int) -> str:
+    """Owners and admins create invite links; returns the raw token (only its sha256 is stored)."""
+    if not timedelta(minutes=1) <= expires_in <= INVITE_MAX_LIFETIME:
+        raise InvalidInput('An invite must expire between one minute and 30 days from now.')
+    if not 1 <= max_uses <= INVITE_MAX_USES:
+        raise InvalidInput(f'An invite can be used between 1 and {INVITE_MAX_USES} times.')
+    token = new_token()
+    with session_scope() as session:
+        _require_admin(session, actor_id, workspace_id)
+        session.add(
+            Invite(
+                workspace_id=workspace_id,
+                token_hash=token_hash(token),
+                created_by=actor_id,
+                expires_at=utcnow() + expires_in,
+                max_uses=max_uses,
+            )
+        )
+    return token
+
+
+def revoke_invite(actor_id: int, invite_id: int) -> None:
+    """Owners and admins revoke an invite of their workspace; revoking twice is harmless."""
+    with session_scope() as session:
+        invite = session.get(Invite, invite_id)
+        if invite is None:
+            raise NotFound('This invite does not exist.')
+        try:
+            _require_admin(session, actor_id, invite.workspace_id)
+        except NotFound as exc:  # not a member: do not confirm the invite exists
+            raise NotFound('This invite does not exist.') from exc
+        invite.revoked = True
+
+
+def accept_invite(actor_id: int, token: str) -> Workspace:
+    """Join a workspace through an invite link, as a member and into #general.
+
+    Already a member: returns the workspace and changes nothing, whatever state the link is in.
+    Forged, revoked, expired or used-up links raise with a message that says which.
+    """
+    if not token or len(token) > 200:
+        raise NotFound(INVITE_INVALID)
+    for _attempt in range(2):  # a double click can race the same user's membership insert
+        try:
+            workspace, events = _accept(actor_id, token)
+        except IntegrityError:
+            continue
+        bus.publish_many(events)
+        return workspace
+    raise InvalidInput(INVITE_INVALID)
+
+
+def _accept(actor_id: int, token: str) -> tuple[Workspace, list[tuple[str, Event]]]:
+    with session_scope() as session:
+        user = _active_user(session, actor_id)
+        invite = session.exec(select(Invite).where(Invite.token_hash == token_hash(token))).first()
+        if invite is None:
+            raise NotFound(INVITE_INVALID)
+        workspace = session.get(Workspace, invite.workspace_id)
+        if workspace is None:
+            raise NotFound(INVITE_INVALID)
+        if session.get(WorkspaceMember, (invite.workspace_id, actor_id)) is not None:
+            return workspace, []
+        if invite.revoked:
+            raise InvalidInput(INVITE_REVOKED, code='invite_revoked')
+        if invite.expires_at <= utcnow():
+            raise InvalidInput(INVITE_EXPIRED, code='invite_expired')
+        # Claim one use atomically: two people racing for the last use cannot both get it.
+        claimed = session.execute(
+            update(Invite)
+            .where(col(Invite.id) == invite.id, col(Invite.uses) < col(Invite.max_uses), col(Invite.revoked).is_(False))
+            .values(uses=col(Invite.uses) + 1)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise InvalidInput(INVITE_USED_UP, code='invite_used_up')
+        events = join_in_session(session, workspace, user, WorkspaceRole.MEMBER)
+    return workspace, events
+
+
+def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceRole.MEMBER) -> WorkspaceMember:
+    """Operator path (CLI, seed-demo), so no actor check: add the user, or raise their role (never lower it).
+
+    People in the UI join only through invites.
+    """
+    with session_scope() as session:
+        workspace = session.get(Workspace, workspace_id)
+        if workspace is None:
+            raise NotFound(WORKSPACE_NOT_FOUND)
+        user = _active_user(session, user_id)
+        member = session.get(WorkspaceMember, (workspace_id, user_id))
+        events: list[tuple[str, Event]] = []
+        if member is None:
+            events = join_in_session(session, workspace, user, role)
+            member = session.get(WorkspaceMember, (workspace_id, user_id))
+        elif _ROLE_RANK[WorkspaceRole(member.role)] < _ROLE_RANK[role]:
+            member.role = role
+    bus.publish_many(events)
+    if member is None:
+        raise AssertionError('membership vanished inside its own transaction')
+    return member
+
+
+def join_in_session(session: Session, workspace: Workspace, user: User, role: WorkspaceRole) -> list[tuple[str, Event]]:
+    """Insert the membership and the #general membership; returns the events to publish after commit.
+
+    For actions that add a member as part of a larger change (a bot with its token); they publish.
+    """
+    workspace_id, user_id = _id(workspace.id), _id(user.id)
+    session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user_id, role=role))
+    general = session.exec(
+        select(Channel).where(Channel.workspace_id == workspace_id, Channel.name == GENERAL_CHANNEL)
+    ).first()
+    view = UserView(
+        id=user_id, display_name=user.display_name, status_text=user.status_text, status_emoji=user.status_emoji
+    )
+    events: list[tuple[str, Event]] = [
+        (workspace_topic(workspace_id), MemberJoined(workspace_id=workspace_id, channel_id=None, user=view))
+    ]
+    if general is not None:
+        general_id = _id(general.id)
+        session.add(ChannelMember(channel_id=general_id, user_id=user_id))
+        joined_general = MemberJoined(workspace_id=workspace_id, channel_id=general_id, user=view)
+        events.append((workspace_topic(workspace_id), joined_general))
+        events.append((channel_topic(general_id), joined_general))
+    session.flush()
+    return events
+
+
+def _free_slug(session: Session, base: str) -> str:
+    taken = set(session.exec(select(Workspace.slug).where(col(Workspace.slug).startswith(base))).all())
+    if base not in taken:
+        return base
+    counter = 2
+    while f'{base}-{counter}' in taken:
+        counter += 1
+    return f'{base}-{counter}'
+
+
+def _active_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound('This account does not exist.')
+    return user
+
+
+def _require_admin(session: Session, actor_id: int, workspace_id: int) -> WorkspaceMember:
+    member = session.get(WorkspaceMember, (workspace_id, actor_id))
+    if member is None:
+        raise NotFound(WORKSPACE_NOT_FOUND)  # outsiders cannot tell a private workspace from a missing one
+    if member.role not in (WorkspaceRole.OWNER, WorkspaceRole.ADMIN):
+        raise Forbidden('Only workspace owners and admins can manage invites.')
+    return member
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise AssertionError('row has no id after flush')
+    return value
