@@ -35,8 +35,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _apply_flags(args: argparse.Namespace) -> None:
     """Flags win over CHAT_* variables: write them into the environment the settings read."""
-    for flag, variable in (('data_dir', 'CHAT_DATA_DIR'), ('database_url', 'CHAT_DATABASE_URL'),
-                           ('redis_url', 'CHAT_REDIS_URL'), ('host', 'CHAT_HOST'), ('port', 'CHAT_PORT')):
+    for flag, variable in (
+        ('data_dir', 'CHAT_DATA_DIR'),
+        ('database_url', 'CHAT_DATABASE_URL'),
+        ('redis_url', 'CHAT_REDIS_URL'),
+        ('host', 'CHAT_HOST'),
+        ('port', 'CHAT_PORT'),
+    ):
         value = getattr(args, flag)
         if value is not None:
             os.environ[variable] = str(value)

@@ -16,8 +16,15 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
-LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-               '--disable-component-update', '--no-first-run', '--disable-sync']
+LAUNCH_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+]
 
 
 def free_port() -> int:
@@ -40,21 +47,34 @@ class ServerProcess:
     def environment(self) -> dict[str, str]:
         # pytest's and NiceGUI's own variables would make the child think it runs under a test harness.
         env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'NICEGUI_', 'CHAT_'))}
-        env.update(CHAT_DATA_DIR=str(self.data_dir), CHAT_PORT=str(self.port), CHAT_HOST='127.0.0.1',
-                   CHAT_RECONNECT_TIMEOUT='5', NICEGUI_STORAGE_PATH=str(self.data_dir / 'nicegui'))
+        env.update(
+            CHAT_DATA_DIR=str(self.data_dir),
+            CHAT_PORT=str(self.port),
+            CHAT_HOST='127.0.0.1',
+            CHAT_RECONNECT_TIMEOUT='5',
+            NICEGUI_STORAGE_PATH=str(self.data_dir / 'nicegui'),
+        )
         env.update(self.extra_env)
         return env
 
     def run(self, *args: str) -> str:
         """Run a CLI command (create-user, create-token, seed-demo) against this server's data."""
-        done = subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=self.environment(),
-                              capture_output=True, text=True, timeout=120, check=True)
+        done = subprocess.run(
+            [sys.executable, 'main.py', *args],
+            cwd=ROOT,
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         return done.stdout
 
     def start(self) -> None:
         with self.log_path.open('ab') as log:
-            self.proc = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=self.environment(),
-                                         stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [sys.executable, 'main.py'], cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

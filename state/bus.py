@@ -16,7 +16,7 @@ import itertools
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 from nicegui import background_tasks
 from nicegui.slot import Slot
@@ -25,7 +25,7 @@ from state.events import Event
 
 log = logging.getLogger(__name__)
 
-Subscriber = Callable[[Event], None | Awaitable[None]]
+Subscriber = Callable[[Event], Awaitable[None] | None]
 
 
 def workspace_topic(workspace_id: int) -> str:
