@@ -1,0 +1,85 @@
+"""Lookups with authorization that the message, reaction, channel and read actions share.
+
+Something the actor may not see answers exactly like something that does not exist (NotFound), so ids
+cannot be probed; something they may see but not change answers Forbidden with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, case
+from sqlmodel import Session
+
+from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember, WorkspaceRole
+from state.errors import Forbidden, NotFound
+
+GENERAL_CHANNEL_NAME = 'general'  # every workspace's default channel; it can be neither left nor archived
+CHANNEL_NOT_FOUND = 'This channel does not exist or you are not a member of it.'
+MESSAGE_NOT_FOUND = 'This message does not exist.'
+ADMIN_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
+
+
+def active_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound('This account does not exist.')
+    return user
+
+
+def workspace_membership(session: Session, workspace_id: int, user_id: int) -> WorkspaceMember | None:
+    return session.get(WorkspaceMember, (workspace_id, user_id))
+
+
+def is_admin(member: WorkspaceMember | None) -> bool:
+    return member is not None and member.role in ADMIN_ROLES
+
+
+def visible_channel(session: Session, actor_id: int, channel_id: int) -> tuple[Channel, ChannelMember | None]:
+    """The channel and the actor's membership (None for a public channel of their workspace they have not joined)."""
+    channel = session.get(Channel, channel_id)
+    if channel is None:
+        raise NotFound(CHANNEL_NOT_FOUND)
+    member = session.get(ChannelMember, (channel_id, actor_id))
+    if member is not None:
+        return channel, member
+    if channel.kind == ChannelKind.PUBLIC and workspace_membership(session, channel.workspace_id, actor_id):
+        return channel, None
+    raise NotFound(CHANNEL_NOT_FOUND)
+
+
+def joined_channel(session: Session, actor_id: int, channel_id: int) -> tuple[Channel, ChannelMember]:
+    """The channel and the actor's membership; a public channel they only can see asks them to join first."""
+    channel, member = visible_channel(session, actor_id, channel_id)
+    if member is None:
+        raise Forbidden(f'Join #{channel.name} first.')
+    return channel, member
+
+
+def writable(channel: Channel) -> Channel:
+    """Archived channels are read-only for everyone."""
+    if channel.archived:
+        raise Forbidden('This channel is archived, so it is read-only.')
+    return channel
+
+
+def live_message(session: Session, message_id: int) -> Message:
+    message = session.get(Message, message_id)
+    if message is None or message.deleted_at is not None:
+        raise NotFound(MESSAGE_NOT_FOUND)
+    return message
+
+
+def is_general(channel: Channel) -> bool:
+    return channel.kind == ChannelKind.PUBLIC and channel.name == GENERAL_CHANNEL_NAME
+
+
+def at_least(column: Any, value: int) -> ColumnElement[int]:
+    """SQL for max(column, value) that works on SQLite and PostgreSQL (used to only ever move ids forward)."""
+    return case((column < value, value), else_=column)
+
+
+def require_id(value: int | None) -> int:
+    if value is None:
+        raise AssertionError('row has no id after flush')
+    return value
