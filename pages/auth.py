@@ -1,0 +1,154 @@
+"""/login, /signup and the /auth/complete hop that turns a checked login into a fresh session cookie."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app, background_tasks, run, ui
+
+from db.models import User
+from pages.session import SESSION_KEY, current_user, redirect, safe_next
+from state.actions.accounts import authenticate, end_session, sign_up, start_session
+from state.errors import ActionError
+from state.login_tickets import login_tickets
+
+# Messages for `?error=` codes; the query string only ever selects one, it never supplies text.
+ERRORS = {'ticket': 'That login took too long or was already used. Please log in again.'}
+
+
+@ui.page('/login', title='Log in · Teamchat')
+def login_page(next: str = '/', error: str = '') -> RedirectResponse | None:
+    target = safe_next(next)
+    if current_user() is not None:
+        return redirect(target)
+    client = ui.context.client
+    ip, browser_id = client.ip, client.request.session['id']
+
+    async def submit() -> None:
+        user = await run.io_bound(authenticate, email.value or '', password.value or '', ip)
+        _complete_login(user, browser_id, target)
+
+    with _card('Log in to Teamchat'):
+        email = _input('Email', 'login-email', autocomplete='username')
+        password = _input('Password', 'login-password', password=True, autocomplete='current-password')
+        message = _error_label(ERRORS.get(error, ''))
+        _submit_button('Log in', 'login-submit', submit, message, [email, password])
+        with ui.row().classes('text-sm gap-1'):
+            ui.label('New here?')
+            ui.link('Create an account', _with_next('/signup', target)).props('data-testid=signup-link')
+    return None
+
+
+@ui.page('/signup', title='Sign up · Teamchat')
+def signup_page(next: str = '/') -> RedirectResponse | None:
+    target = safe_next(next)
+    if current_user() is not None:
+        return redirect(target)
+    client = ui.context.client
+    browser_id = client.request.session['id']
+
+    async def submit() -> None:
+        user = await run.io_bound(sign_up, email.value or '', name.value or '', password.value or '')
+        _complete_login(user, browser_id, target)
+
+    with _card('Create your account'):
+        email = _input('Email', 'signup-email', autocomplete='username')
+        name = _input('Your name', 'signup-name', autocomplete='name')
+        password = _input(
+            'Password (at least 8 characters)', 'signup-password', password=True, autocomplete='new-password'
+        )
+        message = _error_label('')
+        _submit_button('Sign up', 'signup-submit', submit, message, [email, name, password])
+        with ui.row().classes('text-sm gap-1'):
+            ui.label('Already have an account?')
+            ui.link('Log in', _with_next('/login', target)).props('data-testid=login-link')
+    return None
+
+
+@app.get('/auth/complete', include_in_schema=False)
+async def complete_login(request: Request, ticket: str = '', next: str = '/') -> RedirectResponse:
+    """Redeem a login ticket: new cookie session id (no fixation), a new DB session, then on to `next`."""
+    target = safe_next(next)
+    old_id = request.session.get('id')
+    user_id = login_tickets.redeem(ticket, old_id)
+    if user_id is None:
+        return RedirectResponse('/login?' + urlencode({'next': target, 'error': 'ticket'}), status_code=303)
+    token, _row = start_session(user_id)
+    # NiceGUI keys app.storage.user by request.session['id'] and offers no public way to open the storage of a
+    # fresh id inside a request, hence the private calls. The old storage is emptied: it belonged to whoever
+    # used this browser before, and a session still recorded there ends now.
+    users = app.storage._users
+    old_storage = users.get(old_id) if old_id else None
+    if old_storage is not None:
+        previous = old_storage.get(SESSION_KEY)
+        if isinstance(previous, str):
+            end_session(previous)
+        old_storage.clear()
+    new_id = str(uuid.uuid4())
+    request.session['id'] = new_id
+    await app.storage._create_user_storage(new_id)
+    app.storage.user[SESSION_KEY] = token
+    return RedirectResponse(target, status_code=303)
+
+
+def _complete_login(user: User | None, browser_id: str, target: str) -> None:
+    if user is None or user.id is None:  # run.io_bound returns None only when the app is shutting down
+        return
+    ticket = login_tickets.issue(user.id, browser_id)
+    ui.navigate.to('/auth/complete?' + urlencode({'ticket': ticket, 'next': target}))
+
+
+def _with_next(path: str, target: str) -> str:
+    return path if target == '/' else f'{path}?{urlencode({"next": target})}'
+
+
+def _card(title: str) -> ui.card:
+    with ui.column().classes('w-full items-center pt-16'), ui.card().classes('w-96 max-w-full p-6 gap-3') as card:
+        ui.label(title).classes('text-xl font-semibold')
+    return card
+
+
+def _input(label: str, testid: str, *, password: bool = False, autocomplete: str = '') -> ui.input:
+    field = ui.input(label, password=password).classes('w-full')
+    field.props(f'outlined dense data-testid={testid} autocomplete={autocomplete}').mark(testid)
+    return field
+
+
+def _error_label(text: str) -> ui.label:
+    label = (
+        ui.label(text).classes('text-negative text-sm').props('data-testid=auth-error role=alert').mark('auth-error')
+    )
+    label.visible = bool(text)
+    return label
+
+
+def _submit_button(
+    text: str, testid: str, action: Callable[[], Awaitable[None]], message: ui.label, fields: list[ui.input]
+) -> ui.button:
+    def start() -> None:
+        # Synchronous on purpose: the button is disabled before the next click or Enter can arrive.
+        if not button.enabled:
+            return
+        button.disable()
+        button.props('loading')
+        message.visible = False
+        background_tasks.create(finish(), name=f'{testid} form', context=button)
+
+    async def finish() -> None:
+        try:
+            await action()
+        except ActionError as error:
+            message.text = error.message
+            message.visible = True
+        finally:
+            button.enable()
+            button.props(remove='loading')
+
+    button = ui.button(text, on_click=start).classes('w-full').props(f'unelevated data-testid={testid}').mark(testid)
+    for field in fields:
+        field.on('keydown.enter', start)
+    return button

@@ -1,0 +1,94 @@
+"""Who is looking at this page: the login session behind the browser's cookie, resolved once per page build.
+
+The raw session token lives in `app.storage.user` (server side, keyed by the signed cookie's id); the database
+holds only its hash. DESIGN rule 8: call these while the page is built, never inside callbacks, because inside
+a callback that another user's action triggers `app.storage.user` belongs to that other user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, ui
+
+from state.actions.accounts import session_for_token
+from state.bus import bus, user_topic
+from state.events import Event, SessionEnded
+
+SESSION_KEY = 'session_token'
+LAST_WORKSPACE_KEY = 'last_workspace'  # slug of the workspace the shell showed last
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    email: str
+    display_name: str
+    session_id: int
+
+
+def current_user() -> CurrentUser | None:
+    """The logged-in user of this page's browser, checked against the database (revoked or expired: None)."""
+    token = app.storage.user.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    found = session_for_token(token)
+    if found is None:
+        return None
+    user, session = found
+    if user.id is None or session.id is None:
+        return None
+    return CurrentUser(id=user.id, email=user.email, display_name=user.display_name, session_id=session.id)
+
+
+def require_user() -> CurrentUser | None:
+    """The current user; when there is none, send the tab to the login page (coming back here) and return None."""
+    user = current_user()
+    if user is None:
+        ui.navigate.to(login_url(_current_path()))
+    return user
+
+
+def watch_session_end(user: CurrentUser) -> None:
+    """Send this tab to the login page when its session ends (logout in any tab of this browser)."""
+
+    # Captured now: NiceGUI's simulated test users swap `ui.navigate` per user, and the logout that triggers this
+    # runs as another tab. In a real server it is one object that acts on the client of the slot we run in.
+    navigate = ui.navigate
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, SessionEnded) and event.session_id == user.session_id:
+            navigate.to('/login')
+
+    bus.subscribe(user_topic(user.id), on_event)
+
+
+def safe_next(target: str | None) -> str:
+    """`target` when it is a path on this site, else '/': no open redirect through ?next=.
+
+    Rejects scheme-relative URLs (`//evil`, `/\\evil`, which browsers read as `//evil`) and control characters
+    and whitespace (browsers drop tabs and newlines, which would turn `/\t/evil` into `//evil`).
+    """
+    if not target or not target.startswith('/') or target.startswith(('//', '/\\')):
+        return '/'
+    if any(ch <= ' ' or ch == '\x7f' or ch == '\\' for ch in target):
+        return '/'
+    return target
+
+
+def login_url(next_path: str | None = None) -> str:
+    target = safe_next(next_path)
+    return '/login' if target == '/' else '/login?' + urlencode({'next': target})
+
+
+def redirect(path: str) -> RedirectResponse:
+    """A plain HTTP redirect from a page builder; the page's client is dropped at once instead of idling."""
+    ui.context.client.delete()
+    return RedirectResponse(path, status_code=303)
+
+
+def _current_path() -> str:
+    url = ui.context.client.request.url
+    return url.path + (f'?{url.query}' if url.query else '')

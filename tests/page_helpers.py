@@ -1,0 +1,48 @@
+"""Helpers for simulated-user page tests: fill the auth forms and read the session cookie."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from itsdangerous import TimestampSigner
+from nicegui.testing import User
+
+from settings import get_settings
+
+# Page chains like submit -> /auth/complete -> / -> /new-workspace take a few event-loop rounds plus ~25 ms of
+# argon2 per hash; should_see retries every 0.1 s, so allow a few seconds.
+RETRIES = 50
+
+
+async def sign_up_via_page(user: User, email: str, name: str, password: str, path: str = '/signup') -> None:
+    await user.open(path)
+    user.find('signup-email').type(email)
+    user.find('signup-name').type(name)
+    user.find('signup-password').type(password)
+    user.find('signup-submit').click()
+
+
+async def log_in_via_page(user: User, email: str, password: str, path: str = '/login') -> None:
+    await user.open(path)
+    user.find('login-email').type(email)
+    user.find('login-password').type(password)
+    user.find('login-submit').click()
+
+
+def browser_session_id(user: User) -> str | None:
+    """The id inside the signed session cookie (the key NiceGUI uses for app.storage.user)."""
+    cookie = user.http_client.cookies.get('session')
+    if cookie is None:
+        return None
+    signed = TimestampSigner(get_settings().resolved_storage_secret()).unsign(cookie.encode())
+    data = json.loads(base64.b64decode(signed))
+    value = data.get('id')
+    return value if isinstance(value, str) else None
+
+
+def current_path(user: User) -> str:
+    """Path (and query) of the page the user is on now, after any HTTP redirects."""
+    assert user.client is not None, 'no page open yet'
+    url = user.client.request.url
+    return url.path + (f'?{url.query}' if url.query else '')
