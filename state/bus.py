@@ -137,8 +137,10 @@ class Bus:
     async def stop(self) -> None:
         await self.backend.stop()
 
-    def subscribe(self, topic: str, callback: Subscriber) -> Subscription:
-        stack = Slot.get_stack()  # checked first: touching ui.context outside a page would enter script mode
+    def subscribe(self, topic: str, callback: Subscriber, *, detached: bool = False) -> Subscription:
+        """Inside a page the subscription belongs to that tab; `detached=True` (shared stores) belongs to none."""
+        # Slot.get_stack() first: touching ui.context outside a page would enter script mode.
+        stack = [] if detached else Slot.get_stack()
         slot = stack[-1] if stack else None
         subscription = Subscription(self, topic, callback, slot)
         self._topics.setdefault(topic, {})[subscription.id] = subscription
