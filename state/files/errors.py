@@ -1,0 +1,23 @@
+"""Upload errors. They are `InvalidInput`s with a user-facing message; the HTTP layer maps each to a status."""
+
+from __future__ import annotations
+
+from state.errors import InvalidInput
+
+
+class FileTooLarge(InvalidInput):
+    code = 'file_too_large'
+
+
+class EmptyFile(InvalidInput):
+    code = 'file_empty'
+
+
+class UnsupportedFileType(InvalidInput):
+    code = 'file_type_not_allowed'
+
+
+class BadImage(InvalidInput):
+    """A file that claims to be an image but cannot be decoded safely (damaged, or too many pixels)."""
+
+    code = 'bad_image'
