@@ -3,3 +3,6 @@
 
 def register() -> None:
     """Import the API modules, which register their routes."""
+    from api import files
+
+    files.register()
