@@ -101,6 +101,7 @@ def create_invite(actor_id: int, workspace_id: int, expires_in: timedelta, max_u
     if not 1 <= max_uses <= INVITE_MAX_USES:
         raise InvalidInput(f'An invite can be used between 1 and {INVITE_MAX_USES} times.')
     token = new_token()
+    now = utcnow()
     with session_scope() as session:
         _require_admin(session, actor_id, workspace_id)
         session.add(
@@ -108,7 +109,8 @@ def create_invite(actor_id: int, workspace_id: int, expires_in: timedelta, max_u
                 workspace_id=workspace_id,
                 token_hash=token_hash(token),
                 created_by=actor_id,
-                expires_at=utcnow() + expires_in,
+                created_at=now,
+                expires_at=now + expires_in,
                 max_uses=max_uses,
             )
         )
