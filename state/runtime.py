@@ -1,15 +1,81 @@
-"""Start and stop the live parts of a server process: the bus backend, the stores and the one app timer."""
+"""Start and stop the live parts of a server process: the bus backend, the stores and the one app timer.
+
+There is exactly one periodic timer in the process (rule 7: no per-tab timers). It expires typing
+indicators and idle presence every second and runs the slower housekeeping jobs registered with `periodic`.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nicegui import app
+from nicegui.timer import Timer
+
 from settings import Settings
 from state.bus import bus
+from state.stores import presence, sidebar, typing
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 1.0
+
+
+@dataclass
+class _Job:
+    name: str
+    every: float
+    run: Callable[[], object]
+    due: float = 0.0
+
+
+_jobs: list[_Job] = []
+_timer: Timer | None = None
+
+
+def periodic(name: str, every_seconds: float, job: Callable[[], object]) -> None:
+    """Run `job` on the app timer about every `every_seconds` (housekeeping: expiring statuses, old uploads)."""
+    _jobs.append(_Job(name, every_seconds, job, time.monotonic() + every_seconds))
+
+
+def tick(now: float | None = None) -> None:
+    """One beat of the app timer; `now` (monotonic seconds) lets tests drive the slower jobs."""
+    for name, step in (('presence', presence.store.tick), ('typing', typing.store.tick)):
+        try:
+            step()
+        except Exception:
+            log.exception('%s tick failed', name)
+    moment = time.monotonic() if now is None else now
+    for job in _jobs:
+        if moment < job.due:
+            continue
+        job.due = moment + job.every
+        try:
+            job.run()
+        except Exception:
+            log.exception('periodic job %s failed', job.name)
+
+
+def _expire_statuses() -> None:
+    from state.actions.profile import expire_statuses
+
+    expire_statuses()
 
 
 async def start(settings: Settings) -> None:
+    global _timer
     # The Redis backend (several nodes) plugs in here when CHAT_REDIS_URL is set; see state/bus.py.
     await bus.start()
+    if not any(job.name == 'statuses' for job in _jobs):
+        periodic('statuses', 60.0, _expire_statuses)
+    _timer = app.timer(TICK_SECONDS, tick)
 
 
 async def stop() -> None:
+    global _timer
+    if _timer is not None:
+        _timer.cancel()
+        _timer = None
+    sidebar.drop_all()
     await bus.stop()

@@ -1,0 +1,299 @@
+"""Channels and conversations: create, join, leave, invite, topic, archive, and opening DMs.
+
+Announcements never leak private conversations: a public channel's changes go to `workspace:{id}`; a private
+channel's or a DM's go to each member's `user:{id}` instead. Membership changes go to the channel and to the
+user who joined or left (so their sidebar in every tab follows).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from db.engine import read_session, session_scope
+from db.models import Channel, ChannelKind, ChannelMember, User, WorkspaceMember
+from db.queries import to_channel_view
+from state.actions.guards import (
+    CHANNEL_NOT_FOUND,
+    active_user,
+    is_admin,
+    is_general,
+    joined_channel,
+    require_id,
+    visible_channel,
+    workspace_membership,
+    writable,
+)
+from state.bus import bus, channel_topic, user_topic, workspace_topic
+from state.errors import Conflict, Forbidden, InvalidInput, NotFound
+from state.events import ChannelCreated, ChannelUpdated, ChannelView, Event, MemberJoined, MemberLeft, UserView
+
+MAX_NAME = 80
+MAX_TOPIC = 250
+MAX_GROUP_OTHERS = 8  # a group conversation holds the actor and up to eight others
+_NAME_RE = re.compile(r'[a-z0-9_-]+')
+WORKSPACE_NOT_FOUND = 'This workspace does not exist or you are not a member of it.'
+
+Published = list[tuple[str, Event]]
+
+
+def clean_channel_name(name: str) -> str:
+    """Slack's rules: lowercase letters, digits, hyphens and underscores, 1 to 80 characters, no spaces."""
+    candidate = (name or '').strip().removeprefix('#').lower()
+    if not candidate:
+        raise InvalidInput('A channel needs a name.')
+    if len(candidate) > MAX_NAME:
+        raise InvalidInput(f'Channel names can be at most {MAX_NAME} characters long.')
+    if any(char.isspace() for char in candidate):
+        raise InvalidInput('Channel names cannot contain spaces; use hyphens or underscores instead.')
+    if not _NAME_RE.fullmatch(candidate):
+        raise InvalidInput('Channel names can only contain lowercase letters, numbers, hyphens and underscores.')
+    return candidate
+
+
+def clean_topic(topic: str) -> str:
+    text = ' '.join((topic or '').split())  # one line: newlines and runs of spaces become single spaces
+    if len(text) > MAX_TOPIC:
+        raise InvalidInput(f'A topic can be at most {MAX_TOPIC} characters long.')
+    return text
+
+
+def create_channel(actor_id: int, workspace_id: int, name: str, private: bool = False, topic: str = '') -> ChannelView:
+    """A new public or private channel; the creator is its first member."""
+    clean_name = clean_channel_name(name)
+    clean = clean_topic(topic)
+    try:
+        with session_scope() as session:
+            user = active_user(session, actor_id)
+            if workspace_membership(session, workspace_id, actor_id) is None:
+                raise NotFound(WORKSPACE_NOT_FOUND)
+            _name_is_free(session, workspace_id, clean_name)
+            channel = Channel(
+                workspace_id=workspace_id,
+                kind=ChannelKind.PRIVATE if private else ChannelKind.PUBLIC,
+                name=clean_name,
+                topic=clean,
+                created_by=actor_id,
+            )
+            session.add(channel)
+            session.flush()
+            channel_id = require_id(channel.id)
+            session.add(ChannelMember(channel_id=channel_id, user_id=actor_id))
+            session.flush()
+            view = to_channel_view(channel)
+            events = _announce(session, channel, ChannelCreated(channel=view))
+            events += _joined(workspace_id, channel_id, user)
+    except IntegrityError as error:
+        raise Conflict(f'A channel named #{clean_name} already exists.') from error
+    bus.publish_many(events)
+    return view
+
+
+def join_channel(actor_id: int, channel_id: int) -> ChannelView:
+    """Join a public channel (private ones are joined by invitation). Joining again changes nothing."""
+    with session_scope() as session:
+        user = active_user(session, actor_id)
+        channel, member = visible_channel(session, actor_id, channel_id)
+        view = to_channel_view(channel)
+        if member is not None:
+            return view
+        if channel.kind != ChannelKind.PUBLIC:
+            raise NotFound(CHANNEL_NOT_FOUND)
+        writable(channel)
+        # A newcomer starts with nothing unread: the history is there to scroll, not to badge.
+        session.add(
+            ChannelMember(channel_id=channel_id, user_id=actor_id, last_read_message_id=channel.last_message_id)
+        )
+        events = _joined(channel.workspace_id, channel_id, user)
+    bus.publish_many(events)
+    return view
+
+
+def leave_channel(actor_id: int, channel_id: int) -> None:
+    with session_scope() as session:
+        channel, member = joined_channel(session, actor_id, channel_id)
+        if is_general(channel):
+            raise Forbidden('Everyone stays in #general.')
+        if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
+            raise Forbidden('Direct messages cannot be left.')
+        session.delete(member)
+        left = MemberLeft(workspace_id=channel.workspace_id, channel_id=channel_id, user_id=actor_id)
+        events: Published = [(channel_topic(channel_id), left), (user_topic(actor_id), left)]
+    bus.publish_many(events)
+
+
+def invite_to_channel(actor_id: int, channel_id: int, user_id: int) -> None:
+    """A member adds another workspace member to a channel (the way into a private one)."""
+    with session_scope() as session:
+        channel, _ = joined_channel(session, actor_id, channel_id)
+        writable(channel)
+        if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
+            raise InvalidInput('People cannot be added to a direct message; start a new conversation instead.')
+        invitee = session.get(User, user_id)
+        if invitee is None or not invitee.is_active or not workspace_membership(session, channel.workspace_id, user_id):
+            raise NotFound('That person is not in this workspace.')
+        if session.get(ChannelMember, (channel_id, user_id)) is not None:
+            return
+        session.add(ChannelMember(channel_id=channel_id, user_id=user_id, last_read_message_id=channel.last_message_id))
+        events = _joined(channel.workspace_id, channel_id, invitee)
+    bus.publish_many(events)
+
+
+def set_topic(actor_id: int, channel_id: int, topic: str) -> ChannelView:
+    clean = clean_topic(topic)
+    with session_scope() as session:
+        channel, _ = joined_channel(session, actor_id, channel_id)
+        writable(channel)
+        if channel.topic == clean:
+            return _view(session, channel)
+        channel.topic = clean
+        session.add(channel)
+        session.flush()
+        view = _view(session, channel)
+        events = _announce(session, channel, ChannelUpdated(channel=view))
+    bus.publish_many(events)
+    return view
+
+
+def archive_channel(actor_id: int, channel_id: int) -> ChannelView:
+    """Make a channel read-only (workspace owners and admins; never #general)."""
+    return _set_archived(actor_id, channel_id, archived=True)
+
+
+def unarchive_channel(actor_id: int, channel_id: int) -> ChannelView:
+    return _set_archived(actor_id, channel_id, archived=False)
+
+
+def _set_archived(actor_id: int, channel_id: int, *, archived: bool) -> ChannelView:
+    with session_scope() as session:
+        channel, _ = visible_channel(session, actor_id, channel_id)
+        if not is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
+            raise Forbidden('Only workspace owners and admins can archive or unarchive channels.')
+        if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
+            raise InvalidInput('Direct messages cannot be archived.')
+        if is_general(channel):
+            raise Forbidden('#general cannot be archived.')
+        if channel.archived == archived:
+            return _view(session, channel)
+        channel.archived = archived
+        session.add(channel)
+        session.flush()
+        view = _view(session, channel)
+        events = _announce(session, channel, ChannelUpdated(channel=view))
+    bus.publish_many(events)
+    return view
+
+
+def open_direct(actor_id: int, workspace_id: int, other_user_ids: Sequence[int]) -> ChannelView:
+    """The conversation between the actor and these people: found if it exists, else created.
+
+    One other person makes a direct message, two to eight a group; only the actor makes a note to self.
+    """
+    requested = set(other_user_ids)
+    if not requested:
+        raise InvalidInput('Choose at least one person.')
+    others = requested - {actor_id}
+    if len(others) > MAX_GROUP_OTHERS:
+        raise InvalidInput(f'A group conversation can have at most {MAX_GROUP_OTHERS + 1} people.')
+    people = sorted(others | {actor_id})
+    dm_key = ','.join(str(uid) for uid in people)
+    existing = _existing_direct(workspace_id, dm_key, actor_id)
+    if existing is not None:
+        return existing
+    try:
+        with session_scope() as session:
+            active_user(session, actor_id)
+            members = session.exec(
+                select(WorkspaceMember.user_id)
+                .join(User, col(User.id) == WorkspaceMember.user_id)
+                .where(
+                    WorkspaceMember.workspace_id == workspace_id,
+                    col(WorkspaceMember.user_id).in_(people),
+                    col(User.is_active).is_(True),
+                )
+            ).all()
+            if actor_id not in members:
+                raise NotFound(WORKSPACE_NOT_FOUND)
+            if len(set(members)) != len(people):
+                raise NotFound('Some of these people are not in this workspace.')
+            channel = Channel(
+                workspace_id=workspace_id,
+                kind=ChannelKind.GROUP if len(others) > 1 else ChannelKind.DIRECT,
+                dm_key=dm_key,
+                created_by=actor_id,
+            )
+            session.add(channel)
+            session.flush()
+            channel_id = require_id(channel.id)
+            for uid in people:
+                session.add(ChannelMember(channel_id=channel_id, user_id=uid))
+            session.flush()
+            view = to_channel_view(channel, people)
+            events = _announce(session, channel, ChannelCreated(channel=view))
+    except IntegrityError:
+        # Both people opened it at the same moment; the other request created it.
+        raced = _existing_direct(workspace_id, dm_key, actor_id)
+        if raced is None:
+            raise
+        return raced
+    bus.publish_many(events)
+    return view
+
+
+# ---- helpers ----------------------------------------------------------------------------------------------
+
+
+def _existing_direct(workspace_id: int, dm_key: str, actor_id: int) -> ChannelView | None:
+    with read_session() as session:
+        channel = session.exec(
+            select(Channel).where(Channel.workspace_id == workspace_id, Channel.dm_key == dm_key)
+        ).first()
+        if channel is None or session.get(ChannelMember, (require_id(channel.id), actor_id)) is None:
+            return None
+        return _view(session, channel)
+
+
+def _name_is_free(session: Session, workspace_id: int, name: str) -> None:
+    taken = session.exec(select(Channel.id).where(Channel.workspace_id == workspace_id, Channel.name == name)).first()
+    if taken is not None:
+        raise Conflict(f'A channel named #{name} already exists.')
+
+
+def _member_ids(session: Session, channel_id: int) -> list[int]:
+    return list(
+        session.exec(
+            select(ChannelMember.user_id)
+            .where(ChannelMember.channel_id == channel_id)
+            .order_by(col(ChannelMember.user_id))
+        ).all()
+    )
+
+
+def _view(session: Session, channel: Channel) -> ChannelView:
+    channel_id = require_id(channel.id)
+    direct = channel.kind in (ChannelKind.DIRECT, ChannelKind.GROUP)
+    return to_channel_view(channel, _member_ids(session, channel_id) if direct else ())
+
+
+def _announce(session: Session, channel: Channel, event: Event) -> Published:
+    """Public channels: the whole workspace. Private ones and DMs: their members only."""
+    if channel.kind == ChannelKind.PUBLIC:
+        return [(workspace_topic(channel.workspace_id), event)]
+    return [(user_topic(uid), event) for uid in _member_ids(session, require_id(channel.id))]
+
+
+def _joined(workspace_id: int, channel_id: int, user: User) -> Published:
+    joined = MemberJoined(workspace_id=workspace_id, channel_id=channel_id, user=_user_view(user))
+    return [(channel_topic(channel_id), joined), (user_topic(require_id(user.id)), joined)]
+
+
+def _user_view(user: User) -> UserView:
+    return UserView(
+        id=require_id(user.id),
+        display_name=user.display_name,
+        status_text=user.status_text,
+        status_emoji=user.status_emoji,
+    )

@@ -1,0 +1,96 @@
+"""Emoji reactions on messages: add, remove, toggle. Idempotent: repeating one changes and publishes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from db.engine import session_scope
+from db.models import Reaction
+from state.actions.guards import joined_channel, live_message, writable
+from state.actions.messages import message_topics
+from state.bus import bus
+from state.errors import InvalidInput
+from state.events import Event, ReactionChanged, ReactionView
+from state.render import canonical_shortcode
+
+MAX_DISTINCT_EMOJI = 50  # per message, so one message cannot grow an unbounded reaction bar
+
+
+def add_reaction(actor_id: int, message_id: int, emoji: str) -> ReactionView:
+    return _react(actor_id, message_id, emoji, want=True)
+
+
+def remove_reaction(actor_id: int, message_id: int, emoji: str) -> ReactionView:
+    return _react(actor_id, message_id, emoji, want=False)
+
+
+def toggle_reaction(actor_id: int, message_id: int, emoji: str) -> ReactionView:
+    """Add the actor's reaction, or take it back if they already reacted with that emoji."""
+    return _react(actor_id, message_id, emoji, want=None)
+
+
+def _react(actor_id: int, message_id: int, emoji: str, *, want: bool | None) -> ReactionView:
+    shortcode = _shortcode(emoji)
+    try:
+        view, events = _apply(actor_id, message_id, shortcode, want)
+    except IntegrityError:
+        # Another tab of the same person added it at the same moment: the outcome they wanted holds.
+        view, events = _apply(actor_id, message_id, shortcode, want if want is not None else True)
+    bus.publish_many(events)
+    return view
+
+
+def _apply(
+    actor_id: int, message_id: int, shortcode: str, want: bool | None
+) -> tuple[ReactionView, list[tuple[str, Event]]]:
+    with session_scope() as session:
+        message = live_message(session, message_id)
+        channel, _ = joined_channel(session, actor_id, message.channel_id)
+        writable(channel)
+        existing = session.exec(
+            select(Reaction).where(
+                Reaction.message_id == message_id, Reaction.user_id == actor_id, Reaction.emoji == shortcode
+            )
+        ).first()
+        add = existing is None if want is None else want
+        if add == (existing is not None):
+            return _aggregate(session, message_id, shortcode), []  # already as wanted
+        if add:
+            _check_room(session, message_id, shortcode)
+            session.add(Reaction(message_id=message_id, user_id=actor_id, emoji=shortcode))
+        else:
+            session.delete(existing)
+        session.flush()
+        view = _aggregate(session, message_id, shortcode)
+        changed = ReactionChanged(
+            channel_id=message.channel_id,
+            message_id=message_id,
+            thread_root_id=message.thread_root_id,
+            user_id=actor_id,
+            added=add,
+            reaction=view,
+        )
+        return view, [(topic, changed) for topic in message_topics(message)]
+
+
+def _shortcode(emoji: str) -> str:
+    shortcode = canonical_shortcode(emoji) if isinstance(emoji, str) else None
+    if shortcode is None:
+        raise InvalidInput(f'Unknown emoji: {str(emoji)[:40]!r}.')
+    return shortcode
+
+
+def _check_room(session: Session, message_id: int, shortcode: str) -> None:
+    used = set(session.exec(select(Reaction.emoji).where(Reaction.message_id == message_id).distinct()).all())
+    if shortcode not in used and len(used) >= MAX_DISTINCT_EMOJI:
+        raise InvalidInput(f'A message can have at most {MAX_DISTINCT_EMOJI} different reactions.')
+
+
+def _aggregate(session: Session, message_id: int, shortcode: str) -> ReactionView:
+    user_ids = session.exec(
+        select(Reaction.user_id)
+        .where(Reaction.message_id == message_id, Reaction.emoji == shortcode)
+        .order_by(col(Reaction.id))
+    ).all()
+    return ReactionView(emoji=shortcode, count=len(user_ids), user_ids=tuple(user_ids))

@@ -1,0 +1,58 @@
+"""Read positions: how far a person has read a conversation (unread badges, "new messages" line, receipts).
+
+`ReadPositionMoved` goes to the reader's `user:{id}` (all their tabs agree) and, for people who share read
+receipts, to `channel:{id}` ("seen by").
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from db.engine import session_scope
+from db.models import ChannelMember, Message, User
+from state.actions.guards import MESSAGE_NOT_FOUND, joined_channel
+from state.bus import bus, channel_topic, user_topic
+from state.errors import NotFound
+from state.events import Event, ReadPositionMoved
+
+
+def mark_read(actor_id: int, channel_id: int, message_id: int) -> int:
+    """Read up to and including `message_id`. Only ever moves forward; returns the read position."""
+    with session_scope() as session:
+        _, member = joined_channel(session, actor_id, channel_id)
+        _message_in(session, channel_id, message_id)
+        if message_id <= member.last_read_message_id:
+            return member.last_read_message_id
+        events = _move(session, member, message_id)
+    bus.publish_many(events)
+    return message_id
+
+
+def mark_unread(actor_id: int, channel_id: int, message_id: int) -> int:
+    """Make `message_id` and everything after it unread again; returns the read position."""
+    with session_scope() as session:
+        _, member = joined_channel(session, actor_id, channel_id)
+        _message_in(session, channel_id, message_id)
+        position = message_id - 1  # ids only grow, so "just before it" needs no lookup
+        if position == member.last_read_message_id:
+            return position
+        events = _move(session, member, position)
+    bus.publish_many(events)
+    return position
+
+
+def _message_in(session: Session, channel_id: int, message_id: int) -> None:
+    message = session.get(Message, message_id)
+    if message is None or message.channel_id != channel_id:
+        raise NotFound(MESSAGE_NOT_FOUND)
+
+
+def _move(session: Session, member: ChannelMember, position: int) -> list[tuple[str, Event]]:
+    member.last_read_message_id = position
+    session.add(member)
+    moved = ReadPositionMoved(channel_id=member.channel_id, user_id=member.user_id, last_read_message_id=position)
+    events: list[tuple[str, Event]] = [(user_topic(member.user_id), moved)]
+    reader = session.get(User, member.user_id)
+    if reader is not None and reader.send_read_receipts:
+        events.append((channel_topic(member.channel_id), moved))
+    return events

@@ -1,0 +1,215 @@
+"""Presence: one state machine per person, shared by all their tabs and workspaces.
+
+    offline --tab connects--> online --no activity for away_after_seconds--> away --activity--> online
+    any --last tab gone, grace period over--> offline        manual 'away'/'busy' win while a tab is open
+
+A tab counts once its socket connects (`client_connected`) and stops counting when NiceGUI deletes its
+client (`client_gone`), never at page build (a plain GET makes a client that may never connect). The grace
+period keeps a person online while they move from one page to the next. Changes go out as small diffs
+(`PresenceChanged`) on `presence:{workspace_id}` for every workspace the person is in; time-based changes
+come from `tick`, driven by the one app timer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nicegui import binding
+from nicegui.client import Client
+from sqlmodel import select
+
+from db.engine import read_session
+from db.models import User, WorkspaceMember
+from settings import get_settings
+from state.bus import bus, presence_topic
+from state.events import Event, PresenceChanged
+
+ONLINE, AWAY, BUSY, OFFLINE = 'online', 'away', 'busy', 'offline'
+GRACE_SECONDS = 8.0
+
+
+@binding.bindable_dataclass
+class UserPresence:
+    """Bind presence dots to `status` (push-based; no polling)."""
+
+    user_id: int
+    status: str = OFFLINE
+
+
+@dataclass
+class _State:
+    clients: set[str] = field(default_factory=set)
+    last_activity: float = 0.0
+    gone_at: float | None = None  # when the last tab went away
+    manual: str | None = None  # 'away' | 'busy'
+    manual_until: float | None = None  # epoch seconds; None = until changed
+
+
+def _workspaces_from_db(user_id: int) -> list[int]:
+    with read_session() as session:
+        return list(session.exec(select(WorkspaceMember.workspace_id).where(WorkspaceMember.user_id == user_id)))
+
+
+def _manual_from_db(user_id: int) -> tuple[str | None, datetime | None]:
+    with read_session() as session:
+        user = session.get(User, user_id)
+        return (user.manual_status, user.manual_status_expires_at) if user is not None else (None, None)
+
+
+class PresenceStore:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.time,
+        *,
+        away_after: float | None = None,
+        grace: float = GRACE_SECONDS,
+        workspaces_of: Callable[[int], list[int]] = _workspaces_from_db,
+        manual_of: Callable[[int], tuple[str | None, datetime | None]] = _manual_from_db,
+    ) -> None:
+        self._clock = clock
+        self._away_after = away_after
+        self._grace = grace
+        self._workspaces_of = workspaces_of
+        self._manual_of = manual_of
+        self._states: dict[int, _State] = {}
+        self._presences: dict[int, UserPresence] = {}
+
+    # ---- inputs ---------------------------------------------------------------------------------------------
+
+    def client_connected(self, user_id: int, client_id: str) -> None:
+        state = self._state(user_id)
+        state.clients.add(client_id)  # a set: reconnects of the same tab count once
+        state.gone_at = None
+        state.last_activity = self._clock()
+        self._publish(self._refresh([user_id]))
+
+    def client_gone(self, user_id: int, client_id: str) -> None:
+        state = self._states.get(user_id)
+        if state is None or client_id not in state.clients:
+            return
+        state.clients.discard(client_id)
+        if not state.clients:
+            state.gone_at = self._clock()  # offline once the grace period is over (see tick)
+        self._publish(self._refresh([user_id]))
+
+    def activity(self, user_id: int) -> None:
+        """The person did something in a tab (typed, clicked, focused it)."""
+        state = self._states.get(user_id)
+        if state is None or not state.clients:
+            return
+        state.last_activity = self._clock()
+        if self.status_of(user_id) == AWAY:
+            self._publish(self._refresh([user_id]))
+
+    def set_manual(self, user_id: int, status: str | None, until: datetime | None = None) -> None:
+        state = self._state(user_id)
+        state.manual = status
+        state.manual_until = until.timestamp() if until is not None and status is not None else None
+        self._publish(self._refresh([user_id]))
+
+    def tick(self, now: float | None = None) -> None:
+        """Apply time: idle tabs become away, manual statuses expire, grace periods end."""
+        moment = self._clock() if now is None else now
+        live = [uid for uid, presence in self._presences.items() if presence.status != OFFLINE]
+        self._publish(self._refresh(live, moment))
+
+    # ---- outputs --------------------------------------------------------------------------------------------
+
+    def status_of(self, user_id: int) -> str:
+        presence = self._presences.get(user_id)
+        return presence.status if presence is not None else OFFLINE
+
+    def statuses(self, user_ids: Iterable[int]) -> dict[int, str]:
+        return {uid: self.status_of(uid) for uid in user_ids}
+
+    def user(self, user_id: int) -> UserPresence:
+        """The bindable presence of one person (the same object for as long as the process runs)."""
+        presence = self._presences.get(user_id)
+        if presence is None:
+            presence = self._presences[user_id] = UserPresence(user_id)
+        return presence
+
+    def clear(self) -> None:
+        self._states.clear()
+        for presence in self._presences.values():
+            presence.status = OFFLINE
+
+    # ---- machinery ------------------------------------------------------------------------------------------
+
+    def _state(self, user_id: int) -> _State:
+        state = self._states.get(user_id)
+        if state is None:
+            manual, until = self._manual_of(user_id)  # survives restarts: stored by the profile action
+            state = self._states[user_id] = _State(
+                manual=manual, manual_until=until.timestamp() if until is not None else None
+            )
+        return state
+
+    def _compute(self, state: _State, now: float) -> str:
+        if not state.clients and (state.gone_at is None or now - state.gone_at >= self._grace):
+            return OFFLINE
+        if state.manual is not None and state.manual_until is not None and now >= state.manual_until:
+            state.manual = state.manual_until = None
+        if state.manual in (AWAY, BUSY):
+            return state.manual
+        away_after = self._away_after if self._away_after is not None else get_settings().away_after_seconds
+        return AWAY if now - state.last_activity >= away_after else ONLINE
+
+    def _refresh(self, user_ids: Iterable[int], now: float | None = None) -> dict[int, str]:
+        moment = self._clock() if now is None else now
+        changed: dict[int, str] = {}
+        for uid in user_ids:
+            state = self._states.get(uid)
+            status = self._compute(state, moment) if state is not None else OFFLINE
+            presence = self.user(uid)
+            if presence.status != status:
+                presence.status = status
+                changed[uid] = status
+            if status == OFFLINE and state is not None and not state.clients:
+                del self._states[uid]  # nothing left to time; the DB keeps the manual status
+        return changed
+
+    def _publish(self, changed: dict[int, str]) -> None:
+        if not changed:
+            return
+        per_workspace: dict[int, dict[int, str]] = {}
+        for uid, status in changed.items():
+            for workspace_id in self._workspaces_of(uid):
+                per_workspace.setdefault(workspace_id, {})[uid] = status
+        events: list[tuple[str, Event]] = [
+            (presence_topic(workspace_id), PresenceChanged(statuses=diff))
+            for workspace_id, diff in sorted(per_workspace.items())
+        ]
+        bus.publish_many(events)
+
+
+store = PresenceStore()
+
+
+def client_connected(user_id: int, client_id: str) -> None:
+    store.client_connected(user_id, client_id)
+
+
+def client_gone(user_id: int, client_id: str) -> None:
+    store.client_gone(user_id, client_id)
+
+
+def activity(user_id: int) -> None:
+    store.activity(user_id)
+
+
+def status_of(user_id: int) -> str:
+    return store.status_of(user_id)
+
+
+def user_presence(user_id: int) -> UserPresence:
+    return store.user(user_id)
+
+
+def track_client(user_id: int, client: Client) -> None:
+    """Count this tab for the user from its first connect until NiceGUI deletes it (call at page build)."""
+    client.on_connect(lambda: store.client_connected(user_id, client.id))
+    client.on_delete(lambda: store.client_gone(user_id, client.id))
