@@ -11,6 +11,7 @@ from db.engine import init_engine
 from db.migrate import upgrade_to_head
 from settings import get_settings, reset_settings_cache
 from state.bus import bus
+from state.stores import presence, sidebar, typing
 from state.throttle import login_throttle
 
 
@@ -24,6 +25,9 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     reset_settings_cache()
     yield data_dir
     bus.clear()
+    sidebar.drop_all()  # live stores are module state: each test starts without typists, tabs or sidebars
+    typing.store.clear()
+    presence.store.clear()
     login_throttle.reset()  # all simulated logins come from one IP; failures must not leak into later tests
     reset_settings_cache()
 
