@@ -31,7 +31,7 @@ from state.actions.workspaces import (
     revoke_invite,
     slugify,
 )
-from state.bus import bus, channel_topic, workspace_topic
+from state.bus import bus, channel_topic, user_topic, workspace_topic
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.events import Event, MemberJoined
 from state.security import token_hash
@@ -125,6 +125,7 @@ async def test_accepting_an_invite_joins_as_member_and_general_and_publishes() -
     heard: list[tuple[str, Event]] = []
     bus.subscribe(workspace_topic(workspace.id), lambda e: heard.append(('workspace', e)))
     bus.subscribe(channel_topic(general.id), lambda e: heard.append(('channel', e)))
+    bus.subscribe(user_topic(uid(bob)), lambda e: heard.append(('user', e)))
     token = create_invite(uid(ada), workspace.id, DAY, 5)
     assert invite_row(token).token_hash != token  # stored hashed only
 
@@ -136,7 +137,9 @@ async def test_accepting_an_invite_joins_as_member_and_general_and_publishes() -
     assert general_member_ids(workspace.id) == {uid(ada), uid(bob)}
     assert invite_row(token).uses == 1
     joins = [(where, e.channel_id) for where, e in heard if isinstance(e, MemberJoined) and e.user.id == uid(bob)]
-    assert ('workspace', None) in joins and ('channel', general.id) in joins
+    assert sorted(joins, key=str) == sorted(
+        [('workspace', None), ('channel', general.id), ('user', general.id)], key=str
+    )
 
 
 @pytest.mark.usefixtures('started_bus')
@@ -272,3 +275,19 @@ def test_a_user_can_belong_to_several_workspaces() -> None:
     assert first.id is not None and second.id is not None
     accept_invite(uid(ada), create_invite(uid(bob), second.id, DAY, 1))
     assert [w.name for w in workspaces_for_user(uid(ada))] == ['Alpha', 'Zeta']
+
+
+def test_a_newcomer_starts_with_general_read() -> None:
+    ada, bob = new_user('Ada'), new_user('Bob')
+    workspace = create_workspace(uid(ada), 'Acme')
+    assert workspace.id is not None
+    general = general_channel(workspace.id)
+    assert general is not None
+    with session_scope() as session:
+        stored = session.get(type(general), general.id)
+        assert stored is not None
+        stored.last_message_id = 42  # as if the channel had history
+    accept_invite(uid(bob), create_invite(uid(ada), workspace.id, DAY, 1))
+    with read_session() as session:
+        joined = session.get(ChannelMember, (general.id, uid(bob)))
+    assert joined is not None and joined.last_read_message_id == 42

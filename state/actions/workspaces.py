@@ -27,7 +27,7 @@ from db.models import (
     utcnow,
 )
 from db.workspace_queries import GENERAL_CHANNEL
-from state.bus import bus, channel_topic, workspace_topic
+from state.bus import bus, channel_topic, user_topic, workspace_topic
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.events import Event, MemberJoined, UserView
 from state.security import new_token, token_hash
@@ -201,7 +201,9 @@ def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceR
 def join_in_session(session: Session, workspace: Workspace, user: User, role: WorkspaceRole) -> list[tuple[str, Event]]:
     """Insert the membership and the #general membership; returns the events to publish after commit.
 
-    For actions that add a member as part of a larger change (a bot with its token); they publish.
+    The workspace hears of the new member on `workspace:{id}`; the #general join goes, as every channel join
+    does, to `channel:{id}` and to the joiner's `user:{id}`. For callers that add a member as part of a larger
+    change (a bot with its token) and publish themselves.
     """
     workspace_id, user_id = _id(workspace.id), _id(user.id)
     session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user_id, role=role))
@@ -216,10 +218,11 @@ def join_in_session(session: Session, workspace: Workspace, user: User, role: Wo
     ]
     if general is not None:
         general_id = _id(general.id)
-        session.add(ChannelMember(channel_id=general_id, user_id=user_id))
+        # Like any channel join: a newcomer starts with nothing unread, and the channel and the joiner hear of it.
+        session.add(ChannelMember(channel_id=general_id, user_id=user_id, last_read_message_id=general.last_message_id))
         joined_general = MemberJoined(workspace_id=workspace_id, channel_id=general_id, user=view)
-        events.append((workspace_topic(workspace_id), joined_general))
         events.append((channel_topic(general_id), joined_general))
+        events.append((user_topic(user_id), joined_general))
     session.flush()
     return events
 
