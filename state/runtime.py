@@ -63,12 +63,20 @@ def _expire_statuses() -> None:
     expire_statuses()
 
 
+def _clean_uploads() -> None:
+    from state.actions.attachments import start_cleanup
+
+    start_cleanup()  # pending uploads never sent, unused bytes, crash leftovers; runs in a worker thread
+
+
 async def start(settings: Settings) -> None:
     global _timer
     # The Redis backend (several nodes) plugs in here when CHAT_REDIS_URL is set; see state/bus.py.
     await bus.start()
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
+    if not any(job.name == 'uploads' for job in _jobs):
+        periodic('uploads', 3600.0, _clean_uploads)
     _timer = app.timer(TICK_SECONDS, tick)
 
 
