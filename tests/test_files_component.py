@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from datetime import timedelta
+
 import pytest
 from nicegui import app, ui
 from nicegui.testing import User
 from sqlmodel import select
 
+import state.runtime
 from components.attachments import AttachmentUploader, file_urls
-from db.engine import read_session
-from db.models import Attachment
+from db.engine import read_session, session_scope
+from db.models import Attachment, utcnow
 from state.actions.accounts import start_session
 from state.actions.attachments import store_upload
 from state.events import AttachmentView
@@ -105,4 +110,18 @@ async def test_switching_conversation_discards_unsent_uploads(user: User, world:
     uploader.set_channel(world.private)
     assert uploader.pending_ids() == []
     assert uploader.props['channel-id'] == world.private
+    assert view.id not in _row_ids()
+
+
+async def test_the_app_timer_cleans_up_old_pending_uploads(user: User, world: World) -> None:
+    view = store_upload(world.member, world.general, 'forgotten.txt', [b'never sent'])
+    with session_scope() as session:
+        row = session.exec(select(Attachment).where(Attachment.public_id == view.id)).one()
+        row.created_at = utcnow() - timedelta(days=2)
+        session.add(row)
+    state.runtime.tick(now=time.monotonic() + 3601)  # the hourly job is due
+    for _ in range(200):  # the job runs in a worker thread; wait for its result, at most ~10 s
+        if view.id not in _row_ids():
+            break
+        await asyncio.sleep(0.05)
     assert view.id not in _row_ids()

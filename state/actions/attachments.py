@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+from nicegui import background_tasks, run
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
@@ -261,6 +262,17 @@ def cleanup_uploads(
     files_removed += _sweep_orphans(batch)
     staging_removed = storage.remove_stale_staging(ORPHAN_MIN_AGE_SECONDS)
     return CleanupResult(len(rows), files_removed, staging_removed)
+
+
+def start_cleanup() -> None:
+    """For the app timer (state/runtime.py): run `cleanup_uploads` in a worker thread, off the event loop."""
+    background_tasks.create(_cleanup_in_thread(), name='uploads cleanup')
+
+
+async def _cleanup_in_thread() -> None:
+    result = await run.io_bound(cleanup_uploads)
+    if result is not None and (result.pending_removed or result.files_removed or result.staging_removed):
+        log.info('uploads cleanup: %s', result)
 
 
 def _sweep_orphans(batch: int) -> int:
