@@ -10,6 +10,7 @@ import asyncio
 import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
@@ -129,6 +130,42 @@ def count_rows(model: type, **where: object) -> int:
         for name, value in where.items():
             query = query.where(col(getattr(model, name)) == value)
         return len(session.exec(query).all())
+
+
+@dataclass
+class World:
+    """A small workspace most action tests start from (ids only)."""
+
+    ada: int  # owner of the workspace
+    bob: int
+    carl: int  # a workspace member who is only in #general
+    eve: int  # in another workspace entirely
+    workspace: int
+    slug: str
+    general: int  # everyone but eve
+    private: int  # private: ada and bob
+    side: int  # public: ada only
+
+
+def build_world() -> World:
+    ada, bob, carl, eve = make_user('Ada'), make_user('Bob'), make_user('Carl'), make_user('Eve')
+    workspace = make_workspace(ada)
+    add_member(workspace, bob)
+    add_member(workspace, carl)
+    make_workspace(eve, 'Other')
+    private = make_channel(workspace, 'secret', [ada, bob], kind=ChannelKind.PRIVATE)
+    side = make_channel(workspace, 'side', [ada])
+    return World(
+        ada=_id(ada.id),
+        bob=_id(bob.id),
+        carl=_id(carl.id),
+        eve=_id(eve.id),
+        workspace=_id(workspace.id),
+        slug=workspace.slug,
+        general=_id(general_of(workspace).id),
+        private=_id(private.id),
+        side=_id(side.id),
+    )
 
 
 class RecordingBackend(InProcessBackend):

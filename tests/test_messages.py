@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from sqlmodel import Session, select
 
 from db.engine import read_session
-from db.models import Attachment, Channel, ChannelKind, ChannelMember, Mention, Message, WorkspaceMember, WorkspaceRole
+from db.models import Attachment, Channel, ChannelMember, Mention, Message, WorkspaceMember, WorkspaceRole
 from db.queries import latest_messages, thread_messages
 from state.actions.messages import delete_message, edit_message, send_message
 from state.bus import bus, channel_topic, thread_topic, user_topic
@@ -18,13 +17,10 @@ from state.events import Event, MessageCreated, MessageDeleted, MessageUpdated, 
 from state.stores import typing
 from tests.factories import (
     RecordingBackend,
-    add_member,
+    World,
     add_row,
+    build_world,
     count_rows,
-    general_of,
-    make_channel,
-    make_user,
-    make_workspace,
     recording_bus,
     update_row,
 )
@@ -32,39 +28,9 @@ from tests.factories import (
 pytestmark = pytest.mark.usefixtures('db')
 
 
-@dataclass
-class World:
-    ada: int
-    bob: int
-    carl: int  # in the workspace, not in #general's side channels
-    eve: int  # another workspace entirely
-    workspace: int
-    slug: str
-    general: int
-    private: int  # ada and bob
-    side: int  # public, ada only
-
-
 @pytest.fixture
 def world() -> World:
-    ada, bob, carl, eve = make_user('Ada'), make_user('Bob'), make_user('Carl'), make_user('Eve')
-    workspace = make_workspace(ada)
-    add_member(workspace, bob)
-    add_member(workspace, carl)
-    make_workspace(eve, 'Other')
-    private = make_channel(workspace, 'secret', [ada, bob], kind=ChannelKind.PRIVATE)
-    side = make_channel(workspace, 'side', [ada])
-    return World(
-        ada=_id(ada.id),
-        bob=_id(bob.id),
-        carl=_id(carl.id),
-        eve=_id(eve.id),
-        workspace=_id(workspace.id),
-        slug=workspace.slug,
-        general=_id(general_of(workspace).id),
-        private=_id(private.id),
-        side=_id(side.id),
-    )
+    return build_world()
 
 
 @pytest.fixture
