@@ -295,11 +295,13 @@ def sidebar_store(user_id: int, workspace_id: int) -> SidebarStore:
 
         client = context.client
         store.acquire(client.id)
-        client.on_delete(lambda: _release(key, client.id))
+        client.on_delete(lambda: release_sidebar_store(user_id, workspace_id, client.id))
     return store
 
 
-def _release(key: tuple[int, int], holder: str) -> None:
+def release_sidebar_store(user_id: int, workspace_id: int, holder: str) -> None:
+    """A tab that held the store is gone; the last one to go stops and forgets it."""
+    key = (user_id, workspace_id)
     store = _stores.get(key)
     if store is not None and store.release(holder):
         store.stop()
