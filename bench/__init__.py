@@ -1,0 +1,1 @@
+"""Load harness and benchmarks: ours against the bare socket.io floor, naive NiceGUI and Synapse."""

@@ -1,0 +1,154 @@
+"""A NiceGUI browser tab without a browser: the page GET, then the socket a browser opens for it.
+
+What nicegui.js does, and so what this does: read the element tree and the socket query from the page HTML,
+connect to `/_nicegui_ws/socket.io` with `client_id`, `next_message_id`, `implicit_handshake`, a tab id and a
+document id, acknowledge received message ids every few seconds, and answer JavaScript requests (with null:
+there is no DOM here). Element events go out as `event` messages naming the element and its listener.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import re
+import uuid
+from typing import Any
+
+from bench.sio_wire import WireSocket
+from bench.tabs.base import Tab
+
+SOCKET_PATH = '_nicegui_ws/socket.io'
+_ELEMENTS_RE = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
+_QUERY_RE = re.compile(r'query: (\{.*?\}),\n', re.S)
+_MESSAGE_ID_RE = re.compile(r'"_id":(\d+)\}\]$')
+_UNESCAPES = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&'))
+
+
+class PageError(Exception):
+    pass
+
+
+def parse_page(html: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The element tree and the socket.io query that NiceGUI embeds in a page."""
+    elements_match = _ELEMENTS_RE.search(html)
+    query_match = _QUERY_RE.search(html)
+    if elements_match is None or query_match is None:
+        raise PageError('not a NiceGUI page')
+    raw = elements_match.group(1)
+    for escaped, plain in _UNESCAPES:
+        raw = raw.replace(escaped, plain)
+    return json.loads(raw), ast.literal_eval(query_match.group(1))  # the query is rendered as a Python dict
+
+
+class NiceGuiTab(Tab):
+    """A connected NiceGUI page. Subclasses say how a message is sent from it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.elements: dict[str, dict[str, Any]] = {}
+        self.client_id = ''
+        self.page_url = ''
+        self._socket: WireSocket | None = None
+        self._next_message_id = 0
+        self._acked_message_id = -1
+        self.navigated = asyncio.Event()
+        self.navigate_target = ''
+
+    @property
+    def base_url(self) -> str:
+        scheme, rest = self.spec.url.split('://', 1)
+        return f'{scheme}://{rest.split("/", 1)[0]}'
+
+    async def load(self, url: str) -> None:
+        """GET the page and connect its socket (a tab opening or reloading `url`)."""
+        # Connection: close, so the websocket below gets its own TCP connection as in a browser. On a reused
+        # keep-alive connection uvicorn's keep-alive timer drops the upgraded socket five seconds later.
+        async with self.session.get(url, headers={'Connection': 'close'}) as response:
+            html = await response.text()
+            if response.status != 200:
+                raise PageError(f'GET {url} answered {response.status}')
+            self.page_url = str(response.url)
+        self.elements, query = parse_page(html)
+        self.client_id = str(query['client_id'])
+        self._next_message_id = int(query.get('next_message_id', 0))
+        self._acked_message_id = -1
+        self.navigated.clear()
+        self._socket = WireSocket(self.session, self._on_frame)
+        await self._socket.connect(
+            self.base_url,
+            SOCKET_PATH,
+            {
+                'client_id': self.client_id,
+                'next_message_id': str(self._next_message_id),
+                'implicit_handshake': 'true',
+                'document_id': str(uuid.uuid4()),
+                'tab_id': str(uuid.uuid4()),
+            },
+        )
+
+    async def open(self) -> None:
+        await self.load(self.spec.url)
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+            self._socket = None
+
+    async def keepalive(self) -> None:
+        if self._socket is None or not self._socket.connected or self._acked_message_id >= self._next_message_id:
+            return
+        await self._socket.emit('ack', {'client_id': self.client_id, 'next_message_id': self._next_message_id})
+        self._acked_message_id = self._next_message_id
+
+    def _on_frame(self, raw: str) -> None:
+        tail = _MESSAGE_ID_RE.search(raw, max(0, len(raw) - 40))
+        if tail is not None:
+            self._next_message_id = int(tail.group(1)) + 1
+        if raw.startswith('42["open"'):
+            self.navigate_target = str(json.loads(raw[2:])[1].get('path', ''))
+            self.navigated.set()
+        elif '"request_id":"' in raw and raw.startswith('42["run_javascript"'):
+            request_id = json.loads(raw[2:])[1].get('request_id')
+            if request_id:
+                asyncio.get_running_loop().create_task(self._answer_javascript(request_id))
+        if 'BMp' in raw:
+            self.sink(self, raw)
+
+    async def _answer_javascript(self, request_id: str) -> None:
+        if self._socket is not None and self._socket.connected:
+            await self._socket.emit(
+                'javascript_response', {'request_id': request_id, 'client_id': self.client_id, 'result': None}
+            )
+
+    def find(self, test_id: str) -> tuple[int, dict[str, Any]]:
+        """The element with this data-testid in the page as it was loaded."""
+        for element_id, element in self.elements.items():
+            if element.get('props', {}).get('data-testid') == test_id:
+                return int(element_id), element
+        raise PageError(f'no element with data-testid={test_id} on {self.page_url}')
+
+    async def fire(self, element_id: int, element: dict[str, Any], event_type: str, *args: Any) -> None:
+        """Send an element event as the browser would (each argument JSON-encoded on its own)."""
+        listeners = [e for e in element.get('events', []) if e.get('type') == event_type]
+        if not listeners:
+            raise PageError(f'element {element_id} has no {event_type} listener')
+        if self._socket is None:
+            raise PageError('tab is not connected')
+        await self._socket.emit(
+            'event',
+            {
+                'id': element_id,
+                'client_id': self.client_id,
+                'listener_id': listeners[0]['listener_id'],
+                'args': [json.dumps(arg) for arg in args],
+            },
+        )
+
+
+class NaiveTab(NiceGuiTab):
+    """The naive NiceGUI page: its composer takes a `send` event carrying the text."""
+
+    async def send(self, text: str) -> None:
+        element_id, element = self.find('composer')
+        await self.fire(element_id, element, 'send', text)
