@@ -1,0 +1,92 @@
+"""The CLI's account commands (`python main.py create-user | create-token | seed-demo`); each returns an exit code.
+
+They call the same actions as the UI. Results go to stdout (a token alone on its line, so scripts can capture
+it); problems go to stderr with exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sqlmodel import select
+
+from db.engine import read_session
+from db.models import User, WorkspaceRole
+from db.workspace_queries import membership, workspace_by_name_or_slug
+from state.actions.accounts import sign_up
+from state.actions.tokens import create_api_token
+from state.actions.workspaces import add_member, create_workspace
+from state.errors import ActionError
+from state.security import normalize_email
+
+
+def create_user(email: str, name: str, password: str, workspace: str | None = None, *, admin: bool = False) -> int:
+    """Create an account; with `workspace`, join it (creating it, with #general and this user as owner, if new)."""
+    try:
+        user = sign_up(email, name, password)
+        user_id = _id(user.id)
+        print(f'created user {user.email} (id {user_id})')
+        if workspace is None:
+            return 0
+        existing = workspace_by_name_or_slug(workspace)
+        if existing is None:
+            created = create_workspace(user_id, workspace)
+            print(f'created workspace "{created.name}" at /w/{created.slug}; {user.email} is its owner')
+            return 0
+        member = add_member(_id(existing.id), user_id, WorkspaceRole.ADMIN if admin else WorkspaceRole.MEMBER)
+        print(f'{user.email} joined "{existing.name}" (/w/{existing.slug}) as {member.role}')
+        return 0
+    except ActionError as error:
+        return _fail(error.message)
+
+
+def create_token(email: str, workspace: str, bot_name: str | None = None) -> int:
+    """Print a new API token for the user in the workspace, or for a new bot there when `bot_name` is given."""
+    try:
+        user = _user_by_email(email)
+        target = workspace_by_name_or_slug(workspace)
+        if target is None or membership(_id(target.id), _id(user.id)) is None:
+            return _fail(f'{user.email} is not a member of a workspace called "{workspace}".')
+        token = create_api_token(_id(user.id), _id(target.id), name='created on the command line', bot_name=bot_name)
+    except ActionError as error:
+        return _fail(error.message)
+    print(token)
+    return 0
+
+
+def seed_demo() -> int:
+    """Fill a "Demo" workspace with people, channels and a few days of history (see demo/seed.py)."""
+    from demo.seed import DemoExists, seed
+
+    try:
+        result = seed()
+    except DemoExists as exists:  # running it twice is fine: the demo is there
+        print(str(exists))
+        return 0
+    except ActionError as error:
+        return _fail(error.message)
+    print(f'seeded workspace "{result.workspace_name}" at /w/{result.workspace_slug}: {result.messages} messages')
+    print(f'log in as any of these, all with the password {result.password!r}:')
+    for email, name in result.people:
+        print(f'  {email}  ({name})')
+    return 0
+
+
+def _user_by_email(email: str) -> User:
+    normalized = normalize_email(email)
+    with read_session() as session:
+        user = session.exec(select(User).where(User.email == normalized)).first()
+    if user is None:
+        raise ActionError(f'There is no account with the email {normalized}.')
+    return user
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise AssertionError('a stored row has an id')
+    return value
+
+
+def _fail(message: str) -> int:
+    print(f'error: {message}', file=sys.stderr)
+    return 1

@@ -1,0 +1,1 @@
+"""`python main.py seed-demo`: a lived-in demo workspace built through the ordinary actions."""
