@@ -71,6 +71,15 @@ def test_store_upload_creates_a_pending_attachment(world: World) -> None:
     assert _stored_files() == [storage.blob_path(row.sha256)]  # staging is empty again
 
 
+def test_the_browser_claim_only_picks_the_text_flavour(world: World) -> None:
+    assert store_upload(world.member, world.general, 'export', [b'a,b\n1,2\n'], 'text/csv; charset=utf-8').mime == (
+        'text/csv'
+    )
+    assert store_upload(world.member, world.general, 'x.txt', [samples.PDF], 'text/plain').mime == 'application/pdf'
+    with pytest.raises(UnsupportedFileType):
+        store_upload(world.member, world.general, 'x.txt', [samples.ELF], 'text/plain')
+
+
 def test_image_upload_is_cleaned_measured_and_thumbnailed(world: World) -> None:
     photo = samples.image_bytes('JPEG', (800, 400), orientation=6)
     view = store_upload(world.member, world.general, 'IMG_0001.JPG', io.BytesIO(photo), 'image/jpeg')

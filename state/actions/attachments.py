@@ -130,8 +130,9 @@ def _allowed_type(channel_id: int, path: Path, name: str, declared_type: str | N
     if detected.is_executable:
         raise UnsupportedFileType(f'This file is {detected.description}; programs and scripts cannot be shared.')
     mime = detected.mime
-    if mime == 'text/plain' and declared_type in policy.TEXT_TYPES:
-        mime = declared_type
+    claimed = (declared_type or '').split(';', 1)[0].strip().lower()  # "text/csv; charset=utf-8"
+    if mime == 'text/plain' and claimed in policy.TEXT_TYPES:
+        mime = claimed
     with read_session() as session:
         extra_types = _extra_types(session, channel_id)
     if not policy.is_allowed(mime, extra_types):
