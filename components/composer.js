@@ -172,7 +172,7 @@ export default {
       if (token.trigger === "@") {
         const special = ["channel", "here", "everyone"].filter((s) => s.startsWith(q)).map((s) => ({ label: "@" + s, hint: "notify everyone", insert: "@" + s + " " }));
         const people = this.members.filter(([, name]) => name.toLowerCase().split(/\s+/).some((p) => p.startsWith(q)) || name.toLowerCase().startsWith(q))
-          .map(([, name]) => ({ label: "@" + name, hint: "", insert: "@" + name.replace(/\s+/g, "_") + " " }));
+          .map(([, name]) => ({ label: "@" + name, hint: "", insert: "@" + name + " " }));
         this.suggestions = people.concat(special).slice(0, 8);
       } else if (token.trigger === "#") {
         this.suggestions = this.channels.filter(([, name]) => name.startsWith(q)).slice(0, 8).map(([, name]) => ({ label: "#" + name, hint: "", insert: "#" + name + " " }));

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from nicegui import ui
+
+from components.client_calls import call_method
 
 
 class Composer(ui.element, component='composer.js'):
@@ -44,13 +45,7 @@ class Composer(ui.element, component='composer.js'):
 
     def restore(self, body: str, error: str) -> None:
         """Sending failed: put the text back and say why."""
-        self._call('restore', body, error)
+        call_method(self, 'restore', body, error)
 
     def insert_text(self, text: str) -> None:
-        self._call('insertText', text)
-
-    def _call(self, method: str, *args: object) -> None:
-        if self.client.is_deleted or self.is_deleted:
-            return
-        code = f'return runMethod({self.id}, {json.dumps(method)}, {json.dumps(list(args))})'
-        self.client.outbox.enqueue_message('run_javascript', {'code': code}, self.client.id)
+        call_method(self, 'insertText', text)

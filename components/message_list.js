@@ -260,6 +260,9 @@ export default {
           return this.addPending(d);
         case "failed":
           return this.markFailed(d.client_msg_id, d.error);
+        case "drop-pending":
+          this.messages = this.messages.filter((m) => !(m.pending && m.client_msg_id === d.client_msg_id));
+          return;
         case "read":
           this.lastReadId = d.last_read_id;
           this.reportedReadId = Math.max(this.reportedReadId, d.last_read_id);
@@ -324,7 +327,11 @@ export default {
     },
     remove(id) {
       const i = this.messages.findIndex((m) => m.id === id);
-      if (i >= 0) this.messages.splice(i, 1);
+      if (i < 0) return;
+      const m = this.messages[i];
+      // A deleted thread root stays as a placeholder so its replies keep their context.
+      if (m.reply_count > 0 || (this.mode === "thread" && i === 0)) Object.assign(m, { deleted: true, html: "", body: "", reactions: [], attachments: [] });
+      else this.messages.splice(i, 1);
     },
     patch(id, fn) {
       const m = this.messages.find((m) => m.id === id);

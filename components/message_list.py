@@ -1,18 +1,17 @@
 """Server side of the message list: one element per tab, fed compact JSON deltas (DESIGN rule 5).
 
-The browser component (message_list.js) keeps the rendered messages; the server only sends what changed.
-Deltas go out as a `runMethod` call whose arguments are JSON (data, never code), queued straight into the
-client's outbox: one small message per change, with no per-delta task or element.
+The browser component (message_list.js) keeps the rendered messages; the server only sends what changed,
+one small outbox message per change (see components/client_calls.py).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from nicegui import ui
 
+from components.client_calls import call_method
 from state.events import MessageView, ReactionView
 
 Delta = dict[str, Any]
@@ -50,8 +49,10 @@ class MessageList(ui.element, component='message_list.js'):
         can_moderate: bool,
         read_only: bool,
         link_base: str,
+        start_text: str = 'This is the very beginning of the conversation.',
     ) -> None:
         super().__init__()
+        self._props['start-text'] = start_text
         self._props['me'] = me
         self._props['mode'] = mode
         self._props['people'] = {str(k): v for k, v in people.items()}
@@ -106,7 +107,7 @@ class MessageList(ui.element, component='message_list.js'):
     def update_message(self, message: MessageView) -> None:
         self.send([{'op': 'update', 'message': message_json(message)}])
 
-    def remove(self, message_id: int) -> None:
+    def remove_message(self, message_id: int) -> None:
         self.send([{'op': 'remove', 'id': message_id}])
 
     def prepend(self, messages: Sequence[MessageView], *, has_more: bool) -> None:
@@ -136,6 +137,9 @@ class MessageList(ui.element, component='message_list.js'):
     def pending(self, client_msg_id: str, body: str, preview_html: str) -> None:
         self.send([{'op': 'pending', 'client_msg_id': client_msg_id, 'body': body, 'preview_html': preview_html}])
 
+    def remove_pending(self, client_msg_id: str) -> None:
+        self.send([{'op': 'drop-pending', 'client_msg_id': client_msg_id}])
+
     def failed(self, client_msg_id: str, error: str) -> None:
         self.send([{'op': 'failed', 'client_msg_id': client_msg_id, 'error': error}])
 
@@ -152,11 +156,7 @@ class MessageList(ui.element, component='message_list.js'):
         self.send([{'op': 'edit', 'id': message_id}])
 
     def send(self, deltas: list[Delta]) -> None:
-        client = self.client
-        if client.is_deleted or self.is_deleted:
-            return
-        code = f'return runMethod({self.id}, "applyDeltas", [{json.dumps(deltas, separators=(",", ":"))}])'
-        client.outbox.enqueue_message('run_javascript', {'code': code}, client.id)
+        call_method(self, 'applyDeltas', deltas)
 
     def _track(self, messages: Sequence[MessageView], *, reset: bool = False) -> None:
         ids = [m.id for m in messages]

@@ -81,7 +81,7 @@ class WorkspaceMember(SQLModel, table=True):
 
     workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE')
     user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE')
-    role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))  # type: ignore[call-overload]
+    role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))
     joined_at: datetime = Field(default_factory=utcnow)
 
 
@@ -108,7 +108,7 @@ class Channel(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE')
-    kind: ChannelKind = Field(default=ChannelKind.PUBLIC, sa_type=String(16))  # type: ignore[call-overload]
+    kind: ChannelKind = Field(default=ChannelKind.PUBLIC, sa_type=String(16))
     # Public and private channels have a unique lowercase name; DMs have none (NULLs never collide).
     name: str | None = Field(default=None, max_length=80)
     # Sorted member ids ("3,7,9") of a DM or group DM, so the same people always get the same conversation.
@@ -128,7 +128,7 @@ class ChannelMember(SQLModel, table=True):
     user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE')
     joined_at: datetime = Field(default_factory=utcnow)
     last_read_message_id: int = 0
-    notification_level: NotificationLevel = Field(default=NotificationLevel.ALL, sa_type=String(16))  # type: ignore[call-overload]
+    notification_level: NotificationLevel = Field(default=NotificationLevel.ALL, sa_type=String(16))
     muted: bool = False
 
 

@@ -1,0 +1,299 @@
+"""The middle column of the shell: header, message list, typing line and composer for one conversation.
+
+The pane follows one channel at a time; switching channels swaps its bus subscription and resets the list,
+it never rebuilds the page. All live updates arrive as bus events on `channel:{id}` and become list deltas.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+from nicegui.events import GenericEventArguments
+
+from components.composer import Composer
+from components.message_list import MessageList
+from components.shell_context import ShellContext, emoji_choices, preview_html
+from components.typing_line import TypingLine
+from db import queries
+from state.actions import channels as channel_actions
+from state.actions import messages as message_actions
+from state.actions import reactions as reaction_actions
+from state.actions import reads as read_actions
+from state.bus import Subscription, bus, channel_topic
+from state.errors import ActionError
+from state.events import (
+    ChannelUpdated,
+    ChannelView,
+    Event,
+    MessageCreated,
+    MessageDeleted,
+    MessageUpdated,
+    ReactionChanged,
+    ThreadReplied,
+)
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 50
+
+
+class ChannelPane:
+    def __init__(
+        self,
+        ctx: ShellContext,
+        *,
+        on_open_thread: Callable[[int, int], None],
+        on_channel_updated: Callable[[ChannelView], None],
+        channel_names: Callable[[], list[tuple[int, str]]],
+    ) -> None:
+        self.ctx = ctx
+        self.on_open_thread = on_open_thread
+        self.on_channel_updated = on_channel_updated
+        self.channel: ChannelView | None = None
+        self.label = ''
+        self.is_member = False
+        self._subscription: Subscription | None = None
+        emoji = emoji_choices()
+        with ui.element('div').classes('chat-main') as self.root:
+            with ui.element('div').classes('chat-header').props('data-testid=channel-header'):
+                self.header_start = ui.row().classes('items-center gap-0 flex-none')  # the shell's menu toggle
+                self.header_slot = ui.row().classes('items-center gap-2 min-w-0 flex-nowrap grow')
+                self.header_end = ui.row().classes('items-center gap-0 flex-none')  # the shell's channel menu
+            self.list = MessageList(
+                me=ctx.user_id,
+                mode='channel',
+                people=ctx.people,
+                emoji=emoji,
+                can_moderate=ctx.is_admin,
+                read_only=False,
+                link_base='',
+            )
+            self.join_bar = ui.element('div').classes('chat-composer__readonly')
+            self.join_bar.set_visibility(False)
+            self.typing = TypingLine(ctx)
+            self.composer = Composer(
+                draft_key='',
+                placeholder='',
+                max_chars=ctx.max_message_chars,
+                members=sorted(ctx.people.items(), key=lambda p: p[1].lower()),
+                channels=channel_names(),
+                emoji=emoji,
+            )
+        self.list.on('load-older', self._load_older)
+        self.list.on('load-newer', self._load_newer)
+        self.list.on('jump-latest', lambda _: self._reset_latest())
+        self.list.on('read', self._read)
+        self.list.on('react', self._react)
+        self.list.on('edit', self._edit)
+        self.list.on('delete', self._delete)
+        self.list.on('open-thread', lambda e: self._open_thread(int(e.args['id'])))
+        self.list.on('mark-unread', self._mark_unread)
+        self.list.on('retry', self._retry)
+        self.list.on('permalink', lambda e: self._permalink(int(e.args['id'])))
+        self.list.on('copied', lambda _: ui.notify('Link copied'))
+        self.composer.on('send', self._send)
+        self.composer.on('edit-last', lambda _: self._edit_last())
+        self.composer.on('typing', lambda e: self.typing.announce(bool(e.args['typing'])))
+
+    # ---- switching ------------------------------------------------------------------------------------------
+
+    def show(self, channel: ChannelView, *, is_member: bool, label: str, highlight_id: int | None = None) -> None:
+        if self._subscription is not None:
+            self._subscription.cancel()
+        self.channel = channel
+        self.is_member = is_member
+        self._subscription = bus.subscribe(channel_topic(channel.id), self._on_event)
+        self.list._props['link-base'] = self.ctx.channel_url(channel.id)
+        self.list.set_read_only(channel.archived or not is_member)
+        self._render_header(label)
+        self.typing.follow(channel.id, None)
+        self._configure_composer(label)
+        if highlight_id is not None:
+            self._reset_around(highlight_id)
+        else:
+            self._reset_latest(scroll_to_unread=True)
+
+    def _configure_composer(self, label: str) -> None:
+        channel = self.channel
+        assert channel is not None
+        self.join_bar.clear()
+        show_join = not self.is_member and not channel.archived
+        self.join_bar.set_visibility(show_join)
+        if show_join:
+            with self.join_bar:
+                ui.label(f'You are viewing {label}.')
+                ui.button('Join channel', on_click=self._join).props(
+                    'unelevated color=green-8 data-testid=join-channel'
+                )
+        self.composer.set_visibility(not show_join)
+        placeholder = f'Message {label}'
+        self.composer.configure(
+            draft_key=f'{self.ctx.workspace_id}:{channel.id}', placeholder=placeholder, read_only=channel.archived
+        )
+
+    def _render_header(self, label: str) -> None:
+        channel = self.channel
+        assert channel is not None
+        self.label = label
+        self.header_slot.clear()
+        with self.header_slot:
+            ui.label(label).classes('chat-header__name').props('data-testid=channel-name')
+            if channel.archived:
+                ui.badge('archived', color='grey-7').props('data-testid=channel-archived')
+            ui.label(channel.topic).classes('chat-header__topic').props('data-testid=channel-topic')
+
+    def refresh_channel(self, channel: ChannelView, label: str) -> None:
+        """Name, topic or archived flag changed while the pane shows it."""
+        self.channel = channel
+        self._render_header(label)
+        self.list.set_read_only(channel.archived or not self.is_member)
+        self._configure_composer(label)
+
+    def catch_up(self) -> None:
+        """After a reconnect: fetch what this tab may have missed (rule 4: the database is the truth)."""
+        if self.channel is None:
+            return
+        newest = self.list.newest_id
+        missed = queries.messages_after(self.channel.id, newest, limit=PAGE_SIZE + 1)
+        if len(missed) > PAGE_SIZE:
+            self._reset_latest()
+        elif missed:
+            self.list.extend(missed, has_more=False)
+
+    # ---- loading --------------------------------------------------------------------------------------------
+
+    def _reset_latest(self, *, scroll_to_unread: bool = False) -> None:
+        channel = self.channel
+        assert channel is not None
+        messages = queries.latest_messages(channel.id, limit=PAGE_SIZE)
+        self.list.reset(
+            messages,
+            has_more_before=len(messages) >= PAGE_SIZE,
+            last_read_id=queries.last_read_id(channel.id, self.ctx.user_id),
+            scroll_to_unread=scroll_to_unread,
+        )
+
+    def _reset_around(self, message_id: int) -> None:
+        channel = self.channel
+        assert channel is not None
+        around = queries.messages_around(channel.id, message_id, before=PAGE_SIZE // 2, after=PAGE_SIZE // 2)
+        newest = queries.latest_messages(channel.id, limit=1)
+        has_more_after = bool(around and newest and newest[-1].id > around[-1].id)
+        self.list.reset(
+            around,
+            has_more_before=len(around) > 0,
+            has_more_after=has_more_after,
+            last_read_id=queries.last_read_id(channel.id, self.ctx.user_id),
+            highlight_id=message_id,
+        )
+
+    def _load_older(self, e: GenericEventArguments) -> None:
+        if self.channel is None:
+            return
+        older = queries.messages_before(self.channel.id, int(e.args['before_id']), limit=PAGE_SIZE)
+        self.list.prepend(older, has_more=len(older) >= PAGE_SIZE)
+
+    def _load_newer(self, e: GenericEventArguments) -> None:
+        if self.channel is None:
+            return
+        newer = queries.messages_after(self.channel.id, int(e.args['after_id']), limit=PAGE_SIZE)
+        self.list.extend(newer, has_more=len(newer) >= PAGE_SIZE)
+
+    # ---- live events ----------------------------------------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, MessageCreated):
+            if event.message.thread_root_id is None or event.message.also_in_channel:
+                self.list.append(event.message)
+        elif isinstance(event, MessageUpdated):
+            self.list.update_message(event.message)
+        elif isinstance(event, MessageDeleted):
+            if event.thread_root_id is None:
+                self.list.remove_message(event.message_id)
+        elif isinstance(event, ReactionChanged):
+            self.list.reaction(event.message_id, event.reaction)
+        elif isinstance(event, ThreadReplied):
+            self.list.thread_summary(
+                event.root_id, event.reply_count, event.last_reply_at.isoformat(), event.reply_user_ids
+            )
+        elif isinstance(event, ChannelUpdated):
+            self.on_channel_updated(event.channel)
+
+    # ---- user intentions ------------------------------------------------------------------------------------
+
+    def _send(self, e: GenericEventArguments) -> None:
+        self._deliver(str(e.args['body']), str(e.args['client_msg_id']))
+
+    def _retry(self, e: GenericEventArguments) -> None:
+        self._deliver(str(e.args['body']), str(e.args['client_msg_id']))
+
+    def _deliver(self, body: str, client_msg_id: str) -> None:
+        channel = self.channel
+        if channel is None:
+            return
+        self.list.pending(client_msg_id, body, preview_html(body))
+        try:
+            view = message_actions.send_message(self.ctx.user_id, channel.id, body, client_msg_id)
+        except ActionError as error:
+            # The server refused it (too long, archived, ...): the text goes back to the composer to fix.
+            self.list.remove_pending(client_msg_id)
+            self.composer.restore(body, error.message)
+            return
+        except Exception:
+            log.exception('sending a message failed')
+            self.list.failed(client_msg_id, 'Not sent: the server had a problem. Retry?')
+            return
+        self.list.append(view)
+
+    def _edit(self, e: GenericEventArguments) -> None:
+        self._attempt(message_actions.edit_message, int(e.args['id']), str(e.args['body']))
+
+    def _delete(self, e: GenericEventArguments) -> None:
+        self._attempt(message_actions.delete_message, int(e.args['id']))
+
+    def _react(self, e: GenericEventArguments) -> None:
+        self._attempt(reaction_actions.toggle_reaction, int(e.args['id']), str(e.args['emoji']))
+
+    def _read(self, e: GenericEventArguments) -> None:
+        if self.channel is not None and self.is_member:
+            self._attempt(read_actions.mark_read, self.channel.id, int(e.args['last_id']))
+
+    def _mark_unread(self, e: GenericEventArguments) -> None:
+        if self.channel is None:
+            return
+        self._attempt(read_actions.mark_unread, self.channel.id, int(e.args['id']))
+        self.list.read_position(queries.last_read_id(self.channel.id, self.ctx.user_id))
+
+    def _join(self) -> None:
+        if self.channel is None:
+            return
+        if self._attempt(channel_actions.join_channel, self.channel.id) is not None:
+            self.is_member = True
+            self.list.set_read_only(self.channel.archived)
+            self._configure_composer(self.label)
+
+    def _edit_last(self) -> None:
+        if self.channel is None:
+            return
+        last = queries.last_own_message_id(self.channel.id, self.ctx.user_id)
+        if last is not None:
+            self.list.start_edit(last)
+
+    def _open_thread(self, root_id: int) -> None:
+        if self.channel is not None:
+            self.on_open_thread(self.channel.id, root_id)
+
+    def _permalink(self, message_id: int) -> None:
+        if self.channel is not None:
+            ui.navigate.history.push(f'{self.ctx.channel_url(self.channel.id)}/m/{message_id}')
+            self.list.highlight(message_id)
+
+    def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
+        """Run an action as this user; a refusal becomes a clear message instead of an error page."""
+        try:
+            return action(self.ctx.user_id, *args)
+        except ActionError as error:
+            ui.notify(error.message, type='warning')
+            return None

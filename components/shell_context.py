@@ -1,0 +1,37 @@
+"""What every part of the workspace shell needs to know, resolved once when the page is built (rule 8)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from state.render.emoji_table import EMOJI
+
+
+@dataclass
+class ShellContext:
+    user_id: int
+    user_name: str
+    session_id: int
+    workspace_id: int
+    workspace_slug: str
+    workspace_name: str
+    is_admin: bool
+    max_message_chars: int
+    people: dict[int, str] = field(default_factory=dict)  # workspace members: id -> display name
+
+    def channel_url(self, channel_id: int) -> str:
+        return f'/w/{self.workspace_slug}/c/{channel_id}'
+
+    def thread_url(self, channel_id: int, root_id: int) -> str:
+        return f'{self.channel_url(channel_id)}/t/{root_id}'
+
+
+def emoji_choices() -> list[tuple[str, str]]:
+    """(shortcode, character) pairs for the picker and the `:` autocomplete, in the table's curated order."""
+    return list(EMOJI.items())
+
+
+def preview_html(body: str) -> str:
+    """How a pending message looks until the server's rendering replaces it: plain, escaped text."""
+    return '<p>' + html.escape(body).replace('\n', '<br>') + '</p>'

@@ -1,0 +1,154 @@
+"""The thread side panel: the root message and its replies, live, with a composer ("also send to channel")."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+from nicegui.events import GenericEventArguments
+
+from components.composer import Composer
+from components.message_list import MessageList
+from components.shell_context import ShellContext, emoji_choices, preview_html
+from components.typing_line import TypingLine
+from db import queries
+from state.actions import messages as message_actions
+from state.actions import reactions as reaction_actions
+from state.bus import Subscription, bus, thread_topic
+from state.errors import ActionError
+from state.events import Event, MessageCreated, MessageDeleted, MessageUpdated, ReactionChanged
+
+log = logging.getLogger(__name__)
+
+
+class ThreadPanel:
+    def __init__(self, ctx: ShellContext, *, on_close: Callable[[], None]) -> None:
+        self.ctx = ctx
+        self.channel_id: int | None = None
+        self.root_id: int | None = None
+        self._subscription: Subscription | None = None
+        emoji = emoji_choices()
+        with ui.element('div').classes('chat-thread').props('data-testid=thread-panel') as self.root:
+            with ui.element('div').classes('chat-header'):
+                ui.label('Thread').classes('chat-header__name')
+                self.subtitle = ui.label('').classes('chat-header__topic')
+                ui.space()
+                ui.button(icon='close', on_click=on_close).props('flat round dense data-testid=thread-close')
+            self.list = MessageList(
+                me=ctx.user_id,
+                mode='thread',
+                people=ctx.people,
+                emoji=emoji,
+                can_moderate=ctx.is_admin,
+                read_only=False,
+                link_base='',
+                start_text='',
+            )
+            self.typing = TypingLine(ctx)
+            self.composer = Composer(
+                draft_key='',
+                placeholder='Reply…',
+                max_chars=ctx.max_message_chars,
+                members=sorted(ctx.people.items(), key=lambda p: p[1].lower()),
+                channels=[],
+                emoji=emoji,
+                thread=True,
+            )
+        self.root.set_visibility(False)
+        self.list.on('react', self._react)
+        self.list.on('edit', self._edit)
+        self.list.on('delete', self._delete)
+        self.list.on('retry', self._send)
+        self.list.on('copied', lambda _: ui.notify('Link copied'))
+        self.composer.on('send', self._send)
+        self.composer.on('typing', lambda e: self.typing.announce(bool(e.args['typing'])))
+
+    @property
+    def is_open(self) -> bool:
+        return self.root_id is not None
+
+    def open(self, channel_id: int, root_id: int, *, channel_label: str, read_only: bool) -> bool:
+        """Show the thread of `root_id`; False when it is not a thread root of that channel."""
+        found = queries.thread_messages(root_id)
+        if found is None:
+            return False
+        root, replies = found
+        if root.channel_id != channel_id or root.thread_root_id is not None:
+            return False
+        self.close()
+        self.channel_id, self.root_id = channel_id, root_id
+        self._subscription = bus.subscribe(thread_topic(root_id), self._on_event)
+        self.subtitle.text = channel_label
+        self.list._props['link-base'] = self.ctx.channel_url(channel_id)
+        self.list.set_read_only(read_only)
+        self.list.reset([root, *replies], has_more_before=False)
+        self.typing.follow(channel_id, root_id)
+        self.composer.configure(
+            draft_key=f'{self.ctx.workspace_id}:{channel_id}:t{root_id}', placeholder='Reply…', read_only=read_only
+        )
+        self.root.set_visibility(True)
+        return True
+
+    def close(self) -> None:
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
+        self.root_id = None
+        self.root.set_visibility(False)
+
+    def catch_up(self) -> None:
+        if self.channel_id is not None and self.root_id is not None:
+            self.open(self.channel_id, self.root_id, channel_label=self.subtitle.text, read_only=False)
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, MessageCreated):
+            self.list.append(event.message)
+        elif isinstance(event, MessageUpdated):
+            self.list.update_message(event.message)
+        elif isinstance(event, MessageDeleted):
+            self.list.remove_message(event.message_id)  # the list keeps a deleted root as a placeholder
+        elif isinstance(event, ReactionChanged):
+            self.list.reaction(event.message_id, event.reaction)
+
+    def _send(self, e: GenericEventArguments) -> None:
+        if self.channel_id is None or self.root_id is None:
+            return
+        body, client_msg_id = str(e.args['body']), str(e.args['client_msg_id'])
+        also = bool(e.args.get('also_in_channel', False))
+        self.list.pending(client_msg_id, body, preview_html(body))
+        try:
+            view = message_actions.send_message(
+                self.ctx.user_id,
+                self.channel_id,
+                body,
+                client_msg_id,
+                thread_root_id=self.root_id,
+                also_in_channel=also,
+            )
+        except ActionError as error:
+            self.list.remove_pending(client_msg_id)
+            self.composer.restore(body, error.message)
+            return
+        except Exception:
+            log.exception('sending a thread reply failed')
+            self.list.failed(client_msg_id, 'Not sent: the server had a problem. Retry?')
+            return
+        self.list.append(view)
+
+    def _edit(self, e: GenericEventArguments) -> None:
+        self._attempt(message_actions.edit_message, int(e.args['id']), str(e.args['body']))
+
+    def _delete(self, e: GenericEventArguments) -> None:
+        self._attempt(message_actions.delete_message, int(e.args['id']))
+
+    def _react(self, e: GenericEventArguments) -> None:
+        self._attempt(reaction_actions.toggle_reaction, int(e.args['id']), str(e.args['emoji']))
+
+    def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return action(self.ctx.user_id, *args)
+        except ActionError as error:
+            ui.notify(error.message, type='warning')
+            return None

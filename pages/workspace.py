@@ -1,0 +1,231 @@
+"""The workspace shell: sidebar, the open conversation and its thread, all in one page per tab.
+
+Switching channels happens inside the page (the URL follows with history.push), so the websocket, the sidebar
+and its bindings stay; only the channel pane swaps its subscription and resets its list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from nicegui import app, ui
+
+from components.account_menu import logout_button
+from components.channel_dialogs import (
+    browse_channels_dialog,
+    create_channel_dialog,
+    direct_message_dialog,
+    topic_dialog,
+)
+from components.channel_pane import ChannelPane
+from components.shell_context import ShellContext
+from components.sidebar import Sidebar, entry_label
+from components.thread_panel import ThreadPanel
+from components.workspace_switcher import workspace_switcher
+from db import queries
+from db.directory_queries import workspace_people
+from db.workspace_queries import general_channel, is_workspace_admin, membership, workspace_by_slug
+from pages.session import CurrentUser, require_user, watch_session_end
+from settings import get_settings
+from state.access import readable_channel
+from state.actions import channels as channel_actions
+from state.errors import ActionError
+from state.events import ChannelView
+from state.stores import presence as presence_store
+from state.stores.sidebar import sidebar_store
+
+CSS = (Path(__file__).parent.parent / 'components' / 'chat.css').read_text()
+
+
+@ui.page('/w/{slug}')
+async def workspace_home(slug: str) -> None:
+    await build_shell(slug)
+
+
+@ui.page('/w/{slug}/c/{channel_id}')
+async def channel_page(slug: str, channel_id: int) -> None:
+    await build_shell(slug, channel_id=channel_id)
+
+
+@ui.page('/w/{slug}/c/{channel_id}/m/{message_id}')
+async def message_permalink(slug: str, channel_id: int, message_id: int) -> None:
+    await build_shell(slug, channel_id=channel_id, message_id=message_id)
+
+
+@ui.page('/w/{slug}/c/{channel_id}/t/{root_id}')
+async def thread_permalink(slug: str, channel_id: int, root_id: int) -> None:
+    await build_shell(slug, channel_id=channel_id, root_id=root_id)
+
+
+def not_found(text: str) -> None:
+    with ui.column().classes('absolute-center items-center'):
+        ui.label(text).classes('text-xl').props('data-testid=not-found')
+        ui.link('Back to your workspaces', '/')
+
+
+async def build_shell(
+    slug: str, *, channel_id: int | None = None, message_id: int | None = None, root_id: int | None = None
+) -> None:
+    user = require_user()
+    if user is None:
+        return
+    workspace = workspace_by_slug(slug)
+    member = membership(workspace.id, user.id) if workspace is not None and workspace.id is not None else None
+    if workspace is None or workspace.id is None or member is None:
+        not_found('Workspace not found.')  # the same answer whether it exists or not
+        return
+    app.storage.user['last_workspace'] = slug
+    ui.add_css(CSS)
+    watch_session_end(user)
+    ctx = ShellContext(
+        user_id=user.id,
+        user_name=user.display_name,
+        session_id=user.session_id,
+        workspace_id=workspace.id,
+        workspace_slug=workspace.slug,
+        workspace_name=workspace.name,
+        is_admin=is_workspace_admin(member),
+        max_message_chars=get_settings().max_message_chars,
+        people=workspace_people(workspace.id),
+    )
+    Shell(ctx, user).start(channel_id=channel_id, message_id=message_id, root_id=root_id)
+
+
+class Shell:
+    def __init__(self, ctx: ShellContext, user: CurrentUser) -> None:
+        self.ctx = ctx
+        self.store = sidebar_store(ctx.user_id, ctx.workspace_id)
+        client = ui.context.client
+        with (
+            ui.left_drawer(value=True, fixed=True)
+            .classes('chat-sidebar p-0')
+            .props('width=260 breakpoint=800') as drawer
+        ):
+            self.drawer = drawer
+            with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
+                workspace_switcher(user, ctx.workspace_slug).props('color=white').classes('text-lg font-bold')
+            with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
+                ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')
+                if ctx.is_admin:
+                    ui.button(
+                        icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')
+                    ).props('flat round dense size=sm color=white data-testid=open-invites').tooltip('Invite people')
+                logout_button().props('color=white')
+            self.sidebar = Sidebar(
+                ctx,
+                self.store,
+                on_open=self.open_channel,
+                on_browse=lambda: browse_channels_dialog(ctx, self.open_channel),
+                on_create=lambda: create_channel_dialog(ctx, self.open_channel),
+                on_new_dm=lambda: direct_message_dialog(ctx, self.open_channel),
+            )
+        with ui.row().classes('w-full no-wrap gap-0'):
+            with ui.column().classes('grow min-w-0 gap-0 items-stretch'):
+                self.pane = ChannelPane(
+                    ctx,
+                    on_open_thread=self.open_thread,
+                    on_channel_updated=self._channel_updated,
+                    channel_names=self.sidebar.channel_names,
+                )
+            self.thread = ThreadPanel(ctx, on_close=self.close_thread)
+        with self.pane.header_start:
+            ui.button(icon='menu', on_click=drawer.toggle).props('flat dense data-testid=toggle-sidebar').classes(
+                'lt-md'
+            )
+        self.menu_slot = self.pane.header_end
+        self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
+        self.missing.set_visibility(False)
+        self._connected_once = False
+        presence_store.track_client(ctx.user_id, client)
+        client.on_connect(self._on_connect)
+
+    def start(self, *, channel_id: int | None, message_id: int | None, root_id: int | None) -> None:
+        if channel_id is None:
+            general = general_channel(self.ctx.workspace_id)
+            channel_id = general.id if general is not None else None
+        opened = channel_id is not None and self.open_channel(channel_id, highlight_id=message_id, push=False)
+        if opened and channel_id is not None and root_id is not None:
+            self.open_thread(channel_id, root_id)
+
+    def _on_connect(self) -> None:
+        if self._connected_once:
+            # A reconnect: whatever NiceGUI replayed, catch up from the database (rule 4).
+            self.store.reload()
+            self.pane.catch_up()
+            self.thread.catch_up()
+        self._connected_once = True
+
+    # ---- navigation -----------------------------------------------------------------------------------------
+
+    def open_channel(self, channel_id: int, *, highlight_id: int | None = None, push: bool = True) -> bool:
+        access = readable_channel(self.ctx.user_id, self.ctx.workspace_id, channel_id)
+        view = queries.channel_view(channel_id) if access is not None else None
+        if access is None or view is None:
+            self.missing.text = 'Channel not found.'
+            self.missing.set_visibility(True)
+            self.pane.root.set_visibility(False)
+            return False
+        self.missing.set_visibility(False)
+        self.pane.root.set_visibility(True)
+        self.pane.show(view, is_member=access.is_member, label=self._label(view), highlight_id=highlight_id)
+        self.sidebar.set_active(channel_id)
+        self._render_menu(view, access.is_member)
+        if self.thread.is_open and self.thread.channel_id != channel_id:
+            self.thread.close()
+        if push:
+            ui.navigate.history.push(self.ctx.channel_url(channel_id))
+        return True
+
+    def open_thread(self, channel_id: int, root_id: int) -> None:
+        channel = self.pane.channel
+        read_only = channel is None or channel.archived or not self.pane.is_member
+        if not self.thread.open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
+            ui.notify('That thread does not exist here.', type='warning')
+            return
+        ui.navigate.history.replace(self.ctx.thread_url(channel_id, root_id))
+
+    def close_thread(self) -> None:
+        self.thread.close()
+        if self.pane.channel is not None:
+            ui.navigate.history.replace(self.ctx.channel_url(self.pane.channel.id))
+
+    # ---- channel header menu --------------------------------------------------------------------------------
+
+    def _label(self, view: ChannelView) -> str:
+        entry = self.store.entry(view.id)
+        if entry is not None:
+            return entry_label(entry)
+        return f'#{view.name}' if view.name else 'Direct message'
+
+    def _channel_updated(self, view: ChannelView) -> None:
+        self.pane.refresh_channel(view, self._label(view))
+        self._render_menu(view, self.pane.is_member)
+
+    def _render_menu(self, view: ChannelView, is_member: bool) -> None:
+        self.menu_slot.clear()
+        if view.kind not in ('public', 'private'):
+            return
+        with self.menu_slot:
+            button = ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu')
+        with button, ui.menu():
+            if is_member and not view.archived:
+                ui.menu_item('Edit topic', lambda: topic_dialog(self.ctx, view.id, view.topic))
+            if is_member and view.name != 'general':
+                leave = ui.menu_item('Leave channel', lambda: self._run(channel_actions.leave_channel, view.id))
+                leave.props('data-testid=leave-channel')
+            if self.ctx.is_admin and view.name != 'general':
+                if view.archived:
+                    item = ui.menu_item('Unarchive', lambda: self._run(channel_actions.unarchive_channel, view.id))
+                    item.props('data-testid=unarchive-channel')
+                else:
+                    item = ui.menu_item('Archive', lambda: self._run(channel_actions.archive_channel, view.id))
+                    item.props('data-testid=archive-channel')
+
+    def _run(self, action: Callable[[int, int], object], channel_id: int) -> None:
+        try:
+            action(self.ctx.user_id, channel_id)
+        except ActionError as error:
+            ui.notify(error.message, type='warning')
+            return
+        self.open_channel(channel_id, push=False)
