@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+from collections.abc import Callable
 
 from itsdangerous import TimestampSigner
 from nicegui.testing import User
@@ -46,3 +48,12 @@ def current_path(user: User) -> str:
     assert user.client is not None, 'no page open yet'
     url = user.client.request.url
     return url.path + (f'?{url.query}' if url.query else '')
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until `condition()` holds (page chains finish in background tasks), failing after `timeout` s."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f'condition still false after {timeout} s')
+        await asyncio.sleep(0.05)
