@@ -86,20 +86,23 @@ class Generator:
         return self.call([{'cmd': 'open', 'specs': share, 'concurrency': concurrency} for share in shares])
 
     def run(self, phase: int, duration: float, rate: float, drain: float) -> list[dict[str, Any]]:
+        """Send for `duration` s, then wait (up to `drain` s) until every tab got every message."""
         total_rooms = sum(len(rooms) for rooms in self.rooms_of) or 1
-        return self.call(
-            [
-                {
-                    'cmd': 'run',
-                    'phase': phase,
-                    'duration': duration,
-                    'drain': drain,
-                    'rate': rate * len(rooms) / total_rooms,
-                    'rooms': rooms,
-                }
-                for rooms in self.rooms_of
-            ]
-        )
+        commands = [
+            {
+                'cmd': 'run',
+                'phase': phase,
+                'duration': duration,
+                'drain': drain,
+                'rate': rate * len(rooms) / total_rooms,
+                'rooms': rooms,
+            }
+            for rooms in self.rooms_of
+        ]
+        sent_replies = self.call(commands)
+        keys = {key: entry['room'] for reply in sent_replies for key, entry in reply['sent'].items()}
+        drained = self.broadcast({'cmd': 'drain', 'keys': keys, 'timeout': drain})
+        return [{**sent, **rest} for sent, rest in zip(sent_replies, drained, strict=True)]
 
     def stop(self) -> None:
         for pipe in self.pipes:
@@ -129,7 +132,13 @@ def phase_figures(
     latencies: list[float] = []
     duplicates = 0
     errors: list[str] = []
+    acks: dict[str, float] = {}
     for reply in replies:
+        acks.update(reply['acks_ms'])
+    for reply in replies:
+        for key, entry in reply['sent'].items():
+            if key in acks:
+                entry['ack_ms'] = acks[key]  # no server ack on this path: the sender's own tab receiving it
         sent.update(reply['sent'])
         received.update(reply['received'])
         latencies.extend(reply['latencies_ms'])
@@ -137,7 +146,7 @@ def phase_figures(
         errors.extend(reply['errors'])
     expected = sum(room_sizes.get(entry['room'], 0) for entry in sent.values())
     delivered = sum(min(received[key], room_sizes.get(entry['room'], 0)) for key, entry in sent.items())
-    acks = [entry['ack_ms'] for entry in sent.values() if 'ack_ms' in entry]
+    ack_ms = [entry['ack_ms'] for entry in sent.values() if 'ack_ms' in entry]
     failed_sends = sum(1 for entry in sent.values() if 'error' in entry)
     send_wall = max([reply['send_wall_s'] for reply in replies] + [duration]) or 1e-9
     return {
@@ -148,7 +157,7 @@ def phase_figures(
         'completeness': round(delivered / expected, 5) if expected else None,
         'duplicates': duplicates,
         'send_to_receive_ms': summarize(latencies),
-        'ack_ms': summarize(acks),
+        'ack_ms': summarize(ack_ms),
         'msgs_per_s': round(len(sent) / send_wall, 2),
         'tab_updates_per_s': round(delivered / send_wall, 1),
         'server_cpu': server_cpu,

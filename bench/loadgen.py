@@ -91,6 +91,7 @@ class Worker:
         self.session: aiohttp.ClientSession | None = None
         self.sessions: dict[str, aiohttp.ClientSession] = {}
         self.acks_ms: dict[str, float] = {}
+        self._phase_usage: tuple[float, float, LoopLag] = (0.0, 0.0, LoopLag())
 
     # ---- plumbing ----------------------------------------------------------------------------------------
 
@@ -246,28 +247,29 @@ class Worker:
                 pending.add(task)
                 task.add_done_callback(pending.discard)
         send_wall = time.monotonic() - wall0
-        # Drain: wait for late deliveries until none arrived for a second (or the drain limit).
-        drain_end = time.monotonic() + drain
-        while time.monotonic() < drain_end:
-            quiet = time.monotonic() - max(self.record.last_delivery, wall0 + send_wall)
-            if not pending and quiet > 1.0:
-                break
-            await asyncio.sleep(0.1)
+        if pending:  # sends still waiting for their acknowledgement
+            await asyncio.wait(set(pending), timeout=drain)
         for task in list(pending):
             task.cancel()
-        for key, entry in sent.items():
-            if key in self.acks_ms:
-                entry['ack_ms'] = self.acks_ms[key]
-        lag_samples = lag.stop()
+        self._phase_usage = (cpu0, wall0, lag)
+        return {'sent': sent, 'late_sends': late, 'send_wall_s': send_wall}
+
+    async def cmd_drain(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Wait until this worker's tabs received every message sent in the phase (or the timeout)."""
+        local_tabs: Counter[str] = Counter(tab.spec.room for tab in self.tabs)
+        expected = {key: local_tabs[room] for key, room in command['keys'].items() if local_tabs[room]}
+        deadline = time.monotonic() + float(command['timeout'])
+        received = self.record.received
+        while time.monotonic() < deadline and any(received[key] < count for key, count in expected.items()):
+            await asyncio.sleep(0.05)
+        cpu0, wall0, lag = self._phase_usage
         return {
-            'sent': sent,
-            'received': dict(self.record.received),
+            'received': dict(received),
+            'acks_ms': self.acks_ms,
             'latencies_ms': self.record.latencies_ms,
             'duplicates': self.record.duplicates,
-            'late_sends': late,
-            'send_wall_s': send_wall,
             'errors': self._take_errors(),
-            'generator': _usage(cpu0, wall0, lag_samples),
+            'generator': _usage(cpu0, wall0, lag.stop()),
         }
 
     async def cmd_storm(self, command: dict[str, Any]) -> dict[str, Any]:
