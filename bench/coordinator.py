@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -68,8 +69,14 @@ class Generator:
     def broadcast(self, command: dict[str, Any]) -> list[dict[str, Any]]:
         return self.call([command] * len(self.pipes))
 
-    def open(self, specs: list[TabSpec], concurrency: int = 20) -> list[dict[str, Any]]:
-        """Whole rooms go to one worker where there are enough rooms; a big room is spread over all."""
+    def open(
+        self, specs: list[TabSpec], concurrency: int = 20, halfway: Callable[[], None] | None = None
+    ) -> list[dict[str, Any]]:
+        """Whole rooms go to one worker where there are enough rooms; a big room is spread over all.
+
+        With `halfway`, each worker opens half its tabs, `halfway()` runs, then the other half opens (the
+        server's memory between the two is the marginal cost of a tab, free of start-up and first-page costs).
+        """
         rooms = sorted({spec.room for spec in specs}, key=lambda r: (len(r), r))
         shares: list[list[TabSpec]] = [[] for _ in self.pipes]
         self.rooms_of = [[] for _ in self.pipes]
@@ -83,7 +90,21 @@ class Generator:
             for i, spec in enumerate(specs):
                 shares[i % len(self.pipes)].append(spec)
             self.rooms_of[0] = rooms  # one worker sends, all receive
-        return self.call([{'cmd': 'open', 'specs': share, 'concurrency': concurrency} for share in shares])
+        if halfway is None:
+            return self.call([{'cmd': 'open', 'specs': share, 'concurrency': concurrency} for share in shares])
+        first = self.call([{'cmd': 'open', 'specs': s[: len(s) // 2], 'concurrency': concurrency} for s in shares])
+        halfway()
+        second = self.call([{'cmd': 'open', 'specs': s[len(s) // 2 :], 'concurrency': concurrency} for s in shares])
+        return [
+            {
+                'open_ms': a['open_ms'] + b['open_ms'],
+                'failed': a['failed'] + b['failed'],
+                'errors': a['errors'] + b['errors'],
+                'generator': b['generator'],
+                'opened': [len(a['open_ms']), len(b['open_ms'])],
+            }
+            for a, b in zip(first, second, strict=True)
+        ]
 
     def run(self, phase: int, duration: float, rate: float, drain: float) -> list[dict[str, Any]]:
         """Send for `duration` s, then wait (up to `drain` s) until every tab got every message."""
@@ -200,8 +221,15 @@ def run_target(target: Target, plan: Plan, log: Any) -> dict[str, Any]:
         time.sleep(1.0)
         rss_idle = sysmon.rss_bytes(target.pid)
         specs = target.specs(big_room=False)
-        replies = generator.open(specs)
+        rss_half: list[int] = []
+
+        def measure_half() -> None:
+            time.sleep(2.0)
+            rss_half.append(sysmon.rss_bytes(target.pid))
+
+        replies = generator.open(specs, halfway=measure_half)
         opened = sum(len(r['open_ms']) for r in replies)
+        second_half = sum(r['opened'][1] for r in replies)
         open_ms = [t for r in replies for t in r['open_ms']]
         result['tabs_opened'] = opened
         result['tabs_failed'] = sum(r['failed'] for r in replies)
@@ -214,7 +242,10 @@ def run_target(target: Target, plan: Plan, log: Any) -> dict[str, Any]:
         rss_tabs = sysmon.rss_bytes(target.pid)
         result['server_rss_idle_mb'] = round(rss_idle / 2**20, 1)
         result['server_rss_tabs_mb'] = round(rss_tabs / 2**20, 1)
-        result['rss_per_tab_kb'] = round((rss_tabs - rss_idle) / 1024 / opened, 1)
+        result['server_rss_half_mb'] = round(rss_half[0] / 2**20, 1)
+        # The marginal memory of a tab: growth while the second half of the tabs opened.
+        result['rss_per_tab_kb'] = round((rss_tabs - rss_half[0]) / 1024 / max(second_half, 1), 1)
+        result['rss_per_tab_all_kb'] = round((rss_tabs - rss_idle) / 1024 / opened, 1)
         sizes = room_sizes(specs)
 
         run_phase(generator, target, 0, plan.warmup, plan.rate, 2.0, sizes)  # warm-up, not reported

@@ -175,6 +175,12 @@ class Worker:
             nonlocal failed
             async with limit:
                 tab = make_tab(self.kind, spec, self.session_for(spec), self.on_frame)
+                try:
+                    await tab.prepare()
+                except Exception as error:
+                    failed += 1
+                    self._error(f'prepare {spec.user}: {error!r}')
+                    return
                 started = time.monotonic()
                 try:
                     await tab.open()

@@ -38,6 +38,10 @@ class Tab(ABC):
         self.seen: set[str] = set()  # message keys this tab received in the current phase
         self.own: dict[str, int] = {}  # keys this tab sent and has not yet received -> send time (us)
 
+    async def prepare(self) -> None:
+        """One-time work before the first open that is not part of opening a tab (logging in)."""
+        return None
+
     @abstractmethod
     async def open(self) -> None:
         """Load the page (or sync) and connect; returns when the tab is live."""

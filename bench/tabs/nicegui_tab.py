@@ -112,8 +112,12 @@ class NiceGuiTab(Tab):
             request_id = json.loads(raw[2:])[1].get('request_id')
             if request_id:
                 asyncio.get_running_loop().create_task(self._answer_javascript(request_id))
-        if 'BMp' in raw:
+        if 'BMp' in raw and self.is_delivery(raw):
             self.sink(self, raw)
+
+    def is_delivery(self, raw: str) -> bool:
+        """Whether a frame with a marker shows a delivered message (not, say, an optimistic echo)."""
+        return True
 
     async def _answer_javascript(self, request_id: str) -> None:
         if self._socket is not None and self._socket.connected:
