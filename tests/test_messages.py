@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
-from db.engine import read_session
+from db.engine import get_engine, read_session
 from db.models import Attachment, Channel, ChannelMember, Mention, Message, WorkspaceMember, WorkspaceRole
 from db.queries import latest_messages, thread_messages
+from state.actions.message_refs import MAX_LOOKUPS
 from state.actions.messages import delete_message, edit_message, send_message
 from state.bus import bus, channel_topic, thread_topic, user_topic
 from state.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -397,3 +399,19 @@ def test_last_reply_of_a_deleted_root_removes_the_placeholder(world: World, publ
         (thread_topic(root.id), root.id),
     ]
     assert latest_messages(world.general) == []
+
+
+def test_a_text_full_of_names_costs_a_bounded_number_of_lookups(world: World, published: RecordingBackend) -> None:
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    body = ' '.join(f'@n{i} #c{i}' for i in range(300)) + ' @Bob'
+    event.listen(get_engine(), 'before_cursor_execute', record)
+    try:
+        view = send_message(world.ada, world.general, body, 'c-1')
+    finally:
+        event.remove(get_engine(), 'before_cursor_execute', record)
+    assert len(statements) < MAX_LOOKUPS + 25
+    assert view.body == body  # the text is kept; names beyond the budget simply stay plain text

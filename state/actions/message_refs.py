@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -12,6 +12,7 @@ from db.models import Channel, ChannelKind, User, WorkspaceMember
 from state.render import ChannelRef, UserRef
 
 MAX_CANDIDATES = 25  # people sharing the first word of a name; the longest full match among them wins
+MAX_LOOKUPS = 50  # distinct names one message may make us look up (a text full of "@a @b ..." costs no more)
 
 
 def _like_prefix(text: str) -> str:
@@ -25,8 +26,24 @@ class WorkspaceResolver:
     workspace_id: int
     workspace_slug: str
     channel_id: int  # the conversation being written in: its own name may be referenced even when private
+    _users: dict[str, list[UserRef]] = field(default_factory=dict)
+    _channels: dict[str, ChannelRef | None] = field(default_factory=dict)
 
     def users_with_prefix(self, prefix: str) -> Sequence[UserRef]:
+        key = prefix.lower()
+        if key not in self._users:
+            self._users[key] = self._find_users(key) if self._lookups() < MAX_LOOKUPS else []
+        return self._users[key]
+
+    def channel_named(self, name: str) -> ChannelRef | None:
+        if name not in self._channels:
+            self._channels[name] = self._find_channel(name) if self._lookups() < MAX_LOOKUPS else None
+        return self._channels[name]
+
+    def _lookups(self) -> int:
+        return len(self._users) + len(self._channels)
+
+    def _find_users(self, prefix: str) -> list[UserRef]:
         rows = self.session.exec(
             select(User.id, User.display_name)
             .join(WorkspaceMember, col(WorkspaceMember.user_id) == User.id)
@@ -40,7 +57,7 @@ class WorkspaceResolver:
         ).all()
         return [UserRef(uid, name) for uid, name in rows if uid is not None]
 
-    def channel_named(self, name: str) -> ChannelRef | None:
+    def _find_channel(self, name: str) -> ChannelRef | None:
         # Only channels every reader may open get a link: public ones, and the one written in.
         row = self.session.exec(
             select(Channel.id, Channel.name).where(
