@@ -25,6 +25,11 @@ _MESSAGE_ID_RE = re.compile(r'"_id":(\d+)\}\]$')
 _UNESCAPES = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&'))
 
 
+def camel_case(name: str) -> str:
+    head, *rest = name.split('-')
+    return head + ''.join(part[:1].upper() + part[1:] for part in rest)
+
+
 class PageError(Exception):
     pass
 
@@ -134,7 +139,8 @@ class NiceGuiTab(Tab):
 
     async def fire(self, element_id: int, element: dict[str, Any], event_type: str, *args: Any) -> None:
         """Send an element event as the browser would (each argument JSON-encoded on its own)."""
-        listeners = [e for e in element.get('events', []) if e.get('type') == event_type]
+        names = {event_type, camel_case(event_type)}  # NiceGUI sends `load-older` listeners as `loadOlder`
+        listeners = [e for e in element.get('events', []) if e.get('type') in names]
         if not listeners:
             raise PageError(f'element {element_id} has no {event_type} listener')
         if self._socket is None:
