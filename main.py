@@ -52,6 +52,8 @@ def cli(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     _apply_flags(args)
     settings = get_settings()
+    # NiceGUI keeps user storage (which holds session tokens) on disk: keep it in the data dir, not the cwd.
+    os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'nicegui'))
     command = args.command or 'serve'
     if command == 'serve':
         import server

@@ -35,9 +35,15 @@ class LoginThrottle:
     """
 
     def __init__(
-        self, limit: int | None = None, window_seconds: float | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int | None = None,
+        window_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        ip_limit: int | None = None,
     ) -> None:
         self._limit = limit
+        self._ip_limit = ip_limit
         self._window = window_seconds
         self._clock = clock
         self._failures: dict[str, deque[float]] = {}
@@ -46,6 +52,14 @@ class LoginThrottle:
     @property
     def limit(self) -> int:
         return self._limit if self._limit is not None else get_settings().login_attempts_per_window
+
+    def limit_for(self, key: str) -> int:
+        """Accounts get the small budget; an IP gets a larger one (an office or a NAT shares one address)."""
+        if not key.startswith('ip:'):
+            return self.limit
+        if self._ip_limit is not None:
+            return self._ip_limit
+        return self._limit if self._limit is not None else get_settings().login_attempts_per_ip_window
 
     @property
     def window(self) -> float:
@@ -58,9 +72,10 @@ class LoginThrottle:
         with self._lock:
             for key in keys:
                 failures = self._current(key, now)
-                if failures is not None and len(failures) >= self.limit:
+                limit = self.limit_for(key)
+                if failures is not None and len(failures) >= limit:
                     # The oldest failure that keeps the count at the limit must leave the window first.
-                    wait = max(wait, failures[-self.limit] + self.window - now)
+                    wait = max(wait, failures[-limit] + self.window - now)
         if wait > 0:
             minutes = max(1, math.ceil(wait / 60))
             unit = 'minute' if minutes == 1 else 'minutes'

@@ -91,3 +91,20 @@ def test_limits_default_to_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         throttle.check(['k'])
     clock.now += 61
     throttle.check(['k'])
+
+
+def test_an_address_gets_a_larger_budget_than_an_account() -> None:
+    clock = FakeClock()
+    throttle = LoginThrottle(limit=5, window_seconds=900, clock=clock, ip_limit=30)
+    office = [ip_key('10.0.0.1')]
+    for _ in range(29):
+        throttle.record_failure(office)
+    throttle.check(office)  # many people behind one address are not locked out by five typos
+    throttle.record_failure(office)
+    with pytest.raises(RateLimited):
+        throttle.check(office)
+    account = [account_key('a@example.com')]
+    for _ in range(5):
+        throttle.record_failure(account)
+    with pytest.raises(RateLimited):
+        throttle.check(account)
