@@ -32,6 +32,7 @@ from state.events import (
     MessageDeleted,
     MessageUpdated,
     ReactionChanged,
+    ReadPositionMoved,
     ThreadReplied,
 )
 
@@ -114,6 +115,7 @@ class ChannelPane:
             self._reset_around(highlight_id)
         else:
             self._reset_latest(scroll_to_unread=True)
+        self.list.receipts(queries.read_receipts(channel.id))
 
     def _configure_composer(self, label: str) -> None:
         channel = self.channel
@@ -161,6 +163,8 @@ class ChannelPane:
             self._reset_latest()
         elif missed:
             self.list.extend(missed, has_more=False)
+        self.list.receipts(queries.read_receipts(self.channel.id))
+        self.list.read_position(queries.last_read_id(self.channel.id, self.ctx.user_id))
 
     # ---- loading --------------------------------------------------------------------------------------------
 
@@ -218,6 +222,9 @@ class ChannelPane:
             self.list.thread_summary(
                 event.root_id, event.reply_count, event.last_reply_at.isoformat(), event.reply_user_ids
             )
+        elif isinstance(event, ReadPositionMoved):
+            if event.user_id != self.ctx.user_id:
+                self.list.receipt(event.user_id, event.last_read_message_id)
         elif isinstance(event, ChannelUpdated):
             self.on_channel_updated(event.channel)
 

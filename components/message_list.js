@@ -95,8 +95,8 @@ export default {
               <b>{{ row.m.reply_count }} {{ row.m.reply_count === 1 ? 'reply' : 'replies' }}</b>
               <small v-if="row.m.last_reply_at">Last reply {{ relative(row.m.last_reply_at) }}</small>
             </button>
-            <div v-if="seenBy[row.m.id] && seenBy[row.m.id].length" class="chat-seen" data-testid="seen-by"
-                 :data-users="seenBy[row.m.id].join(',')">Seen by {{ seenBy[row.m.id].map(personName).join(', ') }}</div>
+            <div v-if="seenBy[row.m.id]" class="chat-seen" data-testid="seen-by" :data-users="seenBy[row.m.id].join(',')">
+              Seen by {{ seenText(seenBy[row.m.id]) }}</div>
             <div v-if="row.m.failed" class="chat-msg__failed">
               {{ row.m.error || 'Not sent.' }}
               <button class="chat-btn" data-testid="message-retry" @click.stop="$emit('retry', { client_msg_id: row.m.client_msg_id, body: row.m.body })">Retry</button>
@@ -167,7 +167,7 @@ export default {
       picker: null,
       pickerQuery: "",
       recent: JSON.parse(localStorage.getItem("chat.recentEmoji") || "[]"),
-      seenBy: {},
+      receipts: {}, // user id -> read position, for "seen by"
       dividerAbove: false,
       reportedReadId: 0,
     };
@@ -180,6 +180,24 @@ export default {
       const q = this.pickerQuery.trim().toLowerCase().replace(/:/g, "");
       const list = q ? this.emoji.filter((e) => e[0].includes(q)) : this.emoji;
       return list.slice(0, 160);
+    },
+    seenBy() {
+      // Each reader shows under the newest loaded message they have read up to (never the viewer).
+      const ids = this.messages.filter((m) => m.id).map((m) => m.id);
+      const seen = {};
+      if (!ids.length) return seen;
+      for (const [uid, position] of Object.entries(this.receipts)) {
+        if (Number(uid) === this.me || position < ids[0]) continue;
+        let lo = 0;
+        let hi = ids.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (ids[mid] <= position) lo = mid;
+          else hi = mid - 1;
+        }
+        (seen[ids[lo]] = seen[ids[lo]] || []).push(Number(uid));
+      }
+      return seen;
     },
     firstUnreadId() {
       if (this.mode !== "channel") return null;
@@ -267,8 +285,11 @@ export default {
           this.lastReadId = d.last_read_id;
           this.reportedReadId = Math.max(this.reportedReadId, d.last_read_id);
           return;
-        case "seen":
-          this.seenBy = d.seen_by;
+        case "receipts":
+          this.receipts = d.receipts;
+          return;
+        case "receipt":
+          this.receipts = { ...this.receipts, [d.user_id]: d.position };
           return;
         case "highlight":
           return this.highlight(d.id);
@@ -516,6 +537,10 @@ export default {
     },
     personName(id) {
       return this.people[id] || "Someone";
+    },
+    seenText(ids) {
+      const names = ids.map(this.personName);
+      return names.length > 4 ? names.slice(0, 3).join(", ") + ` and ${names.length - 3} others` : names.join(", ");
     },
     reactorNames(r) {
       return r.user_ids.map((id) => (id === this.me ? "You" : this.personName(id))).join(", ") + ` reacted with :${r.emoji}:`;

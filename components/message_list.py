@@ -146,8 +146,12 @@ class MessageList(ui.element, component='message_list.js'):
     def read_position(self, last_read_id: int) -> None:
         self.send([{'op': 'read', 'last_read_id': last_read_id}])
 
-    def seen_by(self, seen: dict[int, list[int]]) -> None:
-        self.send([{'op': 'seen', 'seen_by': {str(k): v for k, v in seen.items()}}])
+    def receipts(self, positions: dict[int, int]) -> None:
+        """Everyone's read positions (user id -> message id) for "seen by"; the browser places them."""
+        self.send([{'op': 'receipts', 'receipts': {str(k): v for k, v in positions.items()}}])
+
+    def receipt(self, user_id: int, position: int) -> None:
+        self.send([{'op': 'receipt', 'user_id': user_id, 'position': position}])
 
     def highlight(self, message_id: int) -> None:
         self.send([{'op': 'highlight', 'id': message_id}])

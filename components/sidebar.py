@@ -11,10 +11,15 @@ from collections.abc import Callable
 from nicegui import binding, ui
 
 from components.shell_context import ShellContext
+from db.queries import COUNT_CAP
 from state.stores.presence import user_presence
 from state.stores.sidebar import ChannelEntry, SidebarStore
 
 DIRECT_KINDS = ('direct', 'group')
+
+
+def badge_text(count: int) -> str:
+    return '99+' if count >= COUNT_CAP else str(count)  # the store stops counting at the cap
 
 
 def entry_label(entry: ChannelEntry) -> str:
@@ -76,8 +81,12 @@ class Sidebar:
         on_browse: Callable[[], None],
         on_create: Callable[[], None],
         on_new_dm: Callable[[], None],
+        on_counts: Callable[[ChannelEntry], None] | None = None,
+        drawer_id: int | None = None,
     ) -> None:
         self.ctx = ctx
+        self.drawer_id = drawer_id
+        self.on_counts = on_counts
         self.store = store
         self.on_open = on_open
         self.active_id: int | None = None
@@ -124,7 +133,12 @@ class Sidebar:
 
     def _row(self, entry: ChannelEntry) -> SideLink:
         row = SideLink(entry)
-        row.on('click', lambda _, cid=entry.id: self.on_open(cid))
+        # On a phone the drawer overlays the conversation: close it as the choice is made (browser-side).
+        close_drawer = f'if (window.innerWidth < 800) getElement({self.drawer_id}).hide();' if self.drawer_id else ''
+        row.on('click', lambda _, cid=entry.id: self.on_open(cid), js_handler=f'() => {{ emit(); {close_drawer} }}')
+        on_counts = self.on_counts
+        if on_counts is not None:
+            entry.on_unread_change(lambda: on_counts(entry))
         with row:
             if entry.kind == 'direct' and entry.partner_id is not None:
                 PresenceDot(entry.partner_id)
@@ -134,10 +148,10 @@ class Sidebar:
                 ui.label('🔒' if entry.kind == 'private' else '#').classes('opacity-70 w-4 text-center')
             ui.label(entry.label).classes('truncate')
             unread = ui.label().classes('chat-side-badge chat-side-badge--unread').props('data-testid=unread-count')
-            unread.bind_text_from(entry, 'unread_count', backward=str)
+            unread.bind_text_from(entry, 'unread_count', backward=badge_text)
             unread.bind_visibility_from(entry, 'unread_count', backward=lambda n: n > 0)
             mentions = ui.label().classes('chat-side-badge').props('data-testid=mention-count')
-            mentions.bind_text_from(entry, 'mention_count', backward=str)
+            mentions.bind_text_from(entry, 'mention_count', backward=badge_text)
             mentions.bind_visibility_from(entry, 'mention_count', backward=lambda n: n > 0)
         return row
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -51,3 +52,24 @@ def workspace_people(workspace_id: int) -> dict[int, str]:
             .where(WorkspaceMember.workspace_id == workspace_id, col(User.is_active).is_(True))
         ).all()
     return {int(uid): name for uid, name in rows if uid is not None}
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    status_text: str
+    status_emoji: str
+    last_active_at: datetime | None
+
+
+def workspace_directory(workspace_id: int) -> list[Person]:
+    """The workspace's active members with their custom status and last activity, by name."""
+    with read_session() as session:
+        rows = session.exec(
+            select(User)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+            .where(WorkspaceMember.workspace_id == workspace_id, col(User.is_active).is_(True))
+            .order_by(func.lower(User.display_name))
+        ).all()
+    return [Person(u.id or 0, u.display_name, u.status_text, u.status_emoji, u.last_active_at) for u in rows]

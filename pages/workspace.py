@@ -12,6 +12,7 @@ from pathlib import Path
 from nicegui import app, ui
 
 from components.account_menu import logout_button
+from components.activity import ActivityTracker
 from components.channel_dialogs import (
     browse_channels_dialog,
     create_channel_dialog,
@@ -19,8 +20,12 @@ from components.channel_dialogs import (
     topic_dialog,
 )
 from components.channel_pane import ChannelPane
+from components.connection_status import ConnectionStatus
+from components.notifier import Notifier
+from components.people_panel import PeoplePanel
 from components.shell_context import ShellContext
-from components.sidebar import Sidebar, entry_label
+from components.sidebar import PresenceDot, Sidebar, entry_label
+from components.status_dialog import status_dialog
 from components.thread_panel import ThreadPanel
 from components.workspace_switcher import workspace_switcher
 from db import queries
@@ -30,10 +35,11 @@ from pages.session import CurrentUser, require_user, watch_session_end
 from settings import get_settings
 from state.access import readable_channel
 from state.actions import channels as channel_actions
+from state.bus import bus, user_topic, workspace_topic
 from state.errors import ActionError
-from state.events import ChannelView
+from state.events import ChannelView, Event, MemberJoined, ReadPositionMoved, UserChanged
 from state.stores import presence as presence_store
-from state.stores.sidebar import sidebar_store
+from state.stores.sidebar import ChannelEntry, sidebar_store
 
 CSS = (Path(__file__).parent.parent / 'components' / 'chat.css').read_text()
 
@@ -97,29 +103,24 @@ class Shell:
         self.ctx = ctx
         self.store = sidebar_store(ctx.user_id, ctx.workspace_id)
         client = ui.context.client
-        with (
-            ui.left_drawer(value=True, fixed=True)
-            .classes('chat-sidebar p-0')
-            .props('width=260 breakpoint=800') as drawer
-        ):
-            self.drawer = drawer
-            with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
-                workspace_switcher(user, ctx.workspace_slug).props('color=white').classes('text-lg font-bold')
-            with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
-                ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')
-                if ctx.is_admin:
-                    ui.button(
-                        icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')
-                    ).props('flat round dense size=sm color=white data-testid=open-invites').tooltip('Invite people')
-                logout_button().props('color=white')
+        ConnectionStatus()
+        ActivityTracker(ctx.user_id)
+        self.notifier = Notifier()
+        # value=None: open beside the content on wide screens, closed (an overlay) on phones.
+        drawer = ui.left_drawer(value=None, fixed=True).classes('chat-sidebar p-0').props('width=260 breakpoint=800')
+        with drawer:
+            self._sidebar_header(user)
             self.sidebar = Sidebar(
                 ctx,
                 self.store,
+                drawer_id=drawer.id,
                 on_open=self.open_channel,
                 on_browse=lambda: browse_channels_dialog(ctx, self.open_channel),
                 on_create=lambda: create_channel_dialog(ctx, self.open_channel),
                 on_new_dm=lambda: direct_message_dialog(ctx, self.open_channel),
+                on_counts=self._counts_changed,
             )
+            self.notifier.move(drawer)
         with ui.row().classes('w-full no-wrap gap-0'):
             with ui.column().classes('grow min-w-0 gap-0 items-stretch'):
                 self.pane = ChannelPane(
@@ -129,16 +130,38 @@ class Shell:
                     channel_names=self.sidebar.channel_names,
                 )
             self.thread = ThreadPanel(ctx, on_close=self.close_thread)
+            self.people = PeoplePanel(ctx, on_message=self.message_person, on_close=self.toggle_people)
         with self.pane.header_start:
-            ui.button(icon='menu', on_click=drawer.toggle).props('flat dense data-testid=toggle-sidebar').classes(
-                'lt-md'
-            )
-        self.menu_slot = self.pane.header_end
+            toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
+            toggle.props('flat dense data-testid=toggle-sidebar')
+        with self.pane.header_end:
+            ui.button(icon='group', on_click=self.toggle_people).props('flat round dense data-testid=open-people')
+            self.menu_slot = ui.row().classes('gap-0')
         self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
         self.missing.set_visibility(False)
         self._connected_once = False
         presence_store.track_client(ctx.user_id, client)
         client.on_connect(self._on_connect)
+        bus.subscribe(user_topic(ctx.user_id), self._on_user_event)
+        bus.subscribe(workspace_topic(ctx.workspace_id), self._on_workspace_event)
+        self._seen_counts: dict[int, tuple[int, int]] = {}
+        self._update_title()
+
+    def _sidebar_header(self, user: CurrentUser) -> None:
+        ctx = self.ctx
+        with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
+            workspace_switcher(user, ctx.workspace_slug).props('color=white').classes('text-lg font-bold')
+        with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
+            PresenceDot(ctx.user_id)
+            ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')
+            ui.button(icon='mood', on_click=lambda: status_dialog(ctx)).props(
+                'flat round dense size=sm color=white data-testid=set-status'
+            ).tooltip('Set your status')
+            if ctx.is_admin:
+                ui.button(icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')).props(
+                    'flat round dense size=sm color=white data-testid=open-invites'
+                ).tooltip('Invite people')
+            logout_button().props('color=white')
 
     def start(self, *, channel_id: int | None, message_id: int | None, root_id: int | None) -> None:
         if channel_id is None:
@@ -156,6 +179,22 @@ class Shell:
             self.thread.catch_up()
         self._connected_once = True
 
+    def _on_user_event(self, event: Event) -> None:
+        shown = self.pane.channel
+        if isinstance(event, ReadPositionMoved) and shown is not None and event.channel_id == shown.id:
+            self.pane.list.read_position(event.last_read_message_id)  # read in another tab of this user
+
+    def _on_workspace_event(self, event: Event) -> None:
+        if (isinstance(event, MemberJoined) and event.channel_id is None) or isinstance(event, UserChanged):
+            self._set_person(event.user.id, event.user.display_name)
+
+    def _set_person(self, user_id: int, name: str) -> None:
+        if self.ctx.people.get(user_id) == name:
+            return
+        self.ctx.people[user_id] = name
+        self.pane.list.set_people(self.ctx.people)
+        self.thread.list.set_people(self.ctx.people)
+
     # ---- navigation -----------------------------------------------------------------------------------------
 
     def open_channel(self, channel_id: int, *, highlight_id: int | None = None, push: bool = True) -> bool:
@@ -170,6 +209,7 @@ class Shell:
         self.pane.root.set_visibility(True)
         self.pane.show(view, is_member=access.is_member, label=self._label(view), highlight_id=highlight_id)
         self.sidebar.set_active(channel_id)
+        self._update_title()
         self._render_menu(view, access.is_member)
         if self.thread.is_open and self.thread.channel_id != channel_id:
             self.thread.close()
@@ -177,9 +217,54 @@ class Shell:
             ui.navigate.history.push(self.ctx.channel_url(channel_id))
         return True
 
+    def toggle_people(self) -> None:
+        if self.people.is_open:
+            self.people.close()
+            return
+        self.close_thread()
+        self.people.open()
+
+    def message_person(self, user_id: int) -> None:
+        if user_id == self.ctx.user_id:
+            return
+        try:
+            channel = channel_actions.open_direct(self.ctx.user_id, self.ctx.workspace_id, [user_id])
+        except ActionError as error:
+            ui.notify(error.message, type='warning')
+            return
+        self.people.close()
+        self.open_channel(channel.id)
+
+    def _counts_changed(self, entry: ChannelEntry | None = None) -> None:
+        """Unread counts moved: update the tab title, and notify when something new concerns this user."""
+        if entry is not None:
+            self._maybe_notify(entry)
+        self._update_title()
+
+    def _maybe_notify(self, entry: ChannelEntry) -> None:
+        before = self._seen_counts.get(entry.id, (entry.unread_count, entry.mention_count))
+        self._seen_counts[entry.id] = (entry.unread_count, entry.mention_count)
+        more_mentions = entry.mention_count > before[1]
+        more_direct = entry.kind in ('direct', 'group') and entry.unread_count > before[0]
+        if entry.muted or not (more_mentions or more_direct):
+            return
+        if presence_store.status_of(self.ctx.user_id) == 'busy':
+            return  # do not disturb
+        title = f'New message from {entry.label}' if more_direct else f'You were mentioned in #{entry.label}'
+        self.notifier.show(title, self.ctx.workspace_name, self.ctx.channel_url(entry.id))
+
+    def _update_title(self) -> None:
+        entries = [e for e in self.store.entries() if not e.muted]
+        unread = sum(e.unread_count for e in entries)
+        mentions = sum(e.mention_count for e in entries)
+        prefix = f'({mentions}) ' if mentions else ('* ' if unread else '')
+        ui.page_title(f'{prefix}{self.pane.label or self.ctx.workspace_name} · {self.ctx.workspace_name}')
+
     def open_thread(self, channel_id: int, root_id: int) -> None:
         channel = self.pane.channel
         read_only = channel is None or channel.archived or not self.pane.is_member
+        if self.people.is_open:
+            self.people.close()
         if not self.thread.open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
             ui.notify('That thread does not exist here.', type='warning')
             return

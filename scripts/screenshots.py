@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from e2e.conftest import CHROMIUM, LAUNCH_ARGS  # noqa: E402
+from e2e.conftest import CHROMIUM, LAUNCH_ARGS
 
 SIZES = {'desktop': (1366, 860), 'phone': (390, 844)}
 
@@ -21,7 +21,7 @@ def log_in(page: Page, url: str, email: str, password: str) -> None:
     page.get_by_test_id('login-email').fill(email)
     page.get_by_test_id('login-password').fill(password)
     page.get_by_test_id('login-submit').click()
-    page.get_by_test_id('composer').wait_for()
+    page.locator('.chat-main [data-testid=composer]').wait_for()
 
 
 def main(url: str, email: str, password: str, out: Path) -> None:
@@ -40,7 +40,7 @@ def main(url: str, email: str, password: str, out: Path) -> None:
                 page.wait_for_timeout(500)
                 page.screenshot(path=str(out / f'{size}-thread.png'))
                 page.get_by_test_id('thread-close').click()
-            message = page.get_by_test_id('message').last
+            message = page.locator('[data-testid=message-list][data-mode=channel] [data-testid=message]').last
             message.hover()
             message.get_by_test_id('action-react').click()
             page.get_by_test_id('emoji-picker').wait_for()
