@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from bench import sysmon
+from bench.chromium import ChromiumWatchers
 from bench.loadgen import worker_main
+from bench.profile import Profiler
 from bench.stats import summarize
 from bench.tabs.base import TabSpec
 from bench.targets.base import Target
@@ -209,7 +212,9 @@ def run_phase(
     return figures
 
 
-def run_target(target: Target, plan: Plan, log: Any) -> dict[str, Any]:
+def run_target(
+    target: Target, plan: Plan, log: Any, profile_path: Path | None = None, chromium_tabs: int = 0
+) -> dict[str, Any]:
     """The whole scenario against one target; returns its figures."""
     result: dict[str, Any] = {'target': target.name, 'label': target.label}
     started = time.monotonic()
@@ -250,8 +255,14 @@ def run_target(target: Target, plan: Plan, log: Any) -> dict[str, Any]:
 
         run_phase(generator, target, 0, plan.warmup, plan.rate, 2.0, sizes)  # warm-up, not reported
         log(f'[{target.name}] steady phase: {plan.rate} msg/s for {plan.duration} s')
+        profiler = Profiler(target.pid, plan.duration, profile_path) if profile_path else None
+        watchers = ChromiumWatchers(target, chromium_tabs, phase=1) if chromium_tabs else None
         steady = run_phase(generator, target, 1, plan.duration, plan.rate, plan.drain, sizes)
         result['steady'] = steady
+        if profiler is not None:
+            result['profile'] = profiler.finish()
+        if watchers is not None:
+            result['chromium'] = watchers.finish()
         log(
             f'[{target.name}] steady: p50 {steady["send_to_receive_ms"]["p50"]} ms, '
             f'p99 {steady["send_to_receive_ms"]["p99"]} ms, completeness {steady["completeness"]}'

@@ -31,7 +31,23 @@ from state.actions.accounts import sign_up
 from state.actions.channels import create_channel, join_channel
 from state.actions.workspaces import add_member, create_workspace
 
-WORDS = ['deploy', 'review', 'lunch', 'build', 'green', 'flaky', 'merge', 'ticket', 'release', 'meeting', 'coffee', 'docs', 'test', 'fix', 'ship']
+WORDS = [
+    'deploy',
+    'review',
+    'lunch',
+    'build',
+    'green',
+    'flaky',
+    'merge',
+    'ticket',
+    'release',
+    'meeting',
+    'coffee',
+    'docs',
+    'test',
+    'fix',
+    'ship',
+]
 BATCH = 20_000
 
 
