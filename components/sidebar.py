@@ -34,10 +34,20 @@ class SideLink(ui.element):
         self.classes('chat-side-link')
         self.props(f'data-testid=channel-link data-channel-id={entry.id}')
         self._props['data-channel'] = entry.name or str(entry.id)
-        if entry.muted:
-            self.classes('chat-side-link--muted')
         self._unread = -1
+        self._muted = False
         binding.bind_from(self, 'unread', entry, 'unread_count')
+        binding.bind_from(self, 'muted', entry, 'muted')
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @muted.setter
+    def muted(self, value: bool) -> None:
+        self._muted = value
+        self._props['data-muted'] = 'true' if value else 'false'
+        self.classes(add='chat-side-link--muted') if value else self.classes(remove='chat-side-link--muted')
 
     @property
     def unread(self) -> int:

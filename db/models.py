@@ -128,7 +128,8 @@ class ChannelMember(SQLModel, table=True):
     user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE')
     joined_at: datetime = Field(default_factory=utcnow)
     last_read_message_id: int = 0
-    notification_level: NotificationLevel = Field(default=NotificationLevel.ALL, sa_type=String(16))
+    # Channels notify on mentions (and followed threads) unless set to all; DMs notify unless set to nothing.
+    notification_level: NotificationLevel = Field(default=NotificationLevel.MENTIONS, sa_type=String(16))
     muted: bool = False
 
 

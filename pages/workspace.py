@@ -21,7 +21,7 @@ from components.channel_dialogs import (
 )
 from components.channel_pane import ChannelPane
 from components.connection_status import ConnectionStatus
-from components.notifier import Notifier
+from components.notifier import Notifier, notification_reason
 from components.people_panel import PeoplePanel
 from components.shell_context import ShellContext
 from components.sidebar import PresenceDot, Sidebar, entry_label
@@ -37,7 +37,7 @@ from state.access import readable_channel
 from state.actions import channels as channel_actions
 from state.bus import bus, user_topic, workspace_topic
 from state.errors import ActionError
-from state.events import ChannelView, Event, MemberJoined, ReadPositionMoved, UserChanged
+from state.events import ChannelView, Event, MemberJoined, MessageCreated, ReadPositionMoved, UserChanged
 from state.stores import presence as presence_store
 from state.stores.sidebar import ChannelEntry, sidebar_store
 
@@ -144,7 +144,8 @@ class Shell:
         client.on_connect(self._on_connect)
         bus.subscribe(user_topic(ctx.user_id), self._on_user_event)
         bus.subscribe(workspace_topic(ctx.workspace_id), self._on_workspace_event)
-        self._seen_counts: dict[int, tuple[int, int]] = {}
+        self.store.on_message(self._notify)
+        self.store.on_change(self._rerender_menu)
         self._update_title()
 
     def _sidebar_header(self, user: CurrentUser) -> None:
@@ -236,22 +237,23 @@ class Shell:
         self.open_channel(channel.id)
 
     def _counts_changed(self, entry: ChannelEntry | None = None) -> None:
-        """Unread counts moved: update the tab title, and notify when something new concerns this user."""
-        if entry is not None:
-            self._maybe_notify(entry)
         self._update_title()
 
-    def _maybe_notify(self, entry: ChannelEntry) -> None:
-        before = self._seen_counts.get(entry.id, (entry.unread_count, entry.mention_count))
-        self._seen_counts[entry.id] = (entry.unread_count, entry.mention_count)
-        more_mentions = entry.mention_count > before[1]
-        more_direct = entry.kind in ('direct', 'group') and entry.unread_count > before[0]
-        if entry.muted or not (more_mentions or more_direct):
+    def _notify(self, event: MessageCreated) -> None:
+        """A browser notification for what concerns this user, per the conversation's level; busy silences."""
+        message = event.message
+        entry = self.store.entry(message.channel_id)
+        reason = notification_reason(event, entry, self.ctx.user_id)
+        if entry is None or reason is None or presence_store.status_of(self.ctx.user_id) == 'busy':
             return
-        if presence_store.status_of(self.ctx.user_id) == 'busy':
-            return  # do not disturb
-        title = f'New message from {entry.label}' if more_direct else f'You were mentioned in #{entry.label}'
-        self.notifier.show(title, self.ctx.workspace_name, self.ctx.channel_url(entry.id))
+        where = entry.label if entry.kind in ('direct', 'group') else f'#{entry.label}'
+        title = f'{message.author_name} {reason} {where}'
+        url = (
+            self.ctx.thread_url(entry.id, message.thread_root_id)
+            if message.thread_root_id
+            else self.ctx.channel_url(entry.id)
+        )
+        self.notifier.show(title, message.body[:200], url)
 
     def _update_title(self) -> None:
         entries = [e for e in self.store.entries() if not e.muted]
@@ -289,11 +291,14 @@ class Shell:
 
     def _render_menu(self, view: ChannelView, is_member: bool) -> None:
         self.menu_slot.clear()
-        if view.kind not in ('public', 'private'):
-            return
+        entry = self.store.entry(view.id)
         with self.menu_slot:
             button = ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu')
         with button, ui.menu():
+            if entry is not None:
+                self._notification_items(view.id, entry)
+            if view.kind not in ('public', 'private'):
+                return
             if is_member and not view.archived:
                 ui.menu_item('Edit topic', lambda: topic_dialog(self.ctx, view.id, view.topic))
             if is_member and view.name != 'general':
@@ -306,6 +311,31 @@ class Shell:
                 else:
                     item = ui.menu_item('Archive', lambda: self._run(channel_actions.archive_channel, view.id))
                     item.props('data-testid=archive-channel')
+
+    def _rerender_menu(self) -> None:
+        if self.pane.channel is not None:
+            self._render_menu(self.pane.channel, self.pane.is_member)
+
+    def _notification_items(self, channel_id: int, entry: ChannelEntry) -> None:
+        def choose(level: str, muted: bool) -> None:
+            try:
+                channel_actions.set_notifications(self.ctx.user_id, channel_id, level, muted)
+            except ActionError as error:
+                ui.notify(error.message, type='warning')
+
+        for level, label in (
+            ('all', 'Notify: every message'),
+            ('mentions', 'Notify: mentions'),
+            ('nothing', 'Notify: nothing'),
+        ):
+            mark = '✓ ' if entry.notification_level == level else '   '
+            item = ui.menu_item(mark + label, lambda _, lv=level: choose(lv, entry.muted))
+            item.props(f'data-testid=notify-{level}')
+        mute = ui.menu_item(
+            'Unmute' if entry.muted else 'Mute', lambda: choose(entry.notification_level, not entry.muted)
+        )
+        mute.props('data-testid=mute-channel')
+        ui.separator()
 
     def _run(self, action: Callable[[int, int], object], channel_id: int) -> None:
         try:

@@ -180,6 +180,16 @@ class UserChanged(_Frozen):
     user: UserView
 
 
+class NotificationsChanged(_Frozen):
+    """A member changed how a conversation notifies them (level or mute); only their own tabs care."""
+
+    type: Literal['notifications.changed'] = 'notifications.changed'
+    channel_id: int
+    user_id: int
+    level: str  # all | mentions | nothing
+    muted: bool
+
+
 class SessionEnded(_Frozen):
     """A login session was revoked (logout): its open pages must leave."""
 
@@ -202,6 +212,7 @@ Event = Annotated[
     | TypingChanged
     | ReadPositionMoved
     | UserChanged
+    | NotificationsChanged
     | SessionEnded,
     Field(discriminator='type'),
 ]

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from db.engine import read_session
 from db.models import User, UserSession
+from settings import get_settings
 from state.actions.accounts import (
     LOGIN_FAILED,
     authenticate,
@@ -104,7 +105,7 @@ def test_login_is_throttled_per_account_even_with_the_right_password() -> None:
 
 def test_login_is_throttled_per_ip_across_accounts() -> None:
     sign_up('ada@example.com', 'Ada', 'analytical engine')
-    for n in range(5):
+    for n in range(get_settings().login_attempts_per_ip_window):
         with pytest.raises(InvalidInput):
             authenticate(f'guess{n}@example.com', 'whatever it is', '10.6.6.6')
     with pytest.raises(RateLimited):

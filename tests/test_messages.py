@@ -105,6 +105,7 @@ def test_thread_reply_goes_to_the_thread_and_summarises_in_the_channel(
     assert published.types() == [
         (thread_topic(root.id), 'message.created'),
         (channel_topic(world.general), 'thread.replied'),
+        (user_topic(world.ada), 'message.created'),  # the thread's author follows it
     ]
     summary = published.items[1][1]
     assert isinstance(summary, ThreadReplied)
@@ -128,9 +129,19 @@ def test_reply_also_sent_to_the_channel(world: World, published: RecordingBacken
         (channel_topic(world.general), 'message.created'),
         (thread_topic(root.id), 'message.created'),
         (channel_topic(world.general), 'thread.replied'),
+        (user_topic(world.ada), 'message.created'),
         (user_topic(world.bob), 'read.moved'),
     ]
     assert [m.id for m in latest_messages(world.general)] == [root.id, reply.id]
+
+
+def test_thread_followers_hear_of_replies_but_not_of_their_own(world: World, published: RecordingBackend) -> None:
+    root = send_message(world.ada, world.general, 'root', 'c-1')
+    send_message(world.bob, world.general, 'first reply', 'c-2', thread_root_id=root.id)
+    published.clear()
+    send_message(world.ada, world.general, 'second reply', 'c-3', thread_root_id=root.id)
+    followers = [topic for topic, event in published.items if isinstance(event, MessageCreated)]
+    assert followers == [thread_topic(root.id), user_topic(world.bob)]  # Bob replied before; Ada wrote this one
 
 
 def test_a_retried_send_returns_the_first_message_and_publishes_nothing(

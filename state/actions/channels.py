@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.engine import read_session, session_scope
-from db.models import Channel, ChannelKind, ChannelMember, User, WorkspaceMember
+from db.models import Channel, ChannelKind, ChannelMember, NotificationLevel, User, WorkspaceMember
 from db.queries import to_channel_view
 from state.actions.guards import (
     CHANNEL_NOT_FOUND,
@@ -29,10 +29,20 @@ from state.actions.guards import (
 )
 from state.bus import bus, channel_topic, user_topic, workspace_topic
 from state.errors import Conflict, Forbidden, InvalidInput, NotFound
-from state.events import ChannelCreated, ChannelUpdated, ChannelView, Event, MemberJoined, MemberLeft, UserView
+from state.events import (
+    ChannelCreated,
+    ChannelUpdated,
+    ChannelView,
+    Event,
+    MemberJoined,
+    MemberLeft,
+    NotificationsChanged,
+    UserView,
+)
 
 MAX_NAME = 80
 MAX_TOPIC = 250
+NOTIFICATION_LEVELS = tuple(level.value for level in NotificationLevel)
 MAX_GROUP_OTHERS = 8  # a group conversation holds the actor and up to eight others
 _NAME_RE = re.compile(r'[a-z0-9_-]+')
 WORKSPACE_NOT_FOUND = 'This workspace does not exist or you are not a member of it.'
@@ -110,6 +120,22 @@ def join_channel(actor_id: int, channel_id: int) -> ChannelView:
         events = _joined(channel.workspace_id, channel_id, user)
     bus.publish_many(events)
     return view
+
+
+def set_notifications(actor_id: int, channel_id: int, level: str, muted: bool) -> None:
+    """How a conversation notifies this member: every message, mentions only or nothing; muted also
+    greys it out and keeps it out of the unread total. Only the member's own tabs hear of it."""
+    if level not in NOTIFICATION_LEVELS:
+        raise InvalidInput('Notifications can be: all, mentions or nothing.')
+    with session_scope() as session:
+        _, member = joined_channel(session, actor_id, channel_id)
+        if (member.notification_level, member.muted) == (level, bool(muted)):
+            return
+        member.notification_level = NotificationLevel(level)
+        member.muted = bool(muted)
+        session.add(member)
+    changed = NotificationsChanged(channel_id=channel_id, user_id=actor_id, level=level, muted=bool(muted))
+    bus.publish(user_topic(actor_id), changed)
 
 
 def leave_channel(actor_id: int, channel_id: int) -> None:

@@ -157,6 +157,10 @@ def _send(
             reply_user_ids=reply_user_ids(session, root_id),
         )
         events.append((channel_topic(channel_id), summary))
+        # The thread's followers (its author and everyone who replied) hear of the reply on their own topic,
+        # so their tabs can notify them; mentioned people get it below anyway.
+        followers = {root.author_id, *summary.reply_user_ids} - set(mentioned) - {actor_id}
+        events.extend((user_topic(uid), created) for uid in sorted(followers))
     events.extend((user_topic(user_id), created) for user_id in mentioned)
     if read_moved:
         moved = ReadPositionMoved(channel_id=channel_id, user_id=actor_id, last_read_message_id=message_id)

@@ -35,6 +35,7 @@ from state.events import (
     MessageCreated,
     MessageDeleted,
     MessageUpdated,
+    NotificationsChanged,
     PresenceChanged,
     ReadPositionMoved,
 )
@@ -54,6 +55,7 @@ class ChannelEntry:
     topic: str = ''
     archived: bool = False
     muted: bool = False
+    notification_level: str = 'all'  # all | mentions | nothing
     unread_count: int = 0
     mention_count: int = 0
     last_read_message_id: int = 0
@@ -86,6 +88,8 @@ class SidebarStore:
         self._entries: dict[int, ChannelEntry] = {}
         self._order: list[int] = []
         self._changed: UiEvent[[]] = UiEvent()
+        self._messages: UiEvent[MessageCreated] = UiEvent()
+        self._announced: set[int] = set()  # message ids already handed to `on_message` subscribers
         self._subscriptions: list[Subscription] = []
         self._channel_subscriptions: dict[int, Subscription] = {}
         self._counted: dict[int, int] = {}  # channel id -> newest message id already counted as unread
@@ -100,6 +104,11 @@ class SidebarStore:
 
     def entry(self, channel_id: int) -> ChannelEntry | None:
         return self._entries.get(channel_id)
+
+    def on_message(self, callback: Callable[[MessageCreated], Any]) -> None:
+        """Run `callback` once per new message by someone else that concerns this user: any message in their
+        conversations, and thread replies or mentions that reach them personally (for notifications)."""
+        self._messages.subscribe(callback)
 
     def on_change(self, callback: Callable[[], Any]) -> None:
         """Run `callback` when conversations are added, removed or renamed (unsubscribed with its tab)."""
@@ -161,6 +170,11 @@ class SidebarStore:
                 self._recompute(event.channel.id)  # private and DMs are only announced to their members
         elif isinstance(event, ChannelUpdated):
             self._channel_updated(event)
+        elif isinstance(event, NotificationsChanged):
+            entry = self._entries.get(event.channel_id)
+            if entry is not None and event.user_id == self.user_id:
+                entry.notification_level, entry.muted = event.level, event.muted
+                self._changed.emit()  # rows show muted conversations differently
         elif isinstance(event, PresenceChanged):
             for entry in self._entries.values():
                 if entry.partner_id is not None and entry.partner_id in event.statuses:
@@ -168,6 +182,8 @@ class SidebarStore:
 
     def _message_created(self, event: MessageCreated) -> None:
         message = event.message
+        if message.author_id != self.user_id and message.channel_id in self._entries:
+            self._announce(event)
         entry = self._entries.get(message.channel_id)
         if entry is None or message.author_id == self.user_id or message.id <= entry.last_read_message_id:
             return
@@ -181,6 +197,15 @@ class SidebarStore:
             entry.set_counts(min(COUNT_CAP, entry.unread_count + 1), min(COUNT_CAP, entry.mention_count + mentioned))
         elif named:
             entry.set_counts(entry.unread_count, min(COUNT_CAP, entry.mention_count + 1))  # a mention in a thread
+
+    def _announce(self, event: MessageCreated) -> None:
+        # A message can arrive on several topics (channel and user); subscribers hear of it once.
+        if event.message.id in self._announced:
+            return
+        if len(self._announced) > 1000:
+            self._announced.clear()
+        self._announced.add(event.message.id)
+        self._messages.emit(event)
 
     def _message_changed(self, event: MessageUpdated | MessageDeleted) -> None:
         if isinstance(event, MessageUpdated):
@@ -249,6 +274,7 @@ class SidebarStore:
         entry.topic = row.topic
         entry.archived = row.archived
         entry.muted = row.muted
+        entry.notification_level = row.notification_level
         entry.member_ids = row.member_ids
         entry.last_read_message_id = row.last_read_message_id
         entry.set_counts(row.unread_count, row.mention_count)
