@@ -218,7 +218,11 @@ def run_target(
     """The whole scenario against one target; returns its figures."""
     result: dict[str, Any] = {'target': target.name, 'label': target.label}
     started = time.monotonic()
-    target.start()
+    try:
+        target.start()
+    except BaseException:
+        target.stop()  # the server may be up even though its preparation failed
+        raise
     result['setup_s'] = round(time.monotonic() - started, 1)
     log(f'[{target.name}] server up and prepared in {result["setup_s"]} s')
     generator = Generator(target.kind, plan.workers)
