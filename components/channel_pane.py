@@ -6,16 +6,17 @@ it never rebuilds the page. All live updates arrive as bus events on `channel:{i
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
 from nicegui.events import GenericEventArguments
 
+from components.attachments import AttachmentUploader
 from components.composer import Composer
 from components.message_list import MessageList
-from components.shell_context import ShellContext, emoji_choices, preview_html
+from components.sending import Sender, attempt
+from components.shell_context import EMOJI_URL, ShellContext
 from components.typing_line import TypingLine
 from db import queries
 from state.actions import channels as channel_actions
@@ -23,7 +24,6 @@ from state.actions import messages as message_actions
 from state.actions import reactions as reaction_actions
 from state.actions import reads as read_actions
 from state.bus import Subscription, bus, channel_topic
-from state.errors import ActionError
 from state.events import (
     ChannelUpdated,
     ChannelView,
@@ -36,7 +36,6 @@ from state.events import (
     ThreadReplied,
 )
 
-log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 
 
@@ -56,7 +55,6 @@ class ChannelPane:
         self.label = ''
         self.is_member = False
         self._subscription: Subscription | None = None
-        emoji = emoji_choices()
         with ui.element('div').classes('chat-main') as self.root:
             with ui.element('div').classes('chat-header').props('data-testid=channel-header'):
                 self.header_start = ui.row().classes('items-center gap-0 flex-none')  # the shell's menu toggle
@@ -66,7 +64,7 @@ class ChannelPane:
                 me=ctx.user_id,
                 mode='channel',
                 people=ctx.people,
-                emoji=emoji,
+                emoji_url=EMOJI_URL,
                 can_moderate=ctx.is_admin,
                 read_only=False,
                 link_base='',
@@ -80,8 +78,13 @@ class ChannelPane:
                 max_chars=ctx.max_message_chars,
                 members=sorted(ctx.people.items(), key=lambda p: p[1].lower()),
                 channels=channel_names(),
-                emoji=emoji,
+                emoji_url=EMOJI_URL,
             )
+            with self.composer:
+                self.uploader = AttachmentUploader(
+                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.sender.files_changed()
+                )
+        self.sender = Sender(ctx.user_id, self.list, self.composer, self.uploader)
         self.list.on('load-older', self._load_older)
         self.list.on('load-newer', self._load_newer)
         self.list.on('jump-latest', lambda _: self._reset_latest())
@@ -91,7 +94,7 @@ class ChannelPane:
         self.list.on('delete', self._delete)
         self.list.on('open-thread', lambda e: self._open_thread(int(e.args['id'])))
         self.list.on('mark-unread', self._mark_unread)
-        self.list.on('retry', self._retry)
+        self.list.on('retry', self._send)
         self.list.on('permalink', lambda e: self._permalink(int(e.args['id'])))
         self.list.on('copied', lambda _: ui.notify('Link copied'))
         self.composer.on('send', self._send)
@@ -110,6 +113,7 @@ class ChannelPane:
         self.list.set_read_only(channel.archived or not is_member)
         self._render_header(label)
         self.typing.follow(channel.id, None)
+        self.uploader.set_channel(channel.id)
         self._configure_composer(label)
         if highlight_id is not None:
             self._reset_around(highlight_id)
@@ -231,28 +235,8 @@ class ChannelPane:
     # ---- user intentions ------------------------------------------------------------------------------------
 
     def _send(self, e: GenericEventArguments) -> None:
-        self._deliver(str(e.args['body']), str(e.args['client_msg_id']))
-
-    def _retry(self, e: GenericEventArguments) -> None:
-        self._deliver(str(e.args['body']), str(e.args['client_msg_id']))
-
-    def _deliver(self, body: str, client_msg_id: str) -> None:
-        channel = self.channel
-        if channel is None:
-            return
-        self.list.pending(client_msg_id, body, preview_html(body))
-        try:
-            view = message_actions.send_message(self.ctx.user_id, channel.id, body, client_msg_id)
-        except ActionError as error:
-            # The server refused it (too long, archived, ...): the text goes back to the composer to fix.
-            self.list.remove_pending(client_msg_id)
-            self.composer.restore(body, error.message)
-            return
-        except Exception:
-            log.exception('sending a message failed')
-            self.list.failed(client_msg_id, 'Not sent: the server had a problem. Retry?')
-            return
-        self.list.append(view)
+        if self.channel is not None:
+            self.sender.send(self.channel.id, str(e.args['body']), str(e.args['client_msg_id']))
 
     def _edit(self, e: GenericEventArguments) -> None:
         self._attempt(message_actions.edit_message, int(e.args['id']), str(e.args['body']))
@@ -298,9 +282,4 @@ class ChannelPane:
             self.list.highlight(message_id)
 
     def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
-        """Run an action as this user; a refusal becomes a clear message instead of an error page."""
-        try:
-            return action(self.ctx.user_id, *args)
-        except ActionError as error:
-            ui.notify(error.message, type='warning')
-            return None
+        return attempt(self.ctx.user_id, action, *args)

@@ -9,11 +9,17 @@ function newClientId() {
   return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
 }
 
+// The emoji table is one cached asset per browser, not a copy in every element's props.
+function loadEmoji(url) {
+  window.__chatEmoji = window.__chatEmoji || {};
+  return (window.__chatEmoji[url] = window.__chatEmoji[url] || fetch(url).then((r) => r.json()));
+}
+
 export default {
   template: `
   <div>
     <div v-if="readOnly" class="chat-composer__readonly" data-testid="composer-readonly">{{ readOnlyText }}</div>
-    <div v-else class="chat-composer" @dragover.prevent @drop.prevent="$emit('files-dropped')">
+    <div v-else class="chat-composer">
       <div v-if="suggestions.length" class="chat-suggest" data-testid="autocomplete">
         <div v-for="(s, i) in suggestions" :key="s.insert" :class="{ active: i === active }" data-testid="autocomplete-option"
              @mousedown.prevent="accept(i)"><span>{{ s.label }}</span><small>{{ s.hint }}</small></div>
@@ -36,14 +42,14 @@ export default {
     maxChars: { type: Number, default: 4000 },
     members: { type: Array, default: () => [] }, // [[id, name], ...]
     channels: { type: Array, default: () => [] }, // [[id, name], ...]
-    emoji: { type: Array, default: () => [] }, // [[shortcode, char], ...]
+    emojiUrl: String, // [[shortcode, char], ...] as JSON
     thread: Boolean,
     readOnly: Boolean,
     readOnlyText: { type: String, default: "This channel is archived. You can read it but not post." },
     hasFiles: Boolean, // attachments are pending: sending without text is allowed
   },
   data() {
-    return { text: "", error: "", suggestions: [], active: 0, alsoToChannel: false, typingSentAt: 0, idleTimer: null };
+    return { emoji: [], text: "", error: "", suggestions: [], active: 0, alsoToChannel: false, typingSentAt: 0, idleTimer: null };
   },
   computed: {
     canSend() {
@@ -60,6 +66,7 @@ export default {
     } },
   },
   mounted() {
+    if (this.emojiUrl) loadEmoji(this.emojiUrl).then((list) => (this.emoji = list));
     this.$nextTick(() => this.focus());
   },
   unmounted() {

@@ -18,7 +18,7 @@ class Composer(ui.element, component='composer.js'):
         max_chars: int,
         members: Sequence[tuple[int, str]],
         channels: Sequence[tuple[int, str]],
-        emoji: Sequence[tuple[str, str]],
+        emoji_url: str,
         thread: bool = False,
         read_only: bool = False,
     ) -> None:
@@ -28,7 +28,7 @@ class Composer(ui.element, component='composer.js'):
         self._props['max-chars'] = max_chars
         self._props['members'] = [list(m) for m in members]
         self._props['channels'] = [list(c) for c in channels]
-        self._props['emoji'] = [list(e) for e in emoji]
+        self._props['emoji-url'] = emoji_url
         self._props['thread'] = thread
         self._props['read-only'] = read_only
 

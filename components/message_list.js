@@ -32,6 +32,12 @@ function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+// The emoji table is one cached asset per browser, not a copy in every element's props.
+function loadEmoji(url) {
+  window.__chatEmoji = window.__chatEmoji || {};
+  return (window.__chatEmoji[url] = window.__chatEmoji[url] || fetch(url).then((r) => r.json()));
+}
+
 export default {
   template: `
   <div class="chat-list" :class="'chat-list--' + mode">
@@ -143,7 +149,7 @@ export default {
     me: Number,
     mode: { type: String, default: "channel" }, // channel | thread
     people: { type: Object, default: () => ({}) }, // user id -> display name
-    emoji: { type: Array, default: () => [] }, // [[shortcode, char], ...]
+    emojiUrl: String, // [[shortcode, char], ...] as JSON
     canModerate: Boolean,
     readOnly: Boolean,
     linkBase: String, // e.g. /w/acme/c/12
@@ -167,6 +173,7 @@ export default {
       picker: null,
       pickerQuery: "",
       recent: JSON.parse(localStorage.getItem("chat.recentEmoji") || "[]"),
+      emoji: [],
       receipts: {}, // user id -> read position, for "seen by"
       dividerAbove: false,
       reportedReadId: 0,
@@ -183,7 +190,8 @@ export default {
     },
     seenBy() {
       // Each reader shows under the newest loaded message they have read up to (never the viewer).
-      const ids = this.messages.filter((m) => m.id).map((m) => m.id);
+      const confirmed = this.messages.filter((m) => m.id);
+      const ids = confirmed.map((m) => m.id);
       const seen = {};
       if (!ids.length) return seen;
       for (const [uid, position] of Object.entries(this.receipts)) {
@@ -195,6 +203,7 @@ export default {
           if (ids[mid] <= position) lo = mid;
           else hi = mid - 1;
         }
+        if (confirmed[lo].author_id === Number(uid)) continue; // the author has seen their own message
         (seen[ids[lo]] = seen[ids[lo]] || []).push(Number(uid));
       }
       return seen;
@@ -228,6 +237,7 @@ export default {
     },
   },
   mounted() {
+    if (this.emojiUrl) loadEmoji(this.emojiUrl).then((list) => (this.emoji = list));
     this.closePicker = () => (this.picker = null);
     document.addEventListener("click", this.closePicker);
     this.onFocus = () => this.reportRead();
@@ -282,8 +292,10 @@ export default {
           this.messages = this.messages.filter((m) => !(m.pending && m.client_msg_id === d.client_msg_id));
           return;
         case "read":
-          this.lastReadId = d.last_read_id;
-          this.reportedReadId = Math.max(this.reportedReadId, d.last_read_id);
+          // Moving back ("mark unread") moves the divider; reading forward keeps it where it was while the
+          // conversation stays open, as in Slack, so the reader still sees where the new messages began.
+          if (d.last_read_id < this.lastReadId) this.lastReadId = this.reportedReadId = d.last_read_id;
+          else this.reportedReadId = Math.max(this.reportedReadId, d.last_read_id);
           return;
         case "receipts":
           this.receipts = d.receipts;

@@ -45,7 +45,7 @@ class MessageList(ui.element, component='message_list.js'):
         me: int,
         mode: str,
         people: dict[int, str],
-        emoji: Sequence[tuple[str, str]],
+        emoji_url: str,
         can_moderate: bool,
         read_only: bool,
         link_base: str,
@@ -56,7 +56,7 @@ class MessageList(ui.element, component='message_list.js'):
         self._props['me'] = me
         self._props['mode'] = mode
         self._props['people'] = {str(k): v for k, v in people.items()}
-        self._props['emoji'] = [list(e) for e in emoji]
+        self._props['emoji-url'] = emoji_url
         self._props['can-moderate'] = can_moderate
         self._props['read-only'] = read_only
         self._props['link-base'] = link_base

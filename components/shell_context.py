@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from dataclasses import dataclass, field
 
 from state.render.emoji_table import EMOJI
@@ -27,9 +29,10 @@ class ShellContext:
         return f'{self.channel_url(channel_id)}/t/{root_id}'
 
 
-def emoji_choices() -> list[tuple[str, str]]:
-    """(shortcode, character) pairs for the picker and the `:` autocomplete, in the table's curated order."""
-    return list(EMOJI.items())
+# (shortcode, character) pairs for the picker and the `:` autocomplete, in the table's curated order; served
+# once as a cacheable asset whose URL changes with its content (see pages/assets.py).
+EMOJI_JSON = json.dumps(list(EMOJI.items()), separators=(',', ':'))
+EMOJI_URL = f'/assets/emoji-{hashlib.sha256(EMOJI_JSON.encode()).hexdigest()[:12]}.json'
 
 
 def preview_html(body: str) -> str:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
 from nicegui.events import GenericEventArguments
 
+from components.attachments import AttachmentUploader
 from components.composer import Composer
 from components.message_list import MessageList
-from components.shell_context import ShellContext, emoji_choices, preview_html
+from components.sending import Sender, attempt
+from components.shell_context import EMOJI_URL, ShellContext
 from components.typing_line import TypingLine
 from db import queries
 from state.actions import messages as message_actions
 from state.actions import reactions as reaction_actions
 from state.bus import Subscription, bus, thread_topic
-from state.errors import ActionError
 from state.events import Event, MessageCreated, MessageDeleted, MessageUpdated, ReactionChanged
-
-log = logging.getLogger(__name__)
 
 
 class ThreadPanel:
@@ -29,7 +27,6 @@ class ThreadPanel:
         self.channel_id: int | None = None
         self.root_id: int | None = None
         self._subscription: Subscription | None = None
-        emoji = emoji_choices()
         with ui.element('div').classes('chat-thread').props('data-testid=thread-panel') as self.root:
             with ui.element('div').classes('chat-header'):
                 ui.label('Thread').classes('chat-header__name')
@@ -40,7 +37,7 @@ class ThreadPanel:
                 me=ctx.user_id,
                 mode='thread',
                 people=ctx.people,
-                emoji=emoji,
+                emoji_url=EMOJI_URL,
                 can_moderate=ctx.is_admin,
                 read_only=False,
                 link_base='',
@@ -53,9 +50,14 @@ class ThreadPanel:
                 max_chars=ctx.max_message_chars,
                 members=sorted(ctx.people.items(), key=lambda p: p[1].lower()),
                 channels=[],
-                emoji=emoji,
+                emoji_url=EMOJI_URL,
                 thread=True,
             )
+            with self.composer:
+                self.uploader = AttachmentUploader(
+                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.sender.files_changed()
+                )
+        self.sender = Sender(ctx.user_id, self.list, self.composer, self.uploader)
         self.root.set_visibility(False)
         self.list.on('react', self._react)
         self.list.on('edit', self._edit)
@@ -85,6 +87,7 @@ class ThreadPanel:
         self.list.set_read_only(read_only)
         self.list.reset([root, *replies], has_more_before=False)
         self.typing.follow(channel_id, root_id)
+        self.uploader.set_channel(channel_id)
         self.composer.configure(
             draft_key=f'{self.ctx.workspace_id}:{channel_id}:t{root_id}', placeholder='Reply…', read_only=read_only
         )
@@ -115,27 +118,13 @@ class ThreadPanel:
     def _send(self, e: GenericEventArguments) -> None:
         if self.channel_id is None or self.root_id is None:
             return
-        body, client_msg_id = str(e.args['body']), str(e.args['client_msg_id'])
-        also = bool(e.args.get('also_in_channel', False))
-        self.list.pending(client_msg_id, body, preview_html(body))
-        try:
-            view = message_actions.send_message(
-                self.ctx.user_id,
-                self.channel_id,
-                body,
-                client_msg_id,
-                thread_root_id=self.root_id,
-                also_in_channel=also,
-            )
-        except ActionError as error:
-            self.list.remove_pending(client_msg_id)
-            self.composer.restore(body, error.message)
-            return
-        except Exception:
-            log.exception('sending a thread reply failed')
-            self.list.failed(client_msg_id, 'Not sent: the server had a problem. Retry?')
-            return
-        self.list.append(view)
+        self.sender.send(
+            self.channel_id,
+            str(e.args['body']),
+            str(e.args['client_msg_id']),
+            thread_root_id=self.root_id,
+            also_in_channel=bool(e.args.get('also_in_channel', False)),
+        )
 
     def _edit(self, e: GenericEventArguments) -> None:
         self._attempt(message_actions.edit_message, int(e.args['id']), str(e.args['body']))
@@ -147,8 +136,4 @@ class ThreadPanel:
         self._attempt(reaction_actions.toggle_reaction, int(e.args['id']), str(e.args['emoji']))
 
     def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return action(self.ctx.user_id, *args)
-        except ActionError as error:
-            ui.notify(error.message, type='warning')
-            return None
+        return attempt(self.ctx.user_id, action, *args)

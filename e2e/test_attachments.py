@@ -106,7 +106,7 @@ def test_attach_button_and_paste_with_refusals_shown_in_the_tray(browser: Browse
         {'name': 'kitten.png', 'mimeType': 'image/png', 'buffer': ELF},
         {'name': 'notes.txt', 'mimeType': 'text/plain', 'buffer': b'meeting notes\n'},
     ]
-    ada.page.get_by_test_id('attach').set_input_files(files)
+    ada.page.locator('.chat-main [data-testid=attach]').set_input_files(files)
     refused = ada.page.locator('[data-testid=pending-upload][data-name="kitten.png"]')
     expect(refused).to_have_attribute('data-state', 'error')
     expect(refused.get_by_test_id('upload-error')).to_have_text(

@@ -3,4 +3,4 @@
 
 def register() -> None:
     """Import the page modules, which register their routes with NiceGUI."""
-    from pages import auth, home, invites, join, new_workspace, workspace  # noqa: F401
+    from pages import assets, auth, home, invites, join, new_workspace, workspace  # noqa: F401

@@ -162,7 +162,9 @@ class Shell:
                 ui.button(icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')).props(
                     'flat round dense size=sm color=white data-testid=open-invites'
                 ).tooltip('Invite people')
-            logout_button().props('color=white')
+            logout = logout_button().props('color=white round dense size=sm')
+            logout.set_text('')
+            logout.tooltip('Log out')
 
     def start(self, *, channel_id: int | None, message_id: int | None, root_id: int | None) -> None:
         if channel_id is None:

@@ -1,0 +1,77 @@
+"""Sending from a composer into a message list, shared by the channel pane and the thread panel.
+
+The message shows at once as pending; the server's confirmation replaces it by `client_msg_id`. A refusal
+(too long, archived, ...) removes it and hands the text back to the composer with the reason; a server
+fault marks it failed, and Retry resends with the same `client_msg_id`, which the action makes idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+
+from components.attachments import AttachmentUploader
+from components.composer import Composer
+from components.message_list import MessageList
+from components.shell_context import preview_html
+from state.actions import messages as message_actions
+from state.errors import ActionError
+
+log = logging.getLogger(__name__)
+
+
+class Sender:
+    def __init__(self, user_id: int, messages: MessageList, composer: Composer, uploader: AttachmentUploader) -> None:
+        self.user_id = user_id
+        self.messages = messages
+        self.composer = composer
+        self.uploader = uploader
+
+    def send(
+        self,
+        channel_id: int,
+        body: str,
+        client_msg_id: str,
+        *,
+        thread_root_id: int | None = None,
+        also_in_channel: bool = False,
+    ) -> None:
+        if self.uploader.is_busy:
+            self.composer.restore(body, 'Files are still uploading; send again when they are done.')
+            return
+        self.messages.pending(client_msg_id, body, preview_html(body))
+        try:
+            view = message_actions.send_message(
+                self.user_id,
+                channel_id,
+                body,
+                client_msg_id,
+                thread_root_id=thread_root_id,
+                also_in_channel=also_in_channel,
+                attachment_ids=self.uploader.pending_ids(),
+            )
+        except ActionError as error:
+            self.messages.remove_pending(client_msg_id)
+            self.composer.restore(body, error.message)
+            return
+        except Exception:
+            log.exception('sending a message failed')
+            self.messages.failed(client_msg_id, 'Not sent: the server had a problem. Retry?')
+            return
+        self.uploader.clear_pending()
+        self.messages.append(view)
+
+    def files_changed(self) -> None:
+        self.composer.set_has_files(self.uploader.has_files)
+
+
+def attempt(user_id: int, action: Callable[..., Any], *args: Any) -> Any:
+    """Run an action as this user; a refusal becomes a clear message instead of an error page."""
+    try:
+        return action(user_id, *args)
+    except ActionError as error:
+        ui.notify(error.message, type='warning')
+        return None
