@@ -39,6 +39,14 @@ def init_engine(url: str) -> Engine:
     return _engine
 
 
+def dispose_engine() -> None:
+    """Close the process-wide engine's pooled connections (tests drop their database afterwards)."""
+    global _engine
+    if _engine is not None:
+        _engine.dispose()
+        _engine = None
+
+
 def get_engine() -> Engine:
     if _engine is None:
         raise RuntimeError('database engine not initialised; call db.engine.init_engine() first')

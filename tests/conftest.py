@@ -13,6 +13,7 @@ from settings import get_settings, reset_settings_cache
 from state.bus import bus
 from state.stores import presence, sidebar, typing
 from state.throttle import login_throttle
+from tests import postgres_schemas
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +23,10 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv('CHAT_STORAGE_SECRET', 'test-secret')
     monkeypatch.delenv('CHAT_DATABASE_URL', raising=False)
     monkeypatch.delenv('CHAT_REDIS_URL', raising=False)
+    postgres_url = postgres_schemas.configured_url()
+    if postgres_url:  # CHAT_TEST_DATABASE_URL: this test gets a fresh PostgreSQL schema instead of SQLite
+        schema = postgres_schemas.create_schema(postgres_url)
+        monkeypatch.setenv('CHAT_DATABASE_URL', postgres_schemas.schema_url(postgres_url, schema))
     reset_settings_cache()
     yield data_dir
     bus.clear()
@@ -29,6 +34,8 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     typing.store.clear()
     presence.store.clear()
     login_throttle.reset()  # all simulated logins come from one IP; failures must not leak into later tests
+    if postgres_url:
+        postgres_schemas.drop_schema(postgres_url, schema)
     reset_settings_cache()
 
 
