@@ -25,7 +25,6 @@ from state.actions import reactions as reaction_actions
 from state.actions import reads as read_actions
 from state.bus import Subscription, bus, channel_topic
 from state.events import (
-    ChannelUpdated,
     ChannelView,
     Event,
     MessageCreated,
@@ -45,12 +44,10 @@ class ChannelPane:
         ctx: ShellContext,
         *,
         on_open_thread: Callable[[int, int], None],
-        on_channel_updated: Callable[[ChannelView], None],
         channel_names: Callable[[], list[tuple[int, str]]],
     ) -> None:
         self.ctx = ctx
         self.on_open_thread = on_open_thread
-        self.on_channel_updated = on_channel_updated
         self.channel: ChannelView | None = None
         self.label = ''
         self.is_member = False
@@ -108,7 +105,7 @@ class ChannelPane:
             self._subscription.cancel()
         self.channel = channel
         self.is_member = is_member
-        self._subscription = bus.subscribe(channel_topic(channel.id), self._on_event)
+        self._subscription = bus.subscribe(channel_topic(channel.id), self._on_event, owner=self.root)
         self.list._props['link-base'] = self.ctx.channel_url(channel.id)
         self.list.set_read_only(channel.archived or not is_member)
         self._render_header(label)
@@ -226,11 +223,8 @@ class ChannelPane:
             self.list.thread_summary(
                 event.root_id, event.reply_count, event.last_reply_at.isoformat(), event.reply_user_ids
             )
-        elif isinstance(event, ReadPositionMoved):
-            if event.user_id != self.ctx.user_id:
-                self.list.receipt(event.user_id, event.last_read_message_id)
-        elif isinstance(event, ChannelUpdated):
-            self.on_channel_updated(event.channel)
+        elif isinstance(event, ReadPositionMoved) and event.user_id != self.ctx.user_id:
+            self.list.receipt(event.user_id, event.last_read_message_id)
 
     # ---- user intentions ------------------------------------------------------------------------------------
 
@@ -264,6 +258,7 @@ class ChannelPane:
             self.is_member = True
             self.list.set_read_only(self.channel.archived)
             self._configure_composer(self.label)
+            self._reset_latest()  # a newcomer starts with nothing unread: no divider
 
     def _edit_last(self) -> None:
         if self.channel is None:

@@ -6,6 +6,7 @@ one small outbox message per change (see components/client_calls.py).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -62,6 +63,7 @@ class MessageList(ui.element, component='message_list.js'):
         self._props['link-base'] = link_base
         self.newest_id = 0  # newest confirmed message id this tab holds (catch-up after reconnect starts here)
         self.oldest_id = 0
+        self._recent: deque[int] = deque(maxlen=32)  # ids appended lately, to drop a repeated delivery
 
     # ---- props that change rarely -----------------------------------------------------------------------
 
@@ -101,6 +103,10 @@ class MessageList(ui.element, component='message_list.js'):
         )
 
     def append(self, message: MessageView) -> None:
+        # The sender's own tab hears of its message twice (the action's answer and the bus): send it once.
+        if message.id in self._recent:
+            return
+        self._recent.append(message.id)
         self._track([message])
         self.send([{'op': 'append', 'message': message_json(message)}])
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from nicegui import binding, ui
+from nicegui import ui
 
+from components.presence import PresenceDot, PresenceFollower
 from components.shell_context import ShellContext
 from db.directory_queries import Person, workspace_directory
 from state.render.emoji import emoji_for
-from state.stores.presence import OFFLINE, user_presence
+from state.stores.presence import OFFLINE
 
 FILTERS = {'all': 'All', 'online': 'Online', 'away': 'Away', 'busy': 'Busy', 'offline': 'Offline'}
 
@@ -32,41 +33,31 @@ def last_active_text(moment: datetime | None, now: datetime | None = None) -> st
     return f'last active {moment:%b %d}'
 
 
-class PersonRow(ui.element):
-    """One person; `data-status` and visibility follow their live presence and the panel's filter."""
+class PersonRow(PresenceFollower):
+    """One person; the dot, "last active" and whether the row passes the panel's filter follow their presence."""
 
     def __init__(self, person: Person, matches: Callable[[Person, str], bool]) -> None:
         super().__init__('div')
         self.person = person
         self.matches = matches
         self.classes('flex items-center gap-2 px-3 py-1 cursor-pointer hover:bg-gray-100 rounded')
-        self.props(f'data-testid=presence-item data-user={person.id}')
-        self._status = ''
+        self.props('data-testid=presence-item')
         with self:
-            self.dot = ui.element('span').classes('chat-presence-dot')
+            PresenceDot(person.id)
             with ui.column().classes('gap-0 min-w-0'):
                 ui.label(person.name).classes('font-medium truncate')
                 status = ' '.join(filter(None, [emoji_for(person.status_emoji) or '', person.status_text]))
                 if status:
                     ui.label(status).classes('text-xs text-gray-600 truncate').props('data-testid=custom-status')
                 self.last_active = ui.label(last_active_text(person.last_active_at)).classes('text-xs text-gray-500')
-        binding.bind_from(self, 'status', user_presence(person.id), 'status')
+        self.follow(person.id)
 
-    @property
-    def status(self) -> str:
-        return self._status
-
-    @status.setter
-    def status(self, value: str) -> None:
-        self._status = value
-        self._props['data-status'] = value
-        self.dot._props['data-status'] = value
-        self.last_active.set_visibility(value == OFFLINE)
+    def status_changed(self, status: str) -> None:
+        self.last_active.set_visibility(status == OFFLINE)
         self.refilter()
-        self.dot.update()
 
     def refilter(self) -> None:
-        self.set_visibility(self.matches(self.person, self._status))
+        self.set_visibility(self.matches(self.person, self.status))
 
 
 class PeoplePanel:

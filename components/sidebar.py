@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from nicegui import binding, ui
 
+from components.presence import PresenceDot
 from components.shell_context import ShellContext
 from db.queries import COUNT_CAP
-from state.stores.presence import user_presence
 from state.stores.sidebar import ChannelEntry, SidebarStore
 
 DIRECT_KINDS = ('direct', 'group')
@@ -58,27 +58,6 @@ class SideLink(ui.element):
         self._unread = count
         self._props['data-unread'] = str(count)
         self.classes(add='chat-side-link--unread') if count > 0 else self.classes(remove='chat-side-link--unread')
-
-
-class PresenceDot(ui.element):
-    """A user's presence; `data-status` follows the presence store through a push binding."""
-
-    def __init__(self, user_id: int) -> None:
-        super().__init__('span')
-        self.classes('chat-presence-dot')
-        self.props(f'data-testid=presence-dot data-user={user_id}')
-        self._status = ''
-        binding.bind_from(self, 'status', user_presence(user_id), 'status')
-
-    @property
-    def status(self) -> str:
-        return self._status
-
-    @status.setter
-    def status(self, value: str) -> None:
-        self._status = value
-        self._props['data-status'] = value
-        self.update()
 
 
 class Sidebar:

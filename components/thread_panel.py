@@ -81,7 +81,7 @@ class ThreadPanel:
             return False
         self.close()
         self.channel_id, self.root_id = channel_id, root_id
-        self._subscription = bus.subscribe(thread_topic(root_id), self._on_event)
+        self._subscription = bus.subscribe(thread_topic(root_id), self._on_event, owner=self.root)
         self.subtitle.text = channel_label
         self.list._props['link-base'] = self.ctx.channel_url(channel_id)
         self.list.set_read_only(read_only)

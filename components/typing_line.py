@@ -37,7 +37,7 @@ class TypingLine:
             self.announce(False)
         self.channel_id = channel_id
         self.thread_root_id = thread_root_id
-        self._subscription = bus.subscribe(typing_topic(channel_id), self._on_event)
+        self._subscription = bus.subscribe(typing_topic(channel_id), self._on_event, owner=self.label)
         self._typers = {
             user_id: name
             for user_id, name in typing_store.typers(channel_id, thread_root_id)

@@ -23,8 +23,9 @@ from components.channel_pane import ChannelPane
 from components.connection_status import ConnectionStatus
 from components.notifier import Notifier, notification_reason
 from components.people_panel import PeoplePanel
+from components.presence import PresenceDot
 from components.shell_context import ShellContext
-from components.sidebar import PresenceDot, Sidebar, entry_label
+from components.sidebar import Sidebar, entry_label
 from components.status_dialog import status_dialog
 from components.thread_panel import ThreadPanel
 from components.workspace_switcher import workspace_switcher
@@ -37,7 +38,15 @@ from state.access import readable_channel
 from state.actions import channels as channel_actions
 from state.bus import bus, user_topic, workspace_topic
 from state.errors import ActionError
-from state.events import ChannelView, Event, MemberJoined, MessageCreated, ReadPositionMoved, UserChanged
+from state.events import (
+    ChannelUpdated,
+    ChannelView,
+    Event,
+    MemberJoined,
+    MessageCreated,
+    ReadPositionMoved,
+    UserChanged,
+)
 from state.stores import presence as presence_store
 from state.stores.sidebar import ChannelEntry, sidebar_store
 
@@ -126,7 +135,6 @@ class Shell:
                 self.pane = ChannelPane(
                     ctx,
                     on_open_thread=self.open_thread,
-                    on_channel_updated=self._channel_updated,
                     channel_names=self.sidebar.channel_names,
                 )
             self.thread = ThreadPanel(ctx, on_close=self.close_thread)
@@ -186,10 +194,18 @@ class Shell:
         shown = self.pane.channel
         if isinstance(event, ReadPositionMoved) and shown is not None and event.channel_id == shown.id:
             self.pane.list.read_position(event.last_read_message_id)  # read in another tab of this user
+        elif isinstance(event, ChannelUpdated):
+            self._channel_changed(event.channel)  # private channels and DMs are announced per member
 
     def _on_workspace_event(self, event: Event) -> None:
         if (isinstance(event, MemberJoined) and event.channel_id is None) or isinstance(event, UserChanged):
             self._set_person(event.user.id, event.user.display_name)
+        elif isinstance(event, ChannelUpdated):
+            self._channel_changed(event.channel)  # public channels are announced to the workspace
+
+    def _channel_changed(self, view: ChannelView) -> None:
+        if self.pane.channel is not None and view.id == self.pane.channel.id:
+            self._channel_updated(view)
 
     def _set_person(self, user_id: int, name: str) -> None:
         if self.ctx.people.get(user_id) == name:

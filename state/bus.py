@@ -18,7 +18,8 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
-from nicegui import background_tasks
+from nicegui import background_tasks, ui
+from nicegui.client import Client
 from nicegui.slot import Slot
 
 from state.events import Event
@@ -63,6 +64,7 @@ class Subscription:
         self.callback = callback
         self._bus = bus
         self._slot = weakref.ref(slot) if slot is not None else None
+        self.on_cancel: Callable[[], None] | None = None
 
     @property
     def is_ui_bound(self) -> bool:
@@ -70,6 +72,9 @@ class Subscription:
 
     def cancel(self) -> None:
         self._bus._remove(self)
+        if self.on_cancel is not None:
+            on_cancel, self.on_cancel = self.on_cancel, None
+            on_cancel()
 
     def deliver(self, event: Event) -> None:
         if self._slot is None:
@@ -137,15 +142,24 @@ class Bus:
     async def stop(self) -> None:
         await self.backend.stop()
 
-    def subscribe(self, topic: str, callback: Subscriber, *, detached: bool = False) -> Subscription:
-        """Inside a page the subscription belongs to that tab; `detached=True` (shared stores) belongs to none."""
-        # Slot.get_stack() first: touching ui.context outside a page would enter script mode.
-        stack = [] if detached else Slot.get_stack()
-        slot = stack[-1] if stack else None
+    def subscribe(
+        self, topic: str, callback: Subscriber, *, detached: bool = False, owner: ui.element | None = None
+    ) -> Subscription:
+        """Inside a page the subscription belongs to the current slot's element and tab; `owner` names the element
+        explicitly (a subscription made in a click handler would otherwise belong to the clicked element, and end
+        with it); `detached=True` (shared stores) belongs to none."""
+        if owner is not None:
+            slot: Slot | None = owner.default_slot
+        else:
+            # Slot.get_stack() first: touching ui.context outside a page would enter script mode.
+            stack = [] if detached else Slot.get_stack()
+            slot = stack[-1] if stack else None
         subscription = Subscription(self, topic, callback, slot)
         self._topics.setdefault(topic, {})[subscription.id] = subscription
         if slot is not None:
-            slot.parent.client.on_delete(subscription.cancel)
+            client = slot.parent.client
+            client.on_delete(subscription.cancel)
+            subscription.on_cancel = lambda: _forget_delete_handler(client, subscription.cancel)
         return subscription
 
     def publish(self, topic: str, event: Event) -> None:
@@ -185,6 +199,12 @@ class Bus:
         subscriptions.pop(subscription.id, None)
         if not subscriptions:
             del self._topics[subscription.topic]
+
+
+def _forget_delete_handler(client: Client, handler: Callable[[], None]) -> None:
+    # A tab that switches channels a thousand times must not collect a thousand delete handlers. A new list,
+    # not an in-place removal: this also runs while `client.delete()` iterates the old one.
+    client.delete_handlers = [h for h in client.delete_handlers if h != handler]
 
 
 bus = Bus()

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from db.engine import read_session, session_scope
 from db.models import Attachment, Channel, ChannelKind, ChannelMember, Workspace, WorkspaceMember, WorkspaceRole, utcnow
+from db.queries import attachment_view
 from settings import get_settings
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.events import AttachmentView
@@ -39,18 +40,6 @@ ORPHAN_MIN_AGE_SECONDS = 6 * 3600.0  # bytes on disk without a row, older than a
 _RELEASE_KEY = 'attachments.release_hashes'
 
 Source = StagedFile | Path | BinaryIO | Iterable[bytes]
-
-
-def attachment_view(row: Attachment) -> AttachmentView:
-    return AttachmentView(
-        id=row.public_id,
-        name=row.name,
-        size=row.size,
-        mime=row.mime,
-        width=row.width,
-        height=row.height,
-        has_thumbnail=row.has_thumbnail,
-    )
 
 
 # ---- upload ---------------------------------------------------------------------------------------------
