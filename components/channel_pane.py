@@ -106,8 +106,7 @@ class ChannelPane:
         self.channel = channel
         self.is_member = is_member
         self._subscription = bus.subscribe(channel_topic(channel.id), self._on_event, owner=self.root)
-        self.list._props['link-base'] = self.ctx.channel_url(channel.id)
-        self.list.set_read_only(channel.archived or not is_member)
+        self.list.configure(link_base=self.ctx.channel_url(channel.id), read_only=channel.archived or not is_member)
         self._render_header(label)
         self.typing.follow(channel.id, None)
         self.uploader.set_channel(channel.id)

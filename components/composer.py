@@ -39,6 +39,12 @@ class Composer(ui.element, component='composer.js'):
         self._props['read-only'] = read_only
         self.update()
 
+    def set_suggestions(self, *, members: Sequence[tuple[int, str]], channels: Sequence[tuple[int, str]]) -> None:
+        """New people or channels for the @ and # autocomplete."""
+        self._props['members'] = [list(m) for m in members]
+        self._props['channels'] = [list(c) for c in channels]
+        self.update()
+
     def set_has_files(self, has_files: bool) -> None:
         self._props['has-files'] = has_files
         self.update()

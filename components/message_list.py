@@ -75,6 +75,11 @@ class MessageList(ui.element, component='message_list.js'):
         self._props['read-only'] = read_only
         self.update()
 
+    def configure(self, *, link_base: str, read_only: bool) -> None:
+        """Point the list at another conversation (permalinks start at `link_base`)."""
+        self._props['link-base'] = link_base
+        self.set_read_only(read_only)
+
     # ---- deltas -----------------------------------------------------------------------------------------
 
     def reset(

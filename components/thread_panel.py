@@ -83,8 +83,7 @@ class ThreadPanel:
         self.channel_id, self.root_id = channel_id, root_id
         self._subscription = bus.subscribe(thread_topic(root_id), self._on_event, owner=self.root)
         self.subtitle.text = channel_label
-        self.list._props['link-base'] = self.ctx.channel_url(channel_id)
-        self.list.set_read_only(read_only)
+        self.list.configure(link_base=self.ctx.channel_url(channel_id), read_only=read_only)
         self.list.reset([root, *replies], has_more_before=False)
         self.typing.follow(channel_id, root_id)
         self.uploader.set_channel(channel_id)

@@ -1,0 +1,311 @@
+"""The workspace shell: sidebar, the open conversation, its thread and the people panel, in one tab.
+
+Switching channels happens inside the page (the URL follows with history.push), so the websocket, the sidebar
+and its bindings stay; only the channel pane swaps its subscription and resets its list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from components.account_menu import logout_button
+from components.activity import ActivityTracker
+from components.channel_dialogs import (
+    browse_channels_dialog,
+    create_channel_dialog,
+    direct_message_dialog,
+    topic_dialog,
+)
+from components.channel_pane import ChannelPane
+from components.connection_status import ConnectionStatus
+from components.notifier import Notifier, notification_reason
+from components.people_panel import PeoplePanel
+from components.presence import PresenceDot
+from components.shell_context import ShellContext
+from components.sidebar import Sidebar, entry_label
+from components.status_dialog import status_dialog
+from components.thread_panel import ThreadPanel
+from components.workspace_switcher import workspace_switcher
+from db import queries
+from db.workspace_queries import general_channel
+from pages.session import CurrentUser
+from state.access import readable_channel
+from state.actions import channels as channel_actions
+from state.bus import bus, user_topic, workspace_topic
+from state.errors import ActionError
+from state.events import (
+    ChannelUpdated,
+    ChannelView,
+    Event,
+    MemberJoined,
+    MessageCreated,
+    ReadPositionMoved,
+    UserChanged,
+)
+from state.stores import presence as presence_store
+from state.stores.sidebar import ChannelEntry, sidebar_store
+
+
+class Shell:
+    def __init__(self, ctx: ShellContext, user: CurrentUser) -> None:
+        self.ctx = ctx
+        self.store = sidebar_store(ctx.user_id, ctx.workspace_id)
+        client = ui.context.client
+        ConnectionStatus()
+        ActivityTracker(ctx.user_id)
+        # value=None: open beside the content on wide screens, closed (an overlay) on phones.
+        drawer = ui.left_drawer(value=None, fixed=True).classes('chat-sidebar p-0').props('width=260 breakpoint=800')
+        with drawer:
+            self._sidebar_header(user)
+            self.sidebar = Sidebar(
+                ctx,
+                self.store,
+                drawer_id=drawer.id,
+                on_open=self.open_channel,
+                on_browse=lambda: browse_channels_dialog(ctx, self.open_channel),
+                on_create=lambda: create_channel_dialog(ctx, self.open_channel),
+                on_new_dm=lambda: direct_message_dialog(ctx, self.open_channel),
+                on_counts=self._counts_changed,
+            )
+            self.notifier = Notifier()
+        with ui.row().classes('w-full no-wrap gap-0'):
+            with ui.column().classes('grow min-w-0 gap-0 items-stretch'):
+                self.pane = ChannelPane(
+                    ctx,
+                    on_open_thread=self.open_thread,
+                    channel_names=self.sidebar.channel_names,
+                )
+            self.thread = ThreadPanel(ctx, on_close=self.close_thread)
+            self.people = PeoplePanel(ctx, on_message=self.message_person, on_close=self.toggle_people)
+        with self.pane.header_start:
+            toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
+            toggle.props('flat dense data-testid=toggle-sidebar')
+        with self.pane.header_end:
+            ui.button(icon='group', on_click=self.toggle_people).props('flat round dense data-testid=open-people')
+            self.menu_slot = ui.row().classes('gap-0')
+        self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
+        self.missing.set_visibility(False)
+        self._connected_once = False
+        presence_store.track_client(ctx.user_id, client)
+        client.on_connect(self._on_connect)
+        bus.subscribe(user_topic(ctx.user_id), self._on_user_event)
+        bus.subscribe(workspace_topic(ctx.workspace_id), self._on_workspace_event)
+        self.store.on_message(self._notify)
+        self.store.on_change(self._conversations_changed)
+        self._update_title()
+
+    def _sidebar_header(self, user: CurrentUser) -> None:
+        ctx = self.ctx
+        with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
+            workspace_switcher(user, ctx.workspace_slug).props('color=white').classes('text-lg font-bold')
+        with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
+            PresenceDot(ctx.user_id)
+            ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')
+            ui.button(icon='mood', on_click=lambda: status_dialog(ctx)).props(
+                'flat round dense size=sm color=white data-testid=set-status'
+            ).tooltip('Set your status')
+            if ctx.is_admin:
+                ui.button(icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')).props(
+                    'flat round dense size=sm color=white data-testid=open-invites'
+                ).tooltip('Invite people')
+            logout = logout_button().props('color=white round dense size=sm')
+            logout.set_text('')
+            logout.tooltip('Log out')
+
+    def start(self, *, channel_id: int | None, message_id: int | None, root_id: int | None) -> None:
+        if channel_id is None:
+            general = general_channel(self.ctx.workspace_id)
+            channel_id = general.id if general is not None else None
+        opened = channel_id is not None and self.open_channel(channel_id, highlight_id=message_id, push=False)
+        if opened and channel_id is not None and root_id is not None:
+            self.open_thread(channel_id, root_id)
+
+    def _on_connect(self) -> None:
+        if self._connected_once:
+            # A reconnect: whatever NiceGUI replayed, catch up from the database (rule 4).
+            self.store.reload()
+            self.pane.catch_up()
+            self.thread.catch_up()
+        self._connected_once = True
+
+    def _on_user_event(self, event: Event) -> None:
+        shown = self.pane.channel
+        if isinstance(event, ReadPositionMoved) and shown is not None and event.channel_id == shown.id:
+            self.pane.list.read_position(event.last_read_message_id)  # read in another tab of this user
+        elif isinstance(event, ChannelUpdated):
+            self._channel_changed(event.channel)  # private channels and DMs are announced per member
+
+    def _on_workspace_event(self, event: Event) -> None:
+        if (isinstance(event, MemberJoined) and event.channel_id is None) or isinstance(event, UserChanged):
+            self._set_person(event.user.id, event.user.display_name)
+        elif isinstance(event, ChannelUpdated):
+            self._channel_changed(event.channel)  # public channels are announced to the workspace
+
+    def _channel_changed(self, view: ChannelView) -> None:
+        if self.pane.channel is not None and view.id == self.pane.channel.id:
+            self._channel_updated(view)
+
+    def _set_person(self, user_id: int, name: str) -> None:
+        if self.ctx.people.get(user_id) == name:
+            return
+        self.ctx.people[user_id] = name
+        self.pane.list.set_people(self.ctx.people)
+        self.thread.list.set_people(self.ctx.people)
+        self._refresh_suggestions()
+
+    # ---- navigation -----------------------------------------------------------------------------------------
+
+    def open_channel(self, channel_id: int, *, highlight_id: int | None = None, push: bool = True) -> bool:
+        access = readable_channel(self.ctx.user_id, self.ctx.workspace_id, channel_id)
+        view = queries.channel_view(channel_id) if access is not None else None
+        if access is None or view is None:
+            self.missing.text = 'Channel not found.'
+            self.missing.set_visibility(True)
+            self.pane.root.set_visibility(False)
+            return False
+        self.missing.set_visibility(False)
+        self.pane.root.set_visibility(True)
+        self.pane.show(view, is_member=access.is_member, label=self._label(view), highlight_id=highlight_id)
+        self.sidebar.set_active(channel_id)
+        self._update_title()
+        self._render_menu(view, access.is_member)
+        if self.thread.is_open and self.thread.channel_id != channel_id:
+            self.thread.close()
+        if push:
+            ui.navigate.history.push(self.ctx.channel_url(channel_id))
+        return True
+
+    def toggle_people(self) -> None:
+        if self.people.is_open:
+            self.people.close()
+            return
+        self.close_thread()
+        self.people.open()
+
+    def message_person(self, user_id: int) -> None:
+        if user_id == self.ctx.user_id:
+            return
+        try:
+            channel = channel_actions.open_direct(self.ctx.user_id, self.ctx.workspace_id, [user_id])
+        except ActionError as error:
+            ui.notify(error.message, type='warning')
+            return
+        self.people.close()
+        self.open_channel(channel.id)
+
+    def _counts_changed(self, entry: ChannelEntry | None = None) -> None:
+        self._update_title()
+
+    def _notify(self, event: MessageCreated) -> None:
+        """A browser notification for what concerns this user, per the conversation's level; busy silences."""
+        message = event.message
+        entry = self.store.entry(message.channel_id)
+        reason = notification_reason(event, entry, self.ctx.user_id)
+        if entry is None or reason is None or presence_store.status_of(self.ctx.user_id) == 'busy':
+            return
+        where = entry.label if entry.kind in ('direct', 'group') else f'#{entry.label}'
+        title = f'{message.author_name} {reason} {where}'
+        url = (
+            self.ctx.thread_url(entry.id, message.thread_root_id)
+            if message.thread_root_id
+            else self.ctx.channel_url(entry.id)
+        )
+        self.notifier.show(title, message.body[:200], url)
+
+    def _update_title(self) -> None:
+        entries = [e for e in self.store.entries() if not e.muted]
+        unread = sum(e.unread_count for e in entries)
+        mentions = sum(e.mention_count for e in entries)
+        prefix = f'({mentions}) ' if mentions else ('* ' if unread else '')
+        ui.page_title(f'{prefix}{self.pane.label or self.ctx.workspace_name} · {self.ctx.workspace_name}')
+
+    def open_thread(self, channel_id: int, root_id: int) -> None:
+        channel = self.pane.channel
+        read_only = channel is None or channel.archived or not self.pane.is_member
+        if self.people.is_open:
+            self.people.close()
+        if not self.thread.open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
+            ui.notify('That thread does not exist here.', type='warning')
+            return
+        ui.navigate.history.replace(self.ctx.thread_url(channel_id, root_id))
+
+    def close_thread(self) -> None:
+        self.thread.close()
+        if self.pane.channel is not None:
+            ui.navigate.history.replace(self.ctx.channel_url(self.pane.channel.id))
+
+    # ---- channel header menu --------------------------------------------------------------------------------
+
+    def _label(self, view: ChannelView) -> str:
+        entry = self.store.entry(view.id)
+        if entry is not None:
+            return entry_label(entry)
+        return f'#{view.name}' if view.name else 'Direct message'
+
+    def _channel_updated(self, view: ChannelView) -> None:
+        self.pane.refresh_channel(view, self._label(view))
+        self._render_menu(view, self.pane.is_member)
+
+    def _render_menu(self, view: ChannelView, is_member: bool) -> None:
+        self.menu_slot.clear()
+        entry = self.store.entry(view.id)
+        with self.menu_slot:
+            button = ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu')
+        with button, ui.menu():
+            if entry is not None:
+                self._notification_items(view.id, entry)
+            if view.kind not in ('public', 'private'):
+                return
+            if is_member and not view.archived:
+                ui.menu_item('Edit topic', lambda: topic_dialog(self.ctx, view.id, view.topic))
+            if is_member and view.name != 'general':
+                leave = ui.menu_item('Leave channel', lambda: self._run(channel_actions.leave_channel, view.id))
+                leave.props('data-testid=leave-channel')
+            if self.ctx.is_admin and view.name != 'general':
+                if view.archived:
+                    item = ui.menu_item('Unarchive', lambda: self._run(channel_actions.unarchive_channel, view.id))
+                    item.props('data-testid=unarchive-channel')
+                else:
+                    item = ui.menu_item('Archive', lambda: self._run(channel_actions.archive_channel, view.id))
+                    item.props('data-testid=archive-channel')
+
+    def _conversations_changed(self) -> None:
+        if self.pane.channel is not None:
+            self._render_menu(self.pane.channel, self.pane.is_member)
+        self._refresh_suggestions()
+
+    def _refresh_suggestions(self) -> None:
+        members = sorted(self.ctx.people.items(), key=lambda p: p[1].lower())
+        self.pane.composer.set_suggestions(members=members, channels=self.sidebar.channel_names())
+        self.thread.composer.set_suggestions(members=members, channels=[])
+
+    def _notification_items(self, channel_id: int, entry: ChannelEntry) -> None:
+        def choose(level: str, muted: bool) -> None:
+            try:
+                channel_actions.set_notifications(self.ctx.user_id, channel_id, level, muted)
+            except ActionError as error:
+                ui.notify(error.message, type='warning')
+
+        for level, label in (
+            ('all', 'Notify: every message'),
+            ('mentions', 'Notify: mentions'),
+            ('nothing', 'Notify: nothing'),
+        ):
+            mark = '✓ ' if entry.notification_level == level else '   '
+            item = ui.menu_item(mark + label, lambda _, lv=level: choose(lv, entry.muted))
+            item.props(f'data-testid=notify-{level}')
+        mute = ui.menu_item(
+            'Unmute' if entry.muted else 'Mute', lambda: choose(entry.notification_level, not entry.muted)
+        )
+        mute.props('data-testid=mute-channel')
+        ui.separator()
+
+    def _run(self, action: Callable[[int, int], object], channel_id: int) -> None:
+        try:
+            action(self.ctx.user_id, channel_id)
+        except ActionError as error:
+            ui.notify(error.message, type='warning')
+            return
+        self.open_channel(channel_id, push=False)
