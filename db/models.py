@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+# Ids are 64-bit on PostgreSQL as they are on SQLite, so both accept the same ids: with a 32-bit column a forged
+# id above 2**31 in a URL would be a database error on PostgreSQL instead of "not found". On SQLite the key must
+# stay INTEGER to be the rowid. Every id and foreign-key column uses this type.
+ID = BigInteger().with_variant(Integer(), 'sqlite')
 
 
 def utcnow() -> datetime:
@@ -35,7 +40,7 @@ class NotificationLevel(StrEnum):
 class User(SQLModel, table=True):
     __tablename__ = 'users'
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
     email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
     display_name: str = Field(max_length=80)
     password_hash: str = Field(max_length=255)
@@ -56,9 +61,9 @@ class UserSession(SQLModel, table=True):
 
     __tablename__ = 'user_sessions'
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
     token_hash: str = Field(max_length=64, unique=True, index=True)
-    user_id: int = Field(foreign_key='users.id', index=True, ondelete='CASCADE')
+    user_id: int = Field(foreign_key='users.id', index=True, ondelete='CASCADE', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
@@ -67,10 +72,10 @@ class UserSession(SQLModel, table=True):
 class Workspace(SQLModel, table=True):
     __tablename__ = 'workspaces'
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
     name: str = Field(max_length=80)
     slug: str = Field(max_length=80, unique=True, index=True)
-    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL')
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
     # Extra MIME types the admins allow for uploads beyond the built-in allow-list (comma separated).
     extra_upload_types: str = Field(default='', max_length=2000)
@@ -79,8 +84,8 @@ class Workspace(SQLModel, table=True):
 class WorkspaceMember(SQLModel, table=True):
     __tablename__ = 'workspace_members'
 
-    workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE')
-    user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE')
+    workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE', sa_type=ID)
     role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))
     joined_at: datetime = Field(default_factory=utcnow)
 
@@ -88,10 +93,10 @@ class WorkspaceMember(SQLModel, table=True):
 class Invite(SQLModel, table=True):
     __tablename__ = 'invites'
 
-    id: int | None = Field(default=None, primary_key=True)
-    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE')
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE', sa_type=ID)
     token_hash: str = Field(max_length=64, unique=True, index=True)  # sha256 of the random token in the link
-    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL')
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     max_uses: int = Field(default=1, ge=1)
@@ -106,8 +111,8 @@ class Channel(SQLModel, table=True):
         UniqueConstraint('workspace_id', 'dm_key', name='uq_channel_workspace_dm_key'),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE')
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE', sa_type=ID)
     kind: ChannelKind = Field(default=ChannelKind.PUBLIC, sa_type=String(16))
     # Public and private channels have a unique lowercase name; DMs have none (NULLs never collide).
     name: str | None = Field(default=None, max_length=80)
@@ -115,19 +120,19 @@ class Channel(SQLModel, table=True):
     dm_key: str | None = Field(default=None, max_length=200)
     topic: str = Field(default='', max_length=250)
     archived: bool = False
-    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL')
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
     # Newest top-level message id, kept by the send action, so unread state needs no scan.
-    last_message_id: int = 0
+    last_message_id: int = Field(default=0, sa_type=ID)
 
 
 class ChannelMember(SQLModel, table=True):
     __tablename__ = 'channel_members'
 
-    channel_id: int = Field(foreign_key='channels.id', primary_key=True, ondelete='CASCADE')
-    user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE')
+    channel_id: int = Field(foreign_key='channels.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE', sa_type=ID)
     joined_at: datetime = Field(default_factory=utcnow)
-    last_read_message_id: int = 0
+    last_read_message_id: int = Field(default=0, sa_type=ID)
     # Channels notify on mentions (and followed threads) unless set to all; DMs notify unless set to nothing.
     notification_level: NotificationLevel = Field(default=NotificationLevel.MENTIONS, sa_type=String(16))
     muted: bool = False
@@ -141,10 +146,10 @@ class Message(SQLModel, table=True):
         Index('ix_messages_thread_root_id_id', 'thread_root_id', 'id'),
     )
 
-    id: int | None = Field(default=None, primary_key=True)  # server-assigned order; never client clocks
-    channel_id: int = Field(foreign_key='channels.id', ondelete='CASCADE')
-    author_id: int = Field(foreign_key='users.id', index=True)
-    thread_root_id: int | None = Field(default=None, foreign_key='messages.id', ondelete='CASCADE')
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)  # server-assigned order; never client clocks
+    channel_id: int = Field(foreign_key='channels.id', ondelete='CASCADE', sa_type=ID)
+    author_id: int = Field(foreign_key='users.id', index=True, sa_type=ID)
+    thread_root_id: int | None = Field(default=None, foreign_key='messages.id', ondelete='CASCADE', sa_type=ID)
     # A thread reply that was also sent to the channel shows in the channel list too.
     also_in_channel: bool = False
     body: str = Field(sa_column=Column(Text, nullable=False))  # the author's source text
@@ -166,18 +171,18 @@ class Mention(SQLModel, table=True):
     __tablename__ = 'mentions'
     __table_args__ = (Index('ix_mentions_user_channel_message', 'user_id', 'channel_id', 'message_id'),)
 
-    message_id: int = Field(foreign_key='messages.id', primary_key=True, ondelete='CASCADE')
-    user_id: int = Field(foreign_key='users.id', primary_key=True, ondelete='CASCADE')
-    channel_id: int = Field(foreign_key='channels.id', ondelete='CASCADE')
+    message_id: int = Field(foreign_key='messages.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    user_id: int = Field(foreign_key='users.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    channel_id: int = Field(foreign_key='channels.id', ondelete='CASCADE', sa_type=ID)
 
 
 class Reaction(SQLModel, table=True):
     __tablename__ = 'reactions'
     __table_args__ = (UniqueConstraint('message_id', 'user_id', 'emoji', name='uq_reaction_message_user_emoji'),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    message_id: int = Field(foreign_key='messages.id', index=True, ondelete='CASCADE')
-    user_id: int = Field(foreign_key='users.id', ondelete='CASCADE')
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    message_id: int = Field(foreign_key='messages.id', index=True, ondelete='CASCADE', sa_type=ID)
+    user_id: int = Field(foreign_key='users.id', ondelete='CASCADE', sa_type=ID)
     emoji: str = Field(max_length=64)  # shortcode without colons, e.g. "thumbsup"
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -185,15 +190,15 @@ class Reaction(SQLModel, table=True):
 class Attachment(SQLModel, table=True):
     __tablename__ = 'attachments'
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
     # Random, unguessable public id used in URLs (the integer id never leaves the server).
     public_id: str = Field(max_length=32, unique=True, index=True)
-    message_id: int | None = Field(default=None, foreign_key='messages.id', index=True, ondelete='SET NULL')
-    channel_id: int = Field(foreign_key='channels.id', index=True, ondelete='CASCADE')
-    uploader_id: int = Field(foreign_key='users.id')
+    message_id: int | None = Field(default=None, foreign_key='messages.id', index=True, ondelete='SET NULL', sa_type=ID)
+    channel_id: int = Field(foreign_key='channels.id', index=True, ondelete='CASCADE', sa_type=ID)
+    uploader_id: int = Field(foreign_key='users.id', sa_type=ID)
     sha256: str = Field(max_length=64, index=True)  # content address of the stored bytes
     name: str = Field(max_length=255)  # sanitized display name
-    size: int
+    size: int = Field(sa_type=ID)  # bytes; 64-bit so that a limit above 2 GiB fits on PostgreSQL too
     mime: str = Field(max_length=127)  # detected from the content, not the browser's claim
     width: int | None = None
     height: int | None = None
@@ -204,10 +209,10 @@ class Attachment(SQLModel, table=True):
 class ApiToken(SQLModel, table=True):
     __tablename__ = 'api_tokens'
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
     token_hash: str = Field(max_length=64, unique=True, index=True)  # sha256; the token itself is shown once
-    user_id: int = Field(foreign_key='users.id', index=True, ondelete='CASCADE')
-    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE')
+    user_id: int = Field(foreign_key='users.id', index=True, ondelete='CASCADE', sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE', sa_type=ID)
     name: str = Field(default='', max_length=80)
     is_bot: bool = False
     created_at: datetime = Field(default_factory=utcnow)
