@@ -1,4 +1,5 @@
-"""Engine and session setup. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
+"""Engine and session setup. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout; PostgreSQL
+(psycopg 3) gets NUL-safe text parameters."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from psycopg.abc import Buffer
+from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -22,12 +25,37 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _NulSafeText(StrDumperUnknown):
+    """PostgreSQL text cannot hold NUL, which SQLite stores; send U+FFFD instead of failing the statement.
+
+    So a NUL typed into a message or pasted into a URL behaves on PostgreSQL as on SQLite (stored, or simply
+    not found) rather than raising DataError. Markdown rendering already shows NUL as U+FFFD.
+    """
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace('\x00', '\ufffd'))
+
+
+class _NulSafeBinaryText(StrBinaryDumper):
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace('\x00', '\ufffd'))
+
+
+def _configure_postgresql(dbapi_connection: Any, _record: Any) -> None:
+    # The text dumper is registered last so that it stays the default for str, as in psycopg itself.
+    dbapi_connection.adapters.register_dumper(str, _NulSafeBinaryText)
+    dbapi_connection.adapters.register_dumper(str, _NulSafeText)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith('sqlite'):
         engine = create_engine(url, connect_args={'check_same_thread': False})
         event.listen(engine, 'connect', _configure_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if engine.dialect.driver == 'psycopg':
+        event.listen(engine, 'connect', _configure_postgresql)
+    return engine
 
 
 def init_engine(url: str) -> Engine:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from db.engine import read_session
 from db.models import Channel, ChannelKind, Invite, User, Workspace, WorkspaceMember, WorkspaceRole
@@ -11,13 +11,13 @@ GENERAL_CHANNEL = 'general'
 
 
 def workspaces_for_user(user_id: int) -> list[Workspace]:
-    """The user's workspaces, alphabetically."""
+    """The user's workspaces, alphabetically (lower() so that SQLite and PostgreSQL collations agree)."""
     with read_session() as session:
         rows = session.exec(
             select(Workspace)
             .join(WorkspaceMember, col(WorkspaceMember.workspace_id) == col(Workspace.id))
             .where(WorkspaceMember.user_id == user_id)
-            .order_by(col(Workspace.name), col(Workspace.id))
+            .order_by(func.lower(Workspace.name), col(Workspace.id))
         ).all()
     return list(rows)
 
@@ -78,6 +78,6 @@ def workspace_members(workspace_id: int) -> list[tuple[User, WorkspaceMember]]:
             select(User, WorkspaceMember)
             .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
             .where(WorkspaceMember.workspace_id == workspace_id)
-            .order_by(col(User.display_name), col(User.id))
+            .order_by(func.lower(User.display_name), col(User.id))
         ).all()
     return [(user, member) for user, member in rows]
