@@ -26,6 +26,7 @@ from components.presence import PresenceDot
 from components.shell_context import ShellContext
 from components.sidebar import Sidebar, entry_label
 from components.status_dialog import status_dialog
+from components.tab_title import TabTitle
 from components.thread_panel import ThreadPanel
 from components.workspace_switcher import workspace_switcher
 from db import queries
@@ -54,6 +55,7 @@ class Shell:
         self.store = sidebar_store(ctx.user_id, ctx.workspace_id)
         client = ui.context.client
         ConnectionStatus()
+        self.title = TabTitle()
         ActivityTracker(ctx.user_id)
         # value=None: open beside the content on wide screens, closed (an overlay) on phones.
         drawer = ui.left_drawer(value=None, fixed=True).classes('chat-sidebar p-0').props('width=260 breakpoint=800')
@@ -83,7 +85,8 @@ class Shell:
             toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
             toggle.props('flat dense data-testid=toggle-sidebar')
         with self.pane.header_end:
-            ui.button(icon='group', on_click=self.toggle_people).props('flat round dense data-testid=open-people')
+            people = ui.button(icon='group', on_click=self.toggle_people).mark('open-people')
+            people.props('flat round dense data-testid=open-people')
             self.menu_slot = ui.row().classes('gap-0')
         self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
         self.missing.set_visibility(False)
@@ -219,7 +222,7 @@ class Shell:
         unread = sum(e.unread_count for e in entries)
         mentions = sum(e.mention_count for e in entries)
         prefix = f'({mentions}) ' if mentions else ('* ' if unread else '')
-        ui.page_title(f'{prefix}{self.pane.label or self.ctx.workspace_name} · {self.ctx.workspace_name}')
+        self.title.set(f'{prefix}{self.pane.label or self.ctx.workspace_name} · {self.ctx.workspace_name}')
 
     def open_thread(self, channel_id: int, root_id: int) -> None:
         channel = self.pane.channel

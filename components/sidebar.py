@@ -55,9 +55,13 @@ class SideLink(ui.element):
 
     @unread.setter
     def unread(self, count: int) -> None:
+        was_unread = self._unread > 0
         self._unread = count
         self._props['data-unread'] = str(count)
-        self.classes(add='chat-side-link--unread') if count > 0 else self.classes(remove='chat-side-link--unread')
+        if (count > 0) != was_unread:
+            self.classes(toggle='chat-side-link--unread')  # one update, with the new prop
+        else:
+            self.update()
 
 
 class Sidebar:

@@ -29,6 +29,7 @@ class TypingLine:
         self._announced = False  # whether this tab last told the store "typing" (so switching can say "stopped")
         self._subscription: Subscription | None = None
         self.label = ui.label('').classes('chat-typing').props('data-testid=typing-indicator aria-live=polite')
+        self.label.mark('typing-indicator')
 
     def follow(self, channel_id: int, thread_root_id: int | None) -> None:
         if self._subscription is not None:

@@ -1,0 +1,81 @@
+"""Presence and typing as two simulated users see them in the shell, with time moved by hand (fake clock)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from nicegui import ElementFilter
+from nicegui.testing import User
+
+from components.composer import Composer
+from components.people_panel import PersonRow
+from settings import get_settings
+from state.actions.accounts import sign_up
+from state.actions.profile import set_manual_presence
+from state.actions.workspaces import accept_invite, create_invite, create_workspace
+from state.stores import presence, typing
+from tests.page_helpers import RETRIES, log_in_via_page
+
+PASSWORD = 'a long enough password'
+
+
+def acme() -> tuple[int, str]:
+    ada = sign_up('ada@example.com', 'Ada', PASSWORD)
+    bob = sign_up('bob@example.com', 'Bob', PASSWORD)
+    assert ada.id is not None and bob.id is not None
+    workspace = create_workspace(ada.id, 'Acme')
+    assert workspace.id is not None
+    accept_invite(bob.id, create_invite(ada.id, workspace.id, timedelta(days=1), 5))
+    return ada.id, workspace.slug
+
+
+async def open_shell(user: User, email: str, slug: str) -> None:
+    await log_in_via_page(user, email, PASSWORD, path=f'/login?next=/w/{slug}')
+    await user.should_see('#general', retries=RETRIES)
+
+
+def rows(user: User) -> dict[str, PersonRow]:
+    with user:
+        return {row.person.name: row for row in ElementFilter(kind=PersonRow)}
+
+
+async def test_presence_goes_away_after_idling_and_follows_manual_busy(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    ada_id, slug = acme()
+    bob = create_user()
+    await open_shell(user, 'ada@example.com', slug)
+    await open_shell(bob, 'bob@example.com', slug)
+    bob.find(marker='open-people').click()
+    ada_row = rows(bob)['Ada']
+    assert ada_row.status == 'online'
+
+    presence.store.tick(now=time.time() + get_settings().away_after_seconds + 1)  # nobody touched a key
+    assert ada_row.status == 'away'
+    set_manual_presence(ada_id, 'busy')
+    assert ada_row.status == 'busy'
+    set_manual_presence(ada_id, None)
+    presence.store.activity(ada_id)
+    assert ada_row.status == 'online'
+
+
+async def test_typing_shows_for_the_other_user_and_expires_without_renewal(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    _, slug = acme()
+    bob = create_user()
+    await open_shell(user, 'ada@example.com', slug)
+    await open_shell(bob, 'bob@example.com', slug)
+    with bob:
+        bob_line = next(iter(ElementFilter(marker='typing-indicator')))
+    user.find(kind=Composer).trigger('typing', {'typing': True})
+    await bob.should_see('Ada is typing…')
+    with user:
+        own = [label.text for label in ElementFilter(marker='typing-indicator')]
+    assert 'Ada is typing…' not in own  # never one's own
+
+    typing.store.tick(now=time.monotonic() + 16)  # Ada's tab vanished: no renewal within 15 s
+    await bob.should_not_see('Ada is typing…')
+    assert bob_line.text == ''
