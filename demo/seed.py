@@ -30,6 +30,7 @@ from demo.script import (
     STANDUP_TASKS,
     Line,
 )
+from state import rate_limit
 from state.actions.accounts import sign_up
 from state.actions.channels import create_channel, invite_to_channel, join_channel, open_direct
 from state.actions.messages import send_message
@@ -72,6 +73,11 @@ class Planned:
 
 
 def seed(now: datetime | None = None, rng_seed: int = 2026) -> SeedResult:
+    with rate_limit.exempt():  # seeding writes a few days of history at once; that is not a flood
+        return _seed(now, rng_seed)
+
+
+def _seed(now: datetime | None, rng_seed: int) -> SeedResult:
     moment = now or utcnow()
     _refuse_if_present()
     users = {p.key: _id(sign_up(p.email, p.name, DEMO_PASSWORD).id) for p in PEOPLE}

@@ -11,6 +11,7 @@ from db.engine import init_engine
 from db.migrate import upgrade_to_head
 from settings import get_settings, reset_settings_cache
 from state.bus import bus
+from state.rate_limit import limiter
 from state.stores import presence, sidebar, typing
 from state.throttle import login_throttle
 from tests import postgres_schemas
@@ -30,6 +31,7 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     reset_settings_cache()
     yield data_dir
     bus.clear()
+    limiter.reset()
     sidebar.drop_all()  # live stores are module state: each test starts without typists, tabs or sidebars
     typing.store.clear()
     presence.store.clear()

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from nicegui import ElementFilter
+from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 from components.composer import Composer
@@ -69,11 +69,11 @@ async def test_typing_shows_for_the_other_user_and_expires_without_renewal(
     await open_shell(user, 'ada@example.com', slug)
     await open_shell(bob, 'bob@example.com', slug)
     with bob:
-        bob_line = next(iter(ElementFilter(marker='typing-indicator')))
+        bob_line = next(iter(ElementFilter(kind=ui.label, marker='typing-indicator')))
     user.find(kind=Composer).trigger('typing', {'typing': True})
     await bob.should_see('Ada is typing…')
     with user:
-        own = [label.text for label in ElementFilter(marker='typing-indicator')]
+        own = [label.text for label in ElementFilter(kind=ui.label, marker='typing-indicator')]
     assert 'Ada is typing…' not in own  # never one's own
 
     typing.store.tick(now=time.monotonic() + 16)  # Ada's tab vanished: no renewal within 15 s

@@ -32,6 +32,7 @@ from state.files.errors import EmptyFile, FileTooLarge, UnsupportedFileType
 from state.files.images import clean_image
 from state.files.names import extension_of, has_executable_extension, sanitize_filename
 from state.files.storage import StagedFile
+from state.rate_limit import limiter
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def store_upload(
                 'scripts cannot be shared.'
             )
         authorize_upload(actor_id, channel_id)
+        limiter.take('upload', actor_id)
         content = _stage(source, limit)
         staging.append(content)
         if content.size == 0:

@@ -39,6 +39,7 @@ from state.events import (
     NotificationsChanged,
     UserView,
 )
+from state.rate_limit import limiter
 
 MAX_NAME = 80
 MAX_TOPIC = 250
@@ -75,6 +76,7 @@ def create_channel(actor_id: int, workspace_id: int, name: str, private: bool = 
     """A new public or private channel; the creator is its first member."""
     clean_name = clean_channel_name(name)
     clean = clean_topic(topic)
+    limiter.take('channel', actor_id)
     try:
         with session_scope() as session:
             user = active_user(session, actor_id)

@@ -12,6 +12,7 @@ from state.actions.messages import message_topics
 from state.bus import bus
 from state.errors import InvalidInput
 from state.events import Event, ReactionChanged, ReactionView
+from state.rate_limit import limiter
 from state.render import canonical_shortcode
 
 MAX_DISTINCT_EMOJI = 50  # per message, so one message cannot grow an unbounded reaction bar
@@ -32,6 +33,7 @@ def toggle_reaction(actor_id: int, message_id: int, emoji: str) -> ReactionView:
 
 def _react(actor_id: int, message_id: int, emoji: str, *, want: bool | None) -> ReactionView:
     shortcode = _shortcode(emoji)
+    limiter.take('reaction', actor_id)
     try:
         view, events = _apply(actor_id, message_id, shortcode, want)
     except IntegrityError:

@@ -1,0 +1,86 @@
+"""Per-user rate limits for actions that write: a token bucket per (user, kind), kept in memory.
+
+Sustained `rate` per second with bursts up to `burst`; a refused call raises `RateLimited` with the seconds
+to wait, which the UI shows and the API turns into 429 + Retry-After. Per node: several nodes each allow
+the rate (acceptable: every write is still authorized and validated).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from state.errors import RateLimited
+
+
+@dataclass(frozen=True)
+class Limit:
+    rate: float  # tokens per second
+    burst: int
+
+
+# Generous for people, tight enough that a runaway script cannot flood a channel (Slack: ~1 msg/s/channel).
+LIMITS: dict[str, Limit] = {
+    'message': Limit(rate=5.0, burst=20),
+    'reaction': Limit(rate=10.0, burst=30),
+    'channel': Limit(rate=0.2, burst=10),
+    'upload': Limit(rate=2.0, burst=20),
+}
+
+_SWEEP_AT_KEYS = 10_000
+_exempt: ContextVar[bool] = ContextVar('rate_limit_exempt', default=False)
+
+
+@contextmanager
+def exempt() -> Iterator[None]:
+    """Trusted bulk work in this process (seeding a demo, building test history) is not a flood."""
+    token = _exempt.set(True)
+    try:
+        yield
+    finally:
+        _exempt.reset(token)
+
+
+class RateLimiter:
+    def __init__(self, limits: dict[str, Limit] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limits = limits or LIMITS
+        self._clock = clock
+        self._buckets: dict[tuple[str, int], tuple[float, float]] = {}  # key -> (tokens, last refill time)
+        self._lock = threading.Lock()  # uploads are stored from worker threads
+
+    def take(self, kind: str, user_id: int) -> None:
+        """Spend one token of `kind` for `user_id`, or raise RateLimited (and spend nothing)."""
+        if _exempt.get():
+            return
+        limit = self._limits[kind]
+        now = self._clock()
+        with self._lock:
+            if len(self._buckets) >= _SWEEP_AT_KEYS:
+                self._sweep(now)
+            tokens, last = self._buckets.get((kind, user_id), (float(limit.burst), now))
+            tokens = min(float(limit.burst), tokens + (now - last) * limit.rate)
+            if tokens < 1.0:
+                wait = (1.0 - tokens) / limit.rate
+                self._buckets[(kind, user_id)] = (tokens, now)
+                raise RateLimited(
+                    f'You are doing that too fast; try again in {max(1, round(wait))} s.', retry_after=wait
+                )
+            self._buckets[(kind, user_id)] = (tokens - 1.0, now)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+
+    def _sweep(self, now: float) -> None:
+        # Full buckets carry no information: drop them.
+        for key, (tokens, last) in list(self._buckets.items()):
+            limit = self._limits[key[0]]
+            if tokens + (now - last) * limit.rate >= limit.burst:
+                del self._buckets[key]
+
+
+limiter = RateLimiter()
