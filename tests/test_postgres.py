@@ -1,4 +1,4 @@
-"""PostgreSQL only (CHAT_TEST_DATABASE_URL): migrations, 64-bit ids and several nodes starting at once.
+"""PostgreSQL only (CHAT_TEST_DATABASE_URL): migrations, 64-bit ids, nodes starting at once, commit order.
 
 Each test starts in a fresh, empty schema of its own (tests/conftest.py), reached through CHAT_DATABASE_URL.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,14 +15,14 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from db.engine import init_engine, make_engine
 from db.migrate import alembic_config, upgrade_to_head
-from db.models import ID
+from db.models import ID, Message
 from settings import get_settings
 from state.actions.accounts import sign_up
 from state.actions.messages import send_message
@@ -117,3 +118,50 @@ def test_several_nodes_starting_at_once_all_migrate(empty: Engine) -> None:
     assert [error for error, code in outcomes if code != 0] == []
     with empty.connect() as connection:
         assert len(connection.execute(text('SELECT version_num FROM alembic_version')).all()) == 1
+
+
+def test_sends_to_one_channel_commit_in_id_order(empty: Engine) -> None:
+    """A send that got its id first also commits first, so "messages after id N" never skips a late commit."""
+    upgrade_to_head(empty)
+    init_engine(get_settings().resolved_database_url)
+    with recording_bus():
+        ada = sign_up('ada@example.com', 'Ada', 'correct horse battery')
+        general = general_of(create_workspace(ada.id or 0, 'Acme')).id or 0
+        first_inserted, release_first = threading.Event(), threading.Event()
+        finished: list[int] = []
+
+        def pause_first_send(session: Session, _context: object) -> None:
+            if threading.current_thread().name == 'first' and any(isinstance(o, Message) for o in session.new):
+                first_inserted.set()
+                assert release_first.wait(timeout=30)
+
+        def send(text: str) -> None:
+            finished.append(send_message(ada.id or 0, general, text, None).id)
+
+        event.listen(Session, 'after_flush', pause_first_send)
+        first = threading.Thread(target=send, args=('first',), name='first')
+        second = threading.Thread(target=send, args=('second',), name='second')
+        try:
+            first.start()
+            assert first_inserted.wait(timeout=30)  # holds its id, not yet committed
+            second.start()
+            while second.is_alive() and not _waits_for_a_lock(empty):
+                second.join(timeout=0.01)
+            assert second.is_alive(), 'the second send committed while the first was still open'
+        finally:
+            release_first.set()
+            first.join(timeout=30)
+            second.join(timeout=30)
+            event.remove(Session, 'after_flush', pause_first_send)
+    assert len(finished) == 2 and finished == sorted(finished)
+
+
+def _waits_for_a_lock(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        waiting = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND application_name = current_setting('application_name')"
+            )
+        ).scalar()
+    return bool(waiting)

@@ -97,6 +97,9 @@ def _send(
     attachments = _pending_attachments(session, actor_id, channel_id, attachment_ids)
     rendered = _render(session, channel, text)
     mentioned = _mentionable(session, channel_id, rendered, exclude=actor_id)
+    # Sends to one channel take turns from here to commit, so ids commit in increasing order and a catch-up
+    # "after id N" cannot miss a smaller id that commits late (PostgreSQL; SQLite serialises all writers).
+    session.exec(select(Channel.id).where(Channel.id == channel_id).with_for_update())
     message = Message(
         channel_id=channel_id,
         author_id=actor_id,
@@ -241,6 +244,8 @@ def delete_message(actor_id: int, message_id: int) -> None:
 
 def _reply_removed(session: Session, workspace_id: int, root_id: int) -> Published:
     """Shrink the root's thread summary after one of its replies was deleted."""
+    # Lock the root before counting, so a reply sent meanwhile is either counted or waits (PostgreSQL).
+    session.exec(select(Message.id).where(Message.id == root_id).with_for_update())
     remaining = session.exec(
         select(func.count(), func.max(Message.created_at)).where(
             Message.thread_root_id == root_id, col(Message.deleted_at).is_(None)
