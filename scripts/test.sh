@@ -22,4 +22,7 @@ fi
 
 # The simulated-UI tests and the Playwright tests run as separate pytest processes (their event loops clash).
 .venv/bin/python -m pytest -q tests
+# The same suite again on PostgreSQL (psycopg 3), each test in a fresh schema of a throwaway loopback cluster;
+# installs PostgreSQL as root on Debian, and is skipped with a message where it can be neither found nor installed.
+bash scripts/with_postgres.sh .venv/bin/python -m pytest -q tests
 .venv/bin/python -m pytest -q -c e2e/pytest.ini e2e
