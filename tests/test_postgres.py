@@ -79,7 +79,11 @@ def test_migrations_go_down_to_nothing_and_up_again(empty: Engine) -> None:
 
 def test_every_id_column_and_sequence_is_64_bit(empty: Engine) -> None:
     upgrade_to_head(empty)
-    id_columns = [(t.name, c.name) for t in SQLModel.metadata.tables.values() for c in t.columns if c.type is ID]
+    columns = [(t.name, c) for t in SQLModel.metadata.tables.values() for c in t.columns]
+    keys = [(table, c) for table, c in columns if (c.primary_key or c.foreign_keys) and c.type.python_type is int]
+    narrow = [f'{table}.{c.name}' for table, c in keys if c.type is not ID]
+    assert narrow == [], 'integer keys must use db.models.ID (64-bit on PostgreSQL)'
+    id_columns = [(table, c.name) for table, c in columns if c.type is ID]
     assert len(id_columns) > 20
     inspector = inspect(empty)
     found = {(table, c['name']): str(c['type']) for table in _tables(empty) for c in inspector.get_columns(table)}
