@@ -14,14 +14,13 @@ from nicegui.events import GenericEventArguments
 
 from components.attachments import AttachmentUploader
 from components.composer import Composer
+from components.event_args import id_arg
 from components.message_list import MessageList
-from components.sending import Sender, attempt
+from components.messenger import Messenger, attempt
 from components.shell_context import EMOJI_URL, ShellContext
 from components.typing_line import TypingLine
 from db import queries
 from state.actions import channels as channel_actions
-from state.actions import messages as message_actions
-from state.actions import reactions as reaction_actions
 from state.actions import reads as read_actions
 from state.bus import Subscription, bus, channel_topic
 from state.events import (
@@ -79,9 +78,9 @@ class ChannelPane:
             )
             with self.composer:
                 self.uploader = AttachmentUploader(
-                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.sender.files_changed()
+                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.messenger.files_changed()
                 )
-        self.sender = Sender(ctx.user_id, self.list, self.composer, self.uploader)
+        self.messenger = Messenger(ctx.user_id, self.list, self.composer, self.uploader)
         self.list.on('load-older', self._load_older)
         self.list.on('load-newer', self._load_newer)
         self.list.on('jump-latest', lambda _: self._reset_latest())
@@ -89,10 +88,10 @@ class ChannelPane:
         self.list.on('react', self._react)
         self.list.on('edit', self._edit)
         self.list.on('delete', self._delete)
-        self.list.on('open-thread', lambda e: self._open_thread(int(e.args['id'])))
+        self.list.on('open-thread', self._open_thread_event)
         self.list.on('mark-unread', self._mark_unread)
         self.list.on('retry', self._send)
-        self.list.on('permalink', lambda e: self._permalink(int(e.args['id'])))
+        self.list.on('permalink', self._permalink)
         self.list.on('copied', lambda _: ui.notify('Link copied'))
         self.composer.on('send', self._send)
         self.composer.on('edit-last', lambda _: self._edit_last())
@@ -194,15 +193,17 @@ class ChannelPane:
         )
 
     def _load_older(self, e: GenericEventArguments) -> None:
-        if self.channel is None:
+        before_id = id_arg(e, 'before_id')
+        if self.channel is None or before_id is None:
             return
-        older = queries.messages_before(self.channel.id, int(e.args['before_id']), limit=PAGE_SIZE)
+        older = queries.messages_before(self.channel.id, before_id, limit=PAGE_SIZE)
         self.list.prepend(older, has_more=len(older) >= PAGE_SIZE)
 
     def _load_newer(self, e: GenericEventArguments) -> None:
-        if self.channel is None:
+        after_id = id_arg(e, 'after_id')
+        if self.channel is None or after_id is None:
             return
-        newer = queries.messages_after(self.channel.id, int(e.args['after_id']), limit=PAGE_SIZE)
+        newer = queries.messages_after(self.channel.id, after_id, limit=PAGE_SIZE)
         self.list.extend(newer, has_more=len(newer) >= PAGE_SIZE)
 
     # ---- live events ----------------------------------------------------------------------------------------
@@ -229,25 +230,27 @@ class ChannelPane:
 
     def _send(self, e: GenericEventArguments) -> None:
         if self.channel is not None:
-            self.sender.send(self.channel.id, str(e.args['body']), str(e.args['client_msg_id']))
+            self.messenger.send(self.channel.id, str(e.args.get('body', '')), str(e.args.get('client_msg_id', '')))
 
     def _edit(self, e: GenericEventArguments) -> None:
-        self._attempt(message_actions.edit_message, int(e.args['id']), str(e.args['body']))
+        self.messenger.edit(id_arg(e), str(e.args.get('body', '')))
 
     def _delete(self, e: GenericEventArguments) -> None:
-        self._attempt(message_actions.delete_message, int(e.args['id']))
+        self.messenger.delete(id_arg(e))
 
     def _react(self, e: GenericEventArguments) -> None:
-        self._attempt(reaction_actions.toggle_reaction, int(e.args['id']), str(e.args['emoji']))
+        self.messenger.react(id_arg(e), str(e.args.get('emoji', '')))
 
     def _read(self, e: GenericEventArguments) -> None:
-        if self.channel is not None and self.is_member:
-            self._attempt(read_actions.mark_read, self.channel.id, int(e.args['last_id']))
+        last_id = id_arg(e, 'last_id')
+        if self.channel is not None and self.is_member and last_id is not None:
+            self._attempt(read_actions.mark_read, self.channel.id, last_id)
 
     def _mark_unread(self, e: GenericEventArguments) -> None:
-        if self.channel is None:
+        message_id = id_arg(e)
+        if self.channel is None or message_id is None:
             return
-        self._attempt(read_actions.mark_unread, self.channel.id, int(e.args['id']))
+        self._attempt(read_actions.mark_unread, self.channel.id, message_id)
         self.list.read_position(queries.last_read_id(self.channel.id, self.ctx.user_id))
 
     def _join(self) -> None:
@@ -266,12 +269,14 @@ class ChannelPane:
         if last is not None:
             self.list.start_edit(last)
 
-    def _open_thread(self, root_id: int) -> None:
-        if self.channel is not None:
+    def _open_thread_event(self, e: GenericEventArguments) -> None:
+        root_id = id_arg(e)
+        if self.channel is not None and root_id is not None:
             self.on_open_thread(self.channel.id, root_id)
 
-    def _permalink(self, message_id: int) -> None:
-        if self.channel is not None:
+    def _permalink(self, e: GenericEventArguments) -> None:
+        message_id = id_arg(e)
+        if self.channel is not None and message_id is not None:
             ui.navigate.history.push(f'{self.ctx.channel_url(self.channel.id)}/m/{message_id}')
             self.list.highlight(message_id)
 

@@ -10,13 +10,12 @@ from nicegui.events import GenericEventArguments
 
 from components.attachments import AttachmentUploader
 from components.composer import Composer
+from components.event_args import id_arg
 from components.message_list import MessageList
-from components.sending import Sender, attempt
+from components.messenger import Messenger, attempt
 from components.shell_context import EMOJI_URL, ShellContext
 from components.typing_line import TypingLine
 from db import queries
-from state.actions import messages as message_actions
-from state.actions import reactions as reaction_actions
 from state.bus import Subscription, bus, thread_topic
 from state.events import Event, MessageCreated, MessageDeleted, MessageUpdated, ReactionChanged
 
@@ -55,9 +54,9 @@ class ThreadPanel:
             )
             with self.composer:
                 self.uploader = AttachmentUploader(
-                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.sender.files_changed()
+                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.messenger.files_changed()
                 )
-        self.sender = Sender(ctx.user_id, self.list, self.composer, self.uploader)
+        self.messenger = Messenger(ctx.user_id, self.list, self.composer, self.uploader)
         self.root.set_visibility(False)
         self.list.on('react', self._react)
         self.list.on('edit', self._edit)
@@ -117,22 +116,22 @@ class ThreadPanel:
     def _send(self, e: GenericEventArguments) -> None:
         if self.channel_id is None or self.root_id is None:
             return
-        self.sender.send(
+        self.messenger.send(
             self.channel_id,
-            str(e.args['body']),
-            str(e.args['client_msg_id']),
+            str(e.args.get('body', '')),
+            str(e.args.get('client_msg_id', '')),
             thread_root_id=self.root_id,
             also_in_channel=bool(e.args.get('also_in_channel', False)),
         )
 
     def _edit(self, e: GenericEventArguments) -> None:
-        self._attempt(message_actions.edit_message, int(e.args['id']), str(e.args['body']))
+        self.messenger.edit(id_arg(e), str(e.args.get('body', '')))
 
     def _delete(self, e: GenericEventArguments) -> None:
-        self._attempt(message_actions.delete_message, int(e.args['id']))
+        self.messenger.delete(id_arg(e))
 
     def _react(self, e: GenericEventArguments) -> None:
-        self._attempt(reaction_actions.toggle_reaction, int(e.args['id']), str(e.args['emoji']))
+        self.messenger.react(id_arg(e), str(e.args.get('emoji', '')))
 
     def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
         return attempt(self.ctx.user_id, action, *args)

@@ -12,6 +12,12 @@ from sqlmodel import Field, SQLModel
 # id above 2**31 in a URL would be a database error on PostgreSQL instead of "not found". On SQLite the key must
 # stay INTEGER to be the rowid. Every id and foreign-key column uses this type.
 ID = BigInteger().with_variant(Integer(), 'sqlite')
+MAX_ID = 2**63 - 1  # the largest id either database can hold
+
+
+def fits_id(value: int) -> bool:
+    """Whether `value` can be an id at all; a forged one outside the column's range is simply not found."""
+    return 0 < value <= MAX_ID
 
 
 def utcnow() -> datetime:

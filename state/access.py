@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.engine import read_session
-from db.models import Channel, ChannelKind, ChannelMember, WorkspaceMember
+from db.models import Channel, ChannelKind, ChannelMember, WorkspaceMember, fits_id
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ def readable_channel(user_id: int, workspace_id: int, channel_id: int) -> Channe
     None for anything else — unknown ids, another workspace's channels, private channels and DMs of others —
     so a forged id tells nothing about what exists.
     """
+    if not fits_id(channel_id):
+        return None  # a forged id no database column can hold
     with read_session() as session:
         channel = session.get(Channel, channel_id)
         if channel is None or channel.workspace_id != workspace_id:

@@ -7,6 +7,9 @@ import pytest
 from db.directory_queries import public_channels, workspace_people
 from db.models import ChannelKind
 from state.access import readable_channel
+from state.actions.messages import send_message
+from state.actions.reactions import toggle_reaction
+from state.errors import NotFound
 from tests.factories import add_member, general_of, make_channel, make_user, make_workspace
 
 pytestmark = pytest.mark.usefixtures('db')
@@ -61,3 +64,20 @@ def test_channel_browser_lists_public_channels_with_counts_and_membership() -> N
     assert listed['general'].member_count == 2 and listed['general'].is_member
     assert listed['design'].member_count == 1 and not listed['design'].is_member
     assert workspace_people(workspace.id) == {ada.id: 'Ada', bob.id: 'Bob'}
+
+
+def test_ids_beyond_any_column_are_simply_not_found() -> None:
+    ada = make_user('Ada')
+    workspace = make_workspace(ada)
+    assert workspace.id is not None
+    assert readable_channel(ada.id or 0, workspace.id, 2**70) is None
+    assert readable_channel(ada.id or 0, workspace.id, -1) is None
+
+
+def test_actions_answer_forged_huge_ids_with_not_found() -> None:
+    ada = make_user('Ada')
+    make_workspace(ada)
+    with pytest.raises(NotFound):
+        send_message(ada.id or 0, 2**70, 'hello', 'c-1')
+    with pytest.raises(NotFound):
+        toggle_reaction(ada.id or 0, 2**70, 'tada')

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case
 from sqlmodel import Session
 
-from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember, WorkspaceRole
+from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember, WorkspaceRole, fits_id
 from state.errors import Forbidden, NotFound
 
 GENERAL_CHANNEL_NAME = 'general'  # every workspace's default channel; it can be neither left nor archived
@@ -37,7 +37,7 @@ def is_admin(member: WorkspaceMember | None) -> bool:
 
 def visible_channel(session: Session, actor_id: int, channel_id: int) -> tuple[Channel, ChannelMember | None]:
     """The channel and the actor's membership (None for a public channel of their workspace they have not joined)."""
-    channel = session.get(Channel, channel_id)
+    channel = session.get(Channel, channel_id) if fits_id(channel_id) else None
     if channel is None:
         raise NotFound(CHANNEL_NOT_FOUND)
     member = session.get(ChannelMember, (channel_id, actor_id))
@@ -64,7 +64,7 @@ def writable(channel: Channel) -> Channel:
 
 
 def live_message(session: Session, message_id: int) -> Message:
-    message = session.get(Message, message_id)
+    message = session.get(Message, message_id) if fits_id(message_id) else None
     if message is None or message.deleted_at is not None:
         raise NotFound(MESSAGE_NOT_FOUND)
     return message

@@ -41,6 +41,7 @@ from state.events import (
     ReadPositionMoved,
     ThreadReplied,
 )
+from state.rate_limit import limiter
 from state.render import Rendered, render_message
 from state.stores import typing
 
@@ -65,7 +66,8 @@ def send_message(
     if len(set(attachment_ids)) > MAX_ATTACHMENTS:
         raise InvalidInput(f'A message can carry at most {MAX_ATTACHMENTS} files.')
     if client_msg_id is not None and (original := _original(actor_id, client_msg_id, channel_id)) is not None:
-        return original
+        return original  # a retry is not a new message: it costs no rate-limit token
+    limiter.take('message', actor_id)
     try:
         with session_scope() as session:
             view, events = _send(

@@ -1,4 +1,4 @@
-"""Sending from a composer into a message list, shared by the channel pane and the thread panel.
+"""What a user does to the messages of one list (send, edit, delete, react), shared by the pane and the thread.
 
 The message shows at once as pending; the server's confirmation replaces it by `client_msg_id`. A refusal
 (too long, archived, ...) removes it and hands the text back to the composer with the reason; a server
@@ -18,12 +18,13 @@ from components.composer import Composer
 from components.message_list import MessageList
 from components.shell_context import preview_html
 from state.actions import messages as message_actions
+from state.actions import reactions as reaction_actions
 from state.errors import ActionError
 
 log = logging.getLogger(__name__)
 
 
-class Sender:
+class Messenger:
     def __init__(self, user_id: int, messages: MessageList, composer: Composer, uploader: AttachmentUploader) -> None:
         self.user_id = user_id
         self.messages = messages
@@ -63,6 +64,18 @@ class Sender:
             return
         self.uploader.clear_pending()
         self.messages.append(view)
+
+    def edit(self, message_id: int | None, body: str) -> None:
+        if message_id is not None:
+            attempt(self.user_id, message_actions.edit_message, message_id, body)
+
+    def delete(self, message_id: int | None) -> None:
+        if message_id is not None:
+            attempt(self.user_id, message_actions.delete_message, message_id)
+
+    def react(self, message_id: int | None, emoji: str) -> None:
+        if message_id is not None:
+            attempt(self.user_id, reaction_actions.toggle_reaction, message_id, emoji)
 
     def files_changed(self) -> None:
         self.composer.set_has_files(self.uploader.has_files)
