@@ -71,7 +71,9 @@ def _clean_uploads() -> None:
 
 async def start(settings: Settings) -> None:
     global _timer
-    # The Redis backend (several nodes) plugs in here when CHAT_REDIS_URL is set; see state/bus.py.
+    if settings.redis_url:
+        # Without it, events would stay on the node that published them: refuse rather than half-work.
+        raise SystemExit('CHAT_REDIS_URL is set, but the Redis bus for several nodes is not built yet; unset it.')
     await bus.start()
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
