@@ -8,9 +8,15 @@ import json
 from collections.abc import Callable
 
 from itsdangerous import TimestampSigner
+from nicegui import app
 from nicegui.testing import User
+from sqlmodel import select
 
+from db.engine import read_session
+from db.models import User as Account
+from pages.session import SESSION_KEY
 from settings import get_settings
+from state.actions.accounts import start_session
 
 # Page chains like submit -> /auth/complete -> / -> /new-workspace take a few event-loop rounds plus ~25 ms of
 # argon2 per hash; should_see retries every 0.1 s, so allow a few seconds.
@@ -57,3 +63,21 @@ async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> Non
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f'condition still false after {timeout} s')
         await asyncio.sleep(0.05)
+
+
+async def open_logged_in(user: User, email: str, path: str) -> None:
+    """Open `path` as an already logged-in user, without the log-in form (for tests of other pages).
+
+    A simulated browser gets its cookie session id from a first page; its server-side user storage then holds a
+    fresh session token, exactly what the real log-in leaves behind (tests/test_auth_pages.py covers that form).
+    """
+    await user.open('/login')
+    browser_id = browser_session_id(user)
+    assert browser_id is not None
+    with read_session() as session:
+        account = session.exec(select(Account).where(Account.email == email)).one()
+    token, _ = start_session(account.id or 0)
+    if browser_id not in app.storage._users:
+        await app.storage._create_user_storage(browser_id)
+    app.storage._users[browser_id][SESSION_KEY] = token
+    await user.open(path)

@@ -16,7 +16,7 @@ from state.actions.accounts import sign_up
 from state.actions.profile import set_manual_presence
 from state.actions.workspaces import accept_invite, create_invite, create_workspace
 from state.stores import presence, typing
-from tests.page_helpers import RETRIES, log_in_via_page
+from tests.page_helpers import RETRIES, open_logged_in
 
 PASSWORD = 'a long enough password'
 
@@ -32,7 +32,7 @@ def acme() -> tuple[int, str]:
 
 
 async def open_shell(user: User, email: str, slug: str) -> None:
-    await log_in_via_page(user, email, PASSWORD, path=f'/login?next=/w/{slug}')
+    await open_logged_in(user, email, f'/w/{slug}')
     await user.should_see('#general', retries=RETRIES)
 
 

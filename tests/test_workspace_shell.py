@@ -14,7 +14,7 @@ from db.workspace_queries import general_channel
 from state.actions.accounts import sign_up
 from state.actions.channels import open_direct
 from state.actions.workspaces import accept_invite, create_invite, create_workspace
-from tests.page_helpers import RETRIES, log_in_via_page
+from tests.page_helpers import RETRIES, log_in_via_page, open_logged_in
 
 PASSWORD = 'a long enough password'
 
@@ -25,7 +25,7 @@ def message_lists(user: User) -> list[MessageList]:
 
 
 async def open_as(user: User, email: str, path: str) -> None:
-    await log_in_via_page(user, email, PASSWORD, path=f'/login?next={path}')
+    await open_logged_in(user, email, path)
     await user.should_see('#general', retries=RETRIES)
 
 
