@@ -15,6 +15,7 @@ from state.rate_limit import limiter
 from state.stores import presence, sidebar, typing
 from state.throttle import login_throttle
 from tests import postgres_schemas
+from tests.factories import RecordingBackend, World, build_world, recording_bus
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +50,16 @@ def db(isolated_data_dir: Path) -> Iterator[None]:
     upgrade_to_head(engine)
     yield
     engine.dispose()
+
+
+@pytest.fixture
+def published(db: None) -> Iterator[RecordingBackend]:
+    """The bus, started, recording every (topic, event) published during the test, in order."""
+    with recording_bus() as backend:
+        yield backend
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """Ada (owner), Bob and Carl in one workspace, Eve in another, plus #secret and #side (see factories)."""
+    return build_world()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from db.models import Channel, ChannelKind, ChannelMember, WorkspaceMember, WorkspaceRole
@@ -23,20 +21,9 @@ from state.actions.messages import send_message
 from state.bus import channel_topic, user_topic, workspace_topic
 from state.errors import Conflict, Forbidden, InvalidInput, NotFound
 from state.events import ChannelCreated, ChannelUpdated, MemberJoined
-from tests.factories import RecordingBackend, World, build_world, count_rows, recording_bus, update_row
+from tests.factories import RecordingBackend, World, count_rows, update_row
 
 pytestmark = pytest.mark.usefixtures('db')
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture
-def published() -> Iterator[RecordingBackend]:
-    with recording_bus() as backend:
-        yield backend
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
@@ -21,25 +19,11 @@ from tests.factories import (
     RecordingBackend,
     World,
     add_row,
-    build_world,
     count_rows,
-    recording_bus,
     update_row,
 )
 
 pytestmark = pytest.mark.usefixtures('db')
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture
-def published() -> Iterator[RecordingBackend]:
-    with recording_bus() as backend:
-        yield backend
-    typing.store.clear()
 
 
 def _id(value: int | None) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from components.notifier import notification_reason
@@ -15,20 +13,9 @@ from state.bus import user_topic
 from state.errors import InvalidInput, NotFound
 from state.events import MessageCreated, NotificationsChanged
 from state.stores.sidebar import SidebarStore
-from tests.factories import RecordingBackend, World, build_world, recording_bus
+from tests.factories import RecordingBackend, World
 
 pytestmark = pytest.mark.usefixtures('db')
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture
-def published() -> Iterator[RecordingBackend]:
-    with recording_bus() as backend:
-        yield backend
 
 
 def _member(channel_id: int, user_id: int) -> ChannelMember:

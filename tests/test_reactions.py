@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from db.models import Channel, Reaction
@@ -13,20 +11,9 @@ from state.actions.reactions import add_reaction, remove_reaction, toggle_reacti
 from state.bus import channel_topic, thread_topic
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.events import ReactionChanged, ReactionView
-from tests.factories import RecordingBackend, World, build_world, count_rows, recording_bus, update_row
+from tests.factories import RecordingBackend, World, count_rows, update_row
 
 pytestmark = pytest.mark.usefixtures('db')
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture
-def published() -> Iterator[RecordingBackend]:
-    with recording_bus() as backend:
-        yield backend
 
 
 def test_toggle_adds_then_removes(world: World, published: RecordingBackend) -> None:

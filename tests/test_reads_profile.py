@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,20 +16,9 @@ from state.bus import channel_topic, presence_topic, user_topic, workspace_topic
 from state.errors import InvalidInput, NotFound
 from state.events import PresenceChanged, ReadPositionMoved, UserChanged
 from state.stores import presence
-from tests.factories import RecordingBackend, World, build_world, recording_bus, update_row
+from tests.factories import RecordingBackend, World, update_row
 
 pytestmark = pytest.mark.usefixtures('db')
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture
-def published() -> Iterator[RecordingBackend]:
-    with recording_bus() as backend:
-        yield backend
 
 
 def _three(world: World) -> list[int]:

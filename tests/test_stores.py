@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -25,7 +24,7 @@ from state.stores import presence, typing
 from state.stores.presence import PresenceStore, UserPresence
 from state.stores.sidebar import active_stores, release_sidebar_store, sidebar_store
 from state.stores.typing import TypingStore
-from tests.factories import RecordingBackend, World, build_world, recording_bus
+from tests.factories import RecordingBackend, World, build_world
 
 
 class FakeClock:
@@ -38,12 +37,6 @@ class FakeClock:
     def advance(self, seconds: float) -> float:
         self.now += seconds
         return self.now
-
-
-@pytest.fixture
-def published() -> Iterator[RecordingBackend]:
-    with recording_bus() as backend:
-        yield backend
 
 
 @pytest.fixture
