@@ -92,7 +92,7 @@ export default {
                       @click.stop="$emit('react', { id: row.m.id, emoji: r.emoji })">
                 <span>{{ emojiChar(r.emoji) }}</span><span class="chat-reaction__count">{{ r.count }}</span>
               </button>
-              <button class="chat-reaction chat-reaction--add" title="Add reaction" @click.stop="openPicker(row.m, $event)">＋</button>
+              <button class="chat-reaction chat-reaction--add" title="Add reaction" @click.stop="openPicker(row.m, $event)">+</button>
             </div>
             <button v-if="mode === 'channel' && row.m.reply_count > 0" class="chat-thread-summary" data-testid="reply-count"
                     :data-count="row.m.reply_count" @click.stop="$emit('open-thread', { id: row.m.id })">
