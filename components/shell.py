@@ -87,7 +87,9 @@ class Shell:
         with self.pane.header_end:
             people = ui.button(icon='group', on_click=self.toggle_people).mark('open-people')
             people.props('flat round dense data-testid=open-people')
-            self.menu_slot = ui.row().classes('gap-0')
+            with ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu'):
+                # Filled when opened: tabs that never open it hold no menu items.
+                self.channel_menu = ui.menu().on('before-show', self._fill_menu)
         self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
         self.missing.set_visibility(False)
         self._connected_once = False
@@ -108,14 +110,14 @@ class Shell:
             ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')
             ui.button(icon='mood', on_click=lambda: status_dialog(ctx)).props(
                 'flat round dense size=sm color=white data-testid=set-status'
-            ).tooltip('Set your status')
+            ).props('title="Set your status"')
             if ctx.is_admin:
                 ui.button(icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')).props(
                     'flat round dense size=sm color=white data-testid=open-invites'
-                ).tooltip('Invite people')
+                ).props('title="Invite people"')
             logout = logout_button().props('color=white round dense size=sm')
             logout.set_text('')
-            logout.tooltip('Log out')
+            logout.props('title="Log out"')
 
     def start(self, *, channel_id: int | None, message_id: int | None, root_id: int | None) -> None:
         if channel_id is None:
@@ -173,7 +175,6 @@ class Shell:
         self.pane.show(view, is_member=access.is_member, label=self._label(view), highlight_id=highlight_id)
         self.sidebar.set_active(channel_id)
         self._update_title()
-        self._render_menu(view, access.is_member)
         if self.thread.is_open and self.thread.channel_id != channel_id:
             self.thread.close()
         if push:
@@ -249,14 +250,15 @@ class Shell:
 
     def _channel_updated(self, view: ChannelView) -> None:
         self.pane.refresh_channel(view, self._label(view))
-        self._render_menu(view, self.pane.is_member)
 
-    def _render_menu(self, view: ChannelView, is_member: bool) -> None:
-        self.menu_slot.clear()
+    def _fill_menu(self) -> None:
+        self.channel_menu.clear()
+        view = self.pane.channel
+        if view is None:
+            return
+        is_member = self.pane.is_member
         entry = self.store.entry(view.id)
-        with self.menu_slot:
-            button = ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu')
-        with button, ui.menu():
+        with self.channel_menu:
             if entry is not None:
                 self._notification_items(view.id, entry)
             if view.kind not in ('public', 'private'):
@@ -275,8 +277,6 @@ class Shell:
                     item.props('data-testid=archive-channel')
 
     def _conversations_changed(self) -> None:
-        if self.pane.channel is not None:
-            self._render_menu(self.pane.channel, self.pane.is_member)
         self._refresh_suggestions()
 
     def _refresh_suggestions(self) -> None:

@@ -90,16 +90,16 @@ class Sidebar:
                 with ui.row().classes('gap-0'):
                     ui.button(icon='travel_explore', on_click=on_browse).props(
                         'flat round dense size=sm color=white data-testid=browse-channels'
-                    ).tooltip('Browse channels')
+                    ).props('title="Browse channels"')
                     ui.button(icon='add', on_click=on_create).props(
                         'flat round dense size=sm color=white data-testid=create-channel'
-                    ).tooltip('Create a channel')
+                    ).props('title="Create a channel"')
             self.channels_box = ui.column().classes('w-full gap-0')
             with ui.element('div').classes('chat-side-section'):
                 ui.label('Direct messages')
                 ui.button(icon='add', on_click=on_new_dm).props(
                     'flat round dense size=sm color=white data-testid=new-dm'
-                ).tooltip('New message')
+                ).props('title="New message"')
             self.dms_box = ui.column().classes('w-full gap-0')
         self.rebuild()
         store.on_change(self.rebuild)
