@@ -103,6 +103,7 @@ class Generator:
                 'open_ms': a['open_ms'] + b['open_ms'],
                 'failed': a['failed'] + b['failed'],
                 'errors': a['errors'] + b['errors'],
+                'notices': dict(Counter(a.get('notices', {})) + Counter(b.get('notices', {}))),
                 'generator': b['generator'],
                 'opened': [len(a['open_ms']), len(b['open_ms'])],
             }
@@ -147,6 +148,49 @@ def generator_health(replies: list[dict[str, Any]], sends: int = 0) -> dict[str,
     return {'max_worker_cpu': cpu, 'max_loop_lag_p99_ms': lag, 'late_sends': late, 'generator_limited': limited}
 
 
+def connection_summary(replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sockets that dropped, came back by reconnecting, had to reload the page, or stayed lost."""
+    notices: Counter[str] = Counter()
+    for reply in replies:
+        notices.update(reply.get('notices', {}))
+    reasons = {what[len('drop: ') :]: n for what, n in notices.items() if what.startswith('drop: ')}
+    return {
+        'drops': sum(reasons.values()),
+        'reconnects': notices['reconnect'],
+        'reloads': notices['reload'],
+        'lost': notices['lost'],
+        'open_retries': notices['open retried'] + notices['reload retried'],
+        'drop_reasons': dict(Counter(reasons).most_common(5)),
+    }
+
+
+def _trouble(connection: dict[str, Any]) -> str:
+    text = (
+        f'{connection["drops"]} socket drops, {connection["reconnects"]} reconnects, '
+        f'{connection["reloads"]} reloads, {connection["lost"]} lost, {connection["open_retries"]} open retries'
+    )
+    return text + (f' {connection["drop_reasons"]}' if connection['drop_reasons'] else '')
+
+
+TIMELINE_BIN_S = 0.5
+
+
+def send_started_us(sent: dict[str, dict[str, Any]]) -> int:
+    return min((entry['sent_us'] for entry in sent.values()), default=0)
+
+
+def latency_timeline(samples: list[tuple[int, float]], start_us: int) -> list[list[float]]:
+    """[second since the first send, deliveries, p50 ms, max ms] per half second: stalls show as spikes."""
+    bins: dict[int, list[float]] = defaultdict(list)
+    for received_us, latency in samples:
+        bins[int((received_us - start_us) / 1e6 / TIMELINE_BIN_S)].append(latency)
+    rows = []
+    for index in sorted(bins):
+        values = sorted(bins[index])
+        rows.append([round(index * TIMELINE_BIN_S, 2), len(values), round(values[len(values) // 2], 2), values[-1]])
+    return rows
+
+
 def phase_figures(
     replies: list[dict[str, Any]], room_sizes: dict[str, int], server_cpu: dict[str, float], duration: float
 ) -> dict[str, Any]:
@@ -154,6 +198,7 @@ def phase_figures(
     sent: dict[str, dict[str, Any]] = {}
     received: Counter[str] = Counter()
     latencies: list[float] = []
+    timeline: list[tuple[int, float]] = []
     duplicates = 0
     errors: list[str] = []
     acks: dict[str, float] = {}
@@ -166,6 +211,7 @@ def phase_figures(
         sent.update(reply['sent'])
         received.update(reply['received'])
         latencies.extend(reply['latencies_ms'])
+        timeline.extend(zip(reply['received_at_us'], reply['latencies_ms'], strict=True))
         duplicates += reply['duplicates']
         errors.extend(reply['errors'])
     expected = sum(room_sizes.get(entry['room'], 0) for entry in sent.values())
@@ -187,8 +233,10 @@ def phase_figures(
         'server_cpu': server_cpu,
         'server_cpu_us_per_update': round(server_cpu['cpu_s'] * 1e6 / delivered, 1) if delivered else None,
         'generator': generator_health(replies, len(sent)),
+        'connection': connection_summary(replies),
         'errors': errors[:10],
         'latency_samples_ms': latencies,
+        'latency_timeline': latency_timeline(timeline, send_started_us(sent)),
     }
 
 
@@ -243,8 +291,12 @@ def run_target(
         result['tabs_opened'] = opened
         result['tabs_failed'] = sum(r['failed'] for r in replies)
         result['open_errors'] = [e for r in replies for e in r['errors']][:5]
+        result['open_connection'] = connection_summary(replies)
         result['tab_open_ms'] = summarize(open_ms)
-        log(f'[{target.name}] {opened}/{len(specs)} tabs open, p50 {result["tab_open_ms"]["p50"]} ms')
+        log(
+            f'[{target.name}] {opened}/{len(specs)} tabs open, p50 {result["tab_open_ms"]["p50"]} ms; '
+            f'{_trouble(result["open_connection"])}'
+        )
         if opened == 0:
             raise RuntimeError(f'no tab could open: {result["open_errors"]}')
         time.sleep(2.0)
@@ -269,7 +321,8 @@ def run_target(
             result['chromium'] = watchers.finish()
         log(
             f'[{target.name}] steady: p50 {steady["send_to_receive_ms"]["p50"]} ms, '
-            f'p99 {steady["send_to_receive_ms"]["p99"]} ms, completeness {steady["completeness"]}'
+            f'p99 {steady["send_to_receive_ms"]["p99"]} ms, completeness {steady["completeness"]}; '
+            f'{_trouble(steady["connection"])}'
         )
 
         window = sysmon.CpuWindow(target.pid)
@@ -283,13 +336,19 @@ def run_target(
             'reload_ms': summarize([t for r in storm_replies for t in r['reload_ms']]),
             'failed': sum(r['failed'] for r in storm_replies),
             'errors': [e for r in storm_replies for e in r['errors']][:5],
+            'connection': connection_summary(storm_replies),
             'server_cpu': window.stop(),
             'generator': generator_health(storm_replies),
         }
-        log(f'[{target.name}] reconnect storm: all {opened} tabs back in {storm_wall:.2f} s')
+        log(
+            f'[{target.name}] reconnect storm: all {opened} tabs back in {storm_wall:.2f} s, '
+            f'{result["storm"]["failed"]} failed; {_trouble(result["storm"]["connection"])}'
+        )
         after = run_phase(generator, target, 2, plan.after_storm, plan.rate, plan.drain, sizes)
         result['storm']['completeness_after'] = after['completeness']
         result['storm']['send_to_receive_after_ms'] = after['send_to_receive_ms']
+        result['storm']['connection_after'] = after['connection']
+        log(f'[{target.name}] after the storm: completeness {after["completeness"]}; {_trouble(after["connection"])}')
         generator.broadcast({'cmd': 'close'})
 
         if plan.big_duration > 0:
@@ -304,7 +363,7 @@ def run_target(
             result['big_room'] = big
             log(
                 f'[{target.name}] big room: p99 {big["send_to_receive_ms"]["p99"]} ms, '
-                f'completeness {big["completeness"]}'
+                f'completeness {big["completeness"]}; {_trouble(big["connection"])}'
             )
             generator.broadcast({'cmd': 'close'})
     finally:

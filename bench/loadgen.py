@@ -21,30 +21,31 @@ import aiohttp
 
 from bench import marker
 from bench.tabs.base import Tab, TabSpec
+from bench.tabs.socket_tab import RECOVERY_LIMIT
 
 TAB_KINDS = ('floor', 'naive', 'ours', 'matrix')
 FILLER = 'the quick brown fox jumps over the lazy dog ' * 2  # ~90 characters: a typical chat line
 MAX_ERRORS = 20
 
 
-def make_tab(kind: str, spec: TabSpec, session: aiohttp.ClientSession, sink: Any) -> Tab:
+def make_tab(kind: str, spec: TabSpec, session: aiohttp.ClientSession, sink: Any, notice: Any) -> Tab:
     # Imported lazily: each worker only needs its own kind of tab.
     if kind == 'floor':
         from bench.tabs.floor_tab import FloorTab
 
-        return FloorTab(spec, session, sink)
+        return FloorTab(spec, session, sink, notice)
     if kind == 'naive':
         from bench.tabs.nicegui_tab import NaiveTab
 
-        return NaiveTab(spec, session, sink)
+        return NaiveTab(spec, session, sink, notice)
     if kind == 'ours':
         from bench.tabs.ours_tab import OursTab
 
-        return OursTab(spec, session, sink)
+        return OursTab(spec, session, sink, notice)
     if kind == 'matrix':
         from bench.tabs.matrix_tab import MatrixTab
 
-        return MatrixTab(spec, session, sink)
+        return MatrixTab(spec, session, sink, notice)
     raise ValueError(kind)
 
 
@@ -52,6 +53,7 @@ def make_tab(kind: str, spec: TabSpec, session: aiohttp.ClientSession, sink: Any
 class PhaseRecord:
     phase: int = -1
     latencies_ms: list[float] = field(default_factory=list)
+    received_at_us: list[int] = field(default_factory=list)  # wall clock of each delivery, beside its latency
     received: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     last_delivery: float = 0.0
@@ -91,6 +93,7 @@ class Worker:
         self.session: aiohttp.ClientSession | None = None
         self.sessions: dict[str, aiohttp.ClientSession] = {}
         self.acks_ms: dict[str, float] = {}
+        self.notices: Counter[str] = Counter()  # connection trouble since the last reply (see Tab.notice)
         self._phase_usage: tuple[float, float, LoopLag] = (0.0, 0.0, LoopLag())
 
     # ---- plumbing ----------------------------------------------------------------------------------------
@@ -141,6 +144,13 @@ class Worker:
                 except Exception as error:  # a broken tab shows up in the phase's completeness
                     self._error(f'keepalive: {error!r}')
 
+    def on_notice(self, tab: Tab, what: str) -> None:
+        self.notices[what[:120]] += 1
+
+    def _take_notices(self) -> dict[str, int]:
+        notices, self.notices = self.notices, Counter()
+        return dict(notices)
+
     def _error(self, text: str) -> None:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(text[:300])
@@ -157,6 +167,7 @@ class Worker:
                 continue
             tab.seen.add(key)
             record.latencies_ms.append((now - sent_us) / 1000)
+            record.received_at_us.append(now)
             record.received[key] += 1
             own = tab.own.pop(key, None)
             if own is not None:
@@ -174,7 +185,7 @@ class Worker:
         async def open_one(spec: TabSpec) -> None:
             nonlocal failed
             async with limit:
-                tab = make_tab(self.kind, spec, self.session_for(spec), self.on_frame)
+                tab = make_tab(self.kind, spec, self.session_for(spec), self.on_frame, self.on_notice)
                 try:
                     await tab.prepare()
                 except Exception as error:
@@ -182,18 +193,21 @@ class Worker:
                     self._error(f'prepare {spec.user}: {error!r}')
                     return
                 started = time.monotonic()
-                try:
-                    await tab.open()
-                except Exception as error:
+                if not await self._load(tab, 'open'):
                     failed += 1
-                    self._error(f'open {spec.url}: {error!r}')
                     return
                 times.append((time.monotonic() - started) * 1000)
                 self.tabs.append(tab)
 
         cpu0, wall0 = time.process_time(), time.monotonic()
         await asyncio.gather(*(open_one(spec) for spec in specs))
-        return {'open_ms': times, 'failed': failed, 'errors': self._take_errors(), 'generator': _usage(cpu0, wall0, [])}
+        return {
+            'open_ms': times,
+            'failed': failed,
+            'errors': self._take_errors(),
+            'notices': self._take_notices(),
+            'generator': _usage(cpu0, wall0, []),
+        }
 
     async def cmd_run(self, command: dict[str, Any]) -> dict[str, Any]:
         """Send `rate` msgs/s for `duration` s into the rooms this worker sends for; time every delivery."""
@@ -273,8 +287,10 @@ class Worker:
             'received': dict(received),
             'acks_ms': self.acks_ms,
             'latencies_ms': self.record.latencies_ms,
+            'received_at_us': self.record.received_at_us,
             'duplicates': self.record.duplicates,
             'errors': self._take_errors(),
+            'notices': self._take_notices(),
             'generator': _usage(cpu0, wall0, lag.stop()),
         }
 
@@ -287,19 +303,18 @@ class Worker:
         async def reload(tab: Tab) -> None:
             nonlocal failed
             started = time.monotonic()
-            try:
-                await tab.close()
-                await tab.open()
+            await tab.close()
+            if await self._load(tab, 'reload'):
                 times.append((time.monotonic() - started) * 1000)
-            except Exception as error:
+            else:
                 failed += 1
-                self._error(f'reload: {error!r}')
 
         await asyncio.gather(*(reload(tab) for tab in self.tabs))
         return {
             'reload_ms': times,
             'failed': failed,
             'errors': self._take_errors(),
+            'notices': self._take_notices(),
             'generator': _usage(cpu0, wall0, []),
         }
 
@@ -307,6 +322,21 @@ class Worker:
         tabs, self.tabs = self.tabs, []
         await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
         return {'closed': len(tabs)}
+
+    async def _load(self, tab: Tab, what: str) -> bool:
+        """Open the tab; when that fails, load it again as a person (or nicegui.js) would, for a while."""
+        deadline = time.monotonic() + RECOVERY_LIMIT
+        while True:
+            try:
+                await tab.open()
+                return True
+            except Exception as error:
+                self._error(f'{what} {tab.spec.url}: {error!r}')
+                if time.monotonic() > deadline:
+                    return False
+                self.on_notice(tab, f'{what} retried')
+                await tab.close()
+                await asyncio.sleep(1.0)
 
     def _take_errors(self) -> list[str]:
         errors, self.errors = self.errors, []

@@ -22,6 +22,12 @@ class TabSpec:
 
 
 FrameSink = Callable[['Tab', str], None]
+# What happened to a tab's connection outside the normal flow: 'drop: <reason>', 'reconnect', 'reload', 'lost'.
+NoticeSink = Callable[['Tab', str], None]
+
+
+def _ignore(_tab: Tab, _what: str) -> None:
+    return None
 
 
 class Tab(ABC):
@@ -31,10 +37,13 @@ class Tab(ABC):
     # otherwise the acknowledgement is the sender's own tab receiving the message.
     has_server_ack = False
 
-    def __init__(self, spec: TabSpec, session: aiohttp.ClientSession, sink: FrameSink) -> None:
+    def __init__(
+        self, spec: TabSpec, session: aiohttp.ClientSession, sink: FrameSink, notice: NoticeSink = _ignore
+    ) -> None:
         self.spec = spec
         self.session = session
         self.sink = sink
+        self.notice = notice
         self.seen: set[str] = set()  # message keys this tab received in the current phase
         self.own: dict[str, int] = {}  # keys this tab sent and has not yet received -> send time (us)
 

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from bench.sio_wire import WireSocket
-from bench.tabs.base import Tab
+from bench.tabs.socket_tab import SocketTab
 
 
-class FloorTab(Tab):
+class FloorTab(SocketTab):
     has_server_ack = True
 
-    _socket: WireSocket | None = None
+    async def _connect(self) -> WireSocket:
+        socket = WireSocket(self.session, lambda raw: self.sink(self, raw))
+        await socket.connect(self.spec.url, 'socket.io', {'room': self.spec.room})
+        return socket
 
     async def open(self) -> None:
-        self._socket = WireSocket(self.session, lambda raw: self.sink(self, raw))
-        await self._socket.connect(self.spec.url, 'socket.io', {'room': self.spec.room})
+        self.attach(await self._connect())
+
+    async def reconnect(self) -> WireSocket:
+        return await self._connect()
 
     async def send(self, text: str) -> None:
-        assert self._socket is not None
-        await self._socket.call('send', {'room': self.spec.room, 'user': self.spec.user, 'text': text})
-
-    async def close(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
+        socket = await self.live_socket()
+        await socket.call('send', {'room': self.spec.room, 'user': self.spec.user, 'text': text})

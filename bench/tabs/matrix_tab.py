@@ -76,8 +76,9 @@ class MatrixTab(Tab):
                 await self._sync(LONG_POLL_MS)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:
                 self.sync_errors += 1
+                self.notice(self, f'drop: sync failed {error!r}'[:120])
                 await asyncio.sleep(0.5)  # what clients do: back off briefly, then sync again
 
     async def send(self, text: str) -> None:

@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from bench.sio_wire import WireSocket
-from bench.tabs.base import Tab
+from bench.tabs.socket_tab import SocketTab
 
 SOCKET_PATH = '_nicegui_ws/socket.io'
 _ELEMENTS_RE = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
@@ -46,7 +46,7 @@ def parse_page(html: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     return json.loads(raw), ast.literal_eval(query_match.group(1))  # the query is rendered as a Python dict
 
 
-class NiceGuiTab(Tab):
+class NiceGuiTab(SocketTab):
     """A connected NiceGUI page. Subclasses say how a message is sent from it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -54,7 +54,8 @@ class NiceGuiTab(Tab):
         self.elements: dict[str, dict[str, Any]] = {}
         self.client_id = ''
         self.page_url = ''
-        self._socket: WireSocket | None = None
+        self.tab_id = str(uuid.uuid4())  # nicegui.js keeps it in sessionStorage: the same across reloads
+        self.document_id = ''
         self._next_message_id = 0
         self._acked_message_id = -1
         self.navigated = asyncio.Event()
@@ -76,34 +77,38 @@ class NiceGuiTab(Tab):
             self.page_url = str(response.url)
         self.elements, query = parse_page(html)
         self.client_id = str(query['client_id'])
+        self.document_id = str(uuid.uuid4())
         self._next_message_id = int(query.get('next_message_id', 0))
         self._acked_message_id = -1
         self.navigated.clear()
-        self._socket = WireSocket(self.session, self._on_frame)
-        await self._socket.connect(
+        self.attach(await self._connect())
+
+    async def _connect(self) -> WireSocket:
+        socket = WireSocket(self.session, self._on_frame)
+        await socket.connect(
             self.base_url,
             SOCKET_PATH,
             {
                 'client_id': self.client_id,
-                'next_message_id': str(self._next_message_id),
+                'next_message_id': str(self._next_message_id),  # nicegui.js updates it before each reconnect
                 'implicit_handshake': 'true',
-                'document_id': str(uuid.uuid4()),
-                'tab_id': str(uuid.uuid4()),
+                'document_id': self.document_id,
+                'tab_id': self.tab_id,
             },
         )
+        return socket
+
+    async def reconnect(self) -> WireSocket:
+        return await self._connect()
 
     async def open(self) -> None:
         await self.load(self.spec.url)
 
-    async def close(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
-            self._socket = None
-
     async def keepalive(self) -> None:
-        if self._socket is None or not self._socket.connected or self._acked_message_id >= self._next_message_id:
+        socket = self._socket
+        if socket is None or not socket.connected or self._acked_message_id >= self._next_message_id:
             return
-        await self._socket.emit('ack', {'client_id': self.client_id, 'next_message_id': self._next_message_id})
+        await socket.emit('ack', {'client_id': self.client_id, 'next_message_id': self._next_message_id})
         self._acked_message_id = self._next_message_id
 
     def _on_frame(self, raw: str) -> None:
@@ -125,8 +130,9 @@ class NiceGuiTab(Tab):
         return True
 
     async def _answer_javascript(self, request_id: str) -> None:
-        if self._socket is not None and self._socket.connected:
-            await self._socket.emit(
+        socket = self._socket
+        if socket is not None and socket.connected:
+            await socket.emit(
                 'javascript_response', {'request_id': request_id, 'client_id': self.client_id, 'result': None}
             )
 
@@ -143,9 +149,8 @@ class NiceGuiTab(Tab):
         listeners = [e for e in element.get('events', []) if e.get('type') in names]
         if not listeners:
             raise PageError(f'element {element_id} has no {event_type} listener')
-        if self._socket is None:
-            raise PageError('tab is not connected')
-        await self._socket.emit(
+        socket = await self.live_socket()
+        await socket.emit(
             'event',
             {
                 'id': element_id,
