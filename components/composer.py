@@ -26,8 +26,7 @@ class Composer(ui.element, component='composer.js'):
         self._props['draft-key'] = draft_key
         self._props['placeholder'] = placeholder
         self._props['max-chars'] = max_chars
-        self._props['members'] = [list(m) for m in members]
-        self._props['channels'] = [list(c) for c in channels]
+        self._set_suggestions(members, channels)
         self._props['emoji-url'] = emoji_url
         self._props['thread'] = thread
         self._props['read-only'] = read_only
@@ -41,11 +40,19 @@ class Composer(ui.element, component='composer.js'):
 
     def set_suggestions(self, *, members: Sequence[tuple[int, str]], channels: Sequence[tuple[int, str]]) -> None:
         """New people or channels for the @ and # autocomplete."""
-        self._props['members'] = [list(m) for m in members]
-        self._props['channels'] = [list(c) for c in channels]
+        self._set_suggestions(members, channels)
         self.update()
 
+    def _set_suggestions(self, members: Sequence[tuple[int, str]], channels: Sequence[tuple[int, str]]) -> None:
+        # Tuples, not lists: NiceGUI wraps every list put into props in an ObservableList of its own, and a
+        # workspace's roster of 500 people became ~370 KB and thousands of objects for the garbage collector
+        # per tab (bench/RESULTS.md). The browser gets the same JSON arrays.
+        self._props['members'] = tuple((int(m[0]), str(m[1])) for m in members)
+        self._props['channels'] = tuple((int(c[0]), str(c[1])) for c in channels)
+
     def set_has_files(self, has_files: bool) -> None:
+        if self._props.get('has-files', False) == has_files:
+            return  # every send clears the files: re-sending the whole element (roster included) is waste
         self._props['has-files'] = has_files
         self.update()
 
