@@ -148,7 +148,7 @@ export default {
   props: {
     me: Number,
     mode: { type: String, default: "channel" }, // channel | thread
-    people: { type: Object, default: () => ({}) }, // user id -> display name
+    people: { type: Array, default: () => [] }, // [[user id, display name], ...]
     emojiUrl: String, // [[shortcode, char], ...] as JSON
     canModerate: Boolean,
     readOnly: Boolean,
@@ -180,6 +180,9 @@ export default {
     };
   },
   computed: {
+    peopleMap() {
+      return Object.fromEntries(this.people);
+    },
     emojiMap() {
       return Object.fromEntries(this.emoji);
     },
@@ -307,8 +310,6 @@ export default {
           return this.highlight(d.id);
         case "edit":
           return this.startEdit(d.id);
-        case "people":
-          return; // people arrive as a prop update
       }
     },
     reset(d) {
@@ -406,7 +407,7 @@ export default {
     addPending(d) {
       const m = {
         key: "p" + d.client_msg_id, id: null, pending: true, client_msg_id: d.client_msg_id, author_id: this.me,
-        author_name: this.people[this.me] || "", html: "", body: d.body, created_at: new Date().toISOString(),
+        author_name: this.personName(this.me), html: "", body: d.body, created_at: new Date().toISOString(),
         reactions: [], attachments: [], reply_count: 0,
       };
       m.html = d.preview_html;
@@ -548,7 +549,7 @@ export default {
       return this.emojiMap[code] || `:${code}:`;
     },
     personName(id) {
-      return this.people[id] || "Someone";
+      return this.peopleMap[id] || "Someone";
     },
     seenText(ids) {
       const names = ids.map(this.personName);

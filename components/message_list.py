@@ -39,6 +39,11 @@ def message_json(view: MessageView) -> dict[str, Any]:
     return _cache.dump(view)
 
 
+def _pairs(people: dict[int, str]) -> tuple[tuple[int, str], ...]:
+    # Tuples, not a dict or lists: NiceGUI wraps those in observable copies per tab (see composer.py).
+    return tuple(people.items())
+
+
 class MessageList(ui.element, component='message_list.js'):
     def __init__(
         self,
@@ -56,7 +61,7 @@ class MessageList(ui.element, component='message_list.js'):
         self._props['start-text'] = start_text
         self._props['me'] = me
         self._props['mode'] = mode
-        self._props['people'] = {str(k): v for k, v in people.items()}
+        self._props['people'] = _pairs(people)
         self._props['emoji-url'] = emoji_url
         self._props['can-moderate'] = can_moderate
         self._props['read-only'] = read_only
@@ -68,7 +73,7 @@ class MessageList(ui.element, component='message_list.js'):
     # ---- props that change rarely -----------------------------------------------------------------------
 
     def set_people(self, people: dict[int, str]) -> None:
-        self._props['people'] = {str(k): v for k, v in people.items()}
+        self._props['people'] = _pairs(people)
         self.update()
 
     def set_read_only(self, read_only: bool) -> None:
