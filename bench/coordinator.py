@@ -72,8 +72,16 @@ class Generator:
     def broadcast(self, command: dict[str, Any]) -> list[dict[str, Any]]:
         return self.call([command] * len(self.pipes))
 
+    def prepare(self, specs: list[TabSpec], concurrency: int = 20) -> list[dict[str, Any]]:
+        """Log the users of these tabs in (per worker, where their tabs will open), opening nothing."""
+        return self.open(specs, concurrency, prepare_only=True)
+
     def open(
-        self, specs: list[TabSpec], concurrency: int = 20, halfway: Callable[[], None] | None = None
+        self,
+        specs: list[TabSpec],
+        concurrency: int = 20,
+        halfway: Callable[[], None] | None = None,
+        prepare_only: bool = False,
     ) -> list[dict[str, Any]]:
         """Whole rooms go to one worker where there are enough rooms; a big room is spread over all.
 
@@ -93,11 +101,15 @@ class Generator:
             for i, spec in enumerate(specs):
                 shares[i % len(self.pipes)].append(spec)
             self.rooms_of[0] = rooms  # one worker sends, all receive
+
+        def command(share: list[TabSpec]) -> dict[str, Any]:
+            return {'cmd': 'open', 'specs': share, 'concurrency': concurrency, 'prepare_only': prepare_only}
+
         if halfway is None:
-            return self.call([{'cmd': 'open', 'specs': share, 'concurrency': concurrency} for share in shares])
-        first = self.call([{'cmd': 'open', 'specs': s[: len(s) // 2], 'concurrency': concurrency} for s in shares])
+            return self.call([command(share) for share in shares])
+        first = self.call([command(s[: len(s) // 2]) for s in shares])
         halfway()
-        second = self.call([{'cmd': 'open', 'specs': s[len(s) // 2 :], 'concurrency': concurrency} for s in shares])
+        second = self.call([command(s[len(s) // 2 :]) for s in shares])
         return [
             {
                 'open_ms': a['open_ms'] + b['open_ms'],

@@ -192,6 +192,8 @@ class Worker:
                     failed += 1
                     self._error(f'prepare {spec.user}: {error!r}')
                     return
+                if command.get('prepare_only'):
+                    return  # log users in now, open their tabs later (the memory probe measures only the tabs)
                 started = time.monotonic()
                 if not await self._load(tab, 'open'):
                     failed += 1

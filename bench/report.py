@@ -31,6 +31,7 @@ FIGURES: list[tuple[str, tuple[str, ...], bool]] = [
     ('ack p99 (ms)', ('steady', 'ack_ms', 'p99'), True),
     ('delivery completeness', ('steady', 'completeness'), False),
     ('duplicate deliveries', ('steady', 'duplicates'), True),
+    ('sockets dropped, steady', ('steady', 'connection', 'drops'), True),
     ('sustained msgs/s', ('steady', 'msgs_per_s'), False),
     ('sustained tab updates/s', ('steady', 'tab_updates_per_s'), False),
     ('server CPU per tab update (µs)', ('steady', 'server_cpu_us_per_update'), True),
@@ -41,11 +42,13 @@ FIGURES: list[tuple[str, tuple[str, ...], bool]] = [
     ('tab open p95 (ms)', ('tab_open_ms', 'p95'), True),
     ('reconnect storm: all tabs back (s)', ('storm', 'all_reloaded_s'), True),
     ('reconnect storm: reload p99 (ms)', ('storm', 'reload_ms', 'p99'), True),
+    ('reconnect storm: page loads retried', ('storm', 'connection', 'open_retries'), True),
     ('completeness after the storm', ('storm', 'completeness_after'), False),
     ('big room send→receive p50 (ms)', ('big_room', 'send_to_receive_ms', 'p50'), True),
     ('big room send→receive p99 (ms)', ('big_room', 'send_to_receive_ms', 'p99'), True),
     ('big room send→receive max (ms)', ('big_room', 'send_to_receive_ms', 'max'), True),
     ('big room completeness', ('big_room', 'completeness'), False),
+    ('big room sockets dropped', ('big_room', 'connection', 'drops'), True),
     ('big room server CPU per tab update (µs)', ('big_room', 'server_cpu_us_per_update'), True),
 ]
 
@@ -166,7 +169,8 @@ def markdown(results: dict[str, Any]) -> str:
             lines += ['| function | self % | total % |', '| --- | --- | --- |']
             for row in profile['top']:
                 lines.append(f'| `{row["function"]}` | {row["self_pct"]} | {row["total_pct"]} |')
-    lines += ['', 'Plots: latency_cdf.png, latency_bars.png, cost_bars.png. Raw figures: results.json.', '']
+    plots = 'latency_cdf.png, latency_timeline.png, latency_bars.png, cost_bars.png'
+    lines += ['', f'Plots: {plots}. Raw figures: results.json.', '']
     return '\n'.join(lines)
 
 
@@ -206,16 +210,35 @@ def plots(results: dict[str, Any], out: Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
     for ax, phase, title in ((axes[0], 'steady', 'rooms'), (axes[1], 'big_room', 'big room')):
         width = 0.2
+        drawn = False
         for i, key in enumerate(('p50', 'p95', 'p99', 'max')):
             values = [_get(targets[n], phase, 'send_to_receive_ms', key) or 0 for n in present]
             ax.bar([x + i * width for x in range(len(present))], values, width, label=key)
+            drawn = drawn or any(v > 0 for v in values)
         ax.set_xticks([x + 1.5 * width for x in range(len(present))], [labels[n] for n in present], fontsize=8)
-        ax.set_yscale('log')
+        if drawn:  # a phase that did not run has nothing to put on a log scale
+            ax.set_yscale('log')
         ax.set_ylabel('ms (log scale)')
         ax.set_title(f'send → receive, {title}')
         ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(out / 'latency_bars.png', dpi=120)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for name in present:
+        rows = _get(targets[name], 'steady', 'latency_timeline') or []
+        if rows:
+            ax.plot([r[0] for r in rows], [r[3] for r in rows], label=f'{labels[name]} max')
+            ax.plot([r[0] for r in rows], [r[2] for r in rows], ':', label=f'{labels[name]} p50')
+    ax.set_yscale('log')
+    ax.set_xlabel('seconds since the first send of the steady phase')
+    ax.set_ylabel('send → receive per half second (ms, log scale)')
+    ax.set_title('Latency over the steady phase: stalls show as spikes')
+    ax.grid(True, which='both', alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(out / 'latency_timeline.png', dpi=120)
     plt.close(fig)
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))

@@ -55,8 +55,11 @@ async def send(sid: str, data: dict[str, Any]) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--port', type=int, required=True)
+    parser.add_argument('--ws-ping-interval', type=float, default=20.0, help="uvicorn's websocket ping (tests: short)")
     args = parser.parse_args()
-    uvicorn.run(app, host='127.0.0.1', port=args.port, log_level='warning', ws='wsproto')
+    uvicorn.run(
+        app, host='127.0.0.1', port=args.port, log_level='warning', ws='wsproto', ws_ping_interval=args.ws_ping_interval
+    )
 
 
 if __name__ == '__main__':

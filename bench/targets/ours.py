@@ -33,6 +33,9 @@ class OursTarget(Target):
     name = 'ours'
     kind = 'ours'
     label = 'ours'
+    # How the server is started and anything added to its environment (the memory probe swaps in a traced main).
+    server_args: tuple[str, ...] = ('main.py',)
+    extra_env: dict[str, str] = {}
 
     def start(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -49,7 +52,9 @@ class OursTarget(Target):
         if done.returncode != 0:
             raise RuntimeError(f'preparing our data failed:\n{done.stderr[-3000:]}')
         self.setup = json.loads(setup_file.read_text())
-        self.server = Server(self.name, [sys.executable, 'main.py'], self.workdir / 'server.log', env=env)
+        self.server = Server(
+            self.name, [sys.executable, *self.server_args], self.workdir / 'server.log', env=env | self.extra_env
+        )
         self.server.start()
         self.server.wait_http(f'{self.url}/healthz')
         self.notes.append('users log in through the login form; argon2 cost lowered for setup (8 MiB, t=1)')

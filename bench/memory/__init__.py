@@ -1,0 +1,1 @@
+"""Where a connected tab's server memory goes: tracemalloc snapshots of our server with N emulated tabs."""
