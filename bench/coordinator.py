@@ -172,6 +172,7 @@ def connection_summary(replies: list[dict[str, Any]]) -> dict[str, Any]:
         'reloads': notices['reload'],
         'lost': notices['lost'],
         'open_retries': notices['open retried'] + notices['reload retried'],
+        'connect_retries': notices['connect retried'],
         'drop_reasons': dict(Counter(reasons).most_common(5)),
     }
 
@@ -179,7 +180,8 @@ def connection_summary(replies: list[dict[str, Any]]) -> dict[str, Any]:
 def _trouble(connection: dict[str, Any]) -> str:
     text = (
         f'{connection["drops"]} socket drops, {connection["reconnects"]} reconnects, '
-        f'{connection["reloads"]} reloads, {connection["lost"]} lost, {connection["open_retries"]} open retries'
+        f'{connection["reloads"]} reloads, {connection["lost"]} lost, {connection["open_retries"]} page loads '
+        f'retried, {connection["connect_retries"]} socket connects retried'
     )
     return text + (f' {connection["drop_reasons"]}' if connection['drop_reasons'] else '')
 

@@ -81,7 +81,14 @@ class NiceGuiTab(SocketTab):
         self._next_message_id = int(query.get('next_message_id', 0))
         self._acked_message_id = -1
         self.navigated.clear()
-        self.attach(await self._connect())
+        try:
+            socket = await self._connect()
+        except TimeoutError:
+            # nicegui.js answers a timed-out first attempt by falling back to long polling for the same page, and
+            # reloads only when that times out too; a second websocket attempt stands in for the polling one.
+            self.notice(self, 'connect retried')
+            socket = await self._connect()
+        self.attach(socket)
 
     async def _connect(self) -> WireSocket:
         socket = WireSocket(self.session, self._on_frame)
