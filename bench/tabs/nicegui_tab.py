@@ -75,6 +75,8 @@ class NiceGuiTab(SocketTab):
             if response.status != 200:
                 raise PageError(f'GET {url} answered {response.status}')
             self.page_url = str(response.url)
+        if 'BMp' in html and self.is_delivery(html):
+            self.sink(self, html)  # a (re)loaded page that shows messages delivers them (naive: its history)
         self.elements, query = parse_page(html)
         self.client_id = str(query['client_id'])
         self.document_id = str(uuid.uuid4())
