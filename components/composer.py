@@ -45,8 +45,8 @@ class Composer(ui.element, component='composer.js'):
 
     def _set_suggestions(self, members: Sequence[tuple[int, str]], channels: Sequence[tuple[int, str]]) -> None:
         # Tuples, not lists: NiceGUI wraps every list put into props in an ObservableList of its own, and a
-        # workspace's roster of 500 people became ~370 KB and thousands of objects for the garbage collector
-        # per tab (bench/RESULTS.md). The browser gets the same JSON arrays.
+        # workspace's roster of 500 people became ~300 KB and ~2,000 objects for the garbage collector per
+        # composer, two per tab (bench/RESULTS.md). The browser gets the same JSON arrays.
         self._props['members'] = tuple((int(m[0]), str(m[1])) for m in members)
         self._props['channels'] = tuple((int(c[0]), str(c[1])) for c in channels)
 
