@@ -1,6 +1,6 @@
 """What a connected tab costs our server in memory, and who allocates it.
 
-    .venv/bin/python -m bench.memory.probe                 # 500 users, 100 tabs: about 3 minutes
+    .venv/bin/python -m bench.memory.probe                 # 500 users, 100 tabs: 10 to 15 minutes
     .venv/bin/python -m bench.memory.probe --tabs 100 --users 100
 
 Our server runs with tracemalloc on demand (bench/memory/traced_main.py). Half the tabs open, tracing starts,
