@@ -1,7 +1,8 @@
 """Start and stop the live parts of a server process: the bus backend, the stores and the one app timer.
 
 There is exactly one periodic timer in the process (rule 7: no per-tab timers). It expires typing
-indicators and idle presence every second and runs the slower housekeeping jobs registered with `periodic`.
+indicators and idle presence every second and runs the slower housekeeping jobs registered with `periodic`
+(among them freezing the long-lived heap, see state/heap.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from nicegui import app
 from nicegui.timer import Timer
 
 from settings import Settings
+from state import heap
 from state.bus import bus
-from state.stores import presence, sidebar, typing
+from state.stores import presence, roster, sidebar, typing
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
@@ -79,6 +81,9 @@ async def start(settings: Settings) -> None:
         periodic('statuses', 60.0, _expire_statuses)
     if not any(job.name == 'uploads' for job in _jobs):
         periodic('uploads', 3600.0, _clean_uploads)
+    if not any(job.name == 'heap-freeze' for job in _jobs):
+        periodic('heap-freeze', heap.FREEZE_EVERY_SECONDS, heap.freeze_survivors)
+        periodic('heap-sweep', heap.SWEEP_EVERY_SECONDS, heap.sweep)
     _timer = app.timer(TICK_SECONDS, tick)
 
 
@@ -88,4 +93,5 @@ async def stop() -> None:
         _timer.cancel()
         _timer = None
     sidebar.drop_all()
+    roster.drop_all()
     await bus.stop()
