@@ -59,7 +59,7 @@ class ChannelPane:
             self.list = MessageList(
                 me=ctx.user_id,
                 mode='channel',
-                people=ctx.people,
+                people=ctx.roster.pairs,
                 emoji_url=EMOJI_URL,
                 can_moderate=ctx.is_admin,
                 read_only=False,
@@ -72,7 +72,7 @@ class ChannelPane:
                 draft_key='',
                 placeholder='',
                 max_chars=ctx.max_message_chars,
-                members=sorted(ctx.people.items(), key=lambda p: p[1].lower()),
+                members=ctx.roster.by_name,
                 channels=channel_names(),
                 emoji_url=EMOJI_URL,
             )

@@ -47,7 +47,10 @@ class Composer(ui.element, component='composer.js'):
         # Tuples, not lists: NiceGUI wraps every list put into props in an ObservableList of its own, and a
         # workspace's roster of 500 people became ~300 KB and ~2,000 objects for the garbage collector per
         # composer, two per tab (bench/RESULTS.md). The browser gets the same JSON arrays.
-        self._props['members'] = tuple((int(m[0]), str(m[1])) for m in members)
+        # The roster's own sorted tuple is shared by every tab of the workspace, so it is kept as it is.
+        self._props['members'] = (
+            members if isinstance(members, tuple) else tuple((int(m[0]), str(m[1])) for m in members)
+        )
         self._props['channels'] = tuple((int(c[0]), str(c[1])) for c in channels)
 
     def set_has_files(self, has_files: bool) -> None:

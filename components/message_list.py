@@ -14,6 +14,7 @@ from nicegui import ui
 
 from components.client_calls import call_method
 from state.events import MessageView, ReactionView
+from state.stores.roster import Pairs
 
 Delta = dict[str, Any]
 
@@ -39,18 +40,13 @@ def message_json(view: MessageView) -> dict[str, Any]:
     return _cache.dump(view)
 
 
-def _pairs(people: dict[int, str]) -> tuple[tuple[int, str], ...]:
-    # Tuples, not a dict or lists: NiceGUI wraps those in observable copies per tab (see composer.py).
-    return tuple(people.items())
-
-
 class MessageList(ui.element, component='message_list.js'):
     def __init__(
         self,
         *,
         me: int,
         mode: str,
-        people: dict[int, str],
+        people: Pairs,
         emoji_url: str,
         can_moderate: bool,
         read_only: bool,
@@ -61,7 +57,9 @@ class MessageList(ui.element, component='message_list.js'):
         self._props['start-text'] = start_text
         self._props['me'] = me
         self._props['mode'] = mode
-        self._props['people'] = _pairs(people)
+        # Tuples, not a dict or lists: NiceGUI wraps those in observable copies per tab (see composer.py); and
+        # the roster's own tuple, shared by every tab of the workspace.
+        self._props['people'] = people
         self._props['emoji-url'] = emoji_url
         self._props['can-moderate'] = can_moderate
         self._props['read-only'] = read_only
@@ -72,8 +70,8 @@ class MessageList(ui.element, component='message_list.js'):
 
     # ---- props that change rarely -----------------------------------------------------------------------
 
-    def set_people(self, people: dict[int, str]) -> None:
-        self._props['people'] = _pairs(people)
+    def set_people(self, people: Pairs) -> None:
+        self._props['people'] = people
         self.update()
 
     def set_read_only(self, read_only: bool) -> None:

@@ -46,6 +46,7 @@ from state.events import (
     UserChanged,
 )
 from state.stores import presence as presence_store
+from state.stores import roster as roster_store
 from state.stores.sidebar import ChannelEntry, sidebar_store
 
 
@@ -153,11 +154,12 @@ class Shell:
             self._channel_updated(view)
 
     def _set_person(self, user_id: int, name: str) -> None:
-        if self.ctx.people.get(user_id) == name:
+        updated = roster_store.person_changed(self.ctx.workspace_id, user_id, name)
+        if updated is self.ctx.roster:
             return
-        self.ctx.people[user_id] = name
-        self.pane.list.set_people(self.ctx.people)
-        self.thread.list.set_people(self.ctx.people)
+        self.ctx.roster = updated
+        self.pane.list.set_people(updated.pairs)
+        self.thread.list.set_people(updated.pairs)
         self._refresh_suggestions()
 
     # ---- navigation -----------------------------------------------------------------------------------------
@@ -280,7 +282,7 @@ class Shell:
         self._refresh_suggestions()
 
     def _refresh_suggestions(self) -> None:
-        members = sorted(self.ctx.people.items(), key=lambda p: p[1].lower())
+        members = self.ctx.roster.by_name
         self.pane.composer.set_suggestions(members=members, channels=self.sidebar.channel_names())
         self.thread.composer.set_suggestions(members=members, channels=[])
 

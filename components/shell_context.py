@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from state.render.emoji_table import EMOJI
+from state.stores.roster import Roster
 
 
 @dataclass
@@ -20,7 +22,12 @@ class ShellContext:
     workspace_name: str
     is_admin: bool
     max_message_chars: int
-    people: dict[int, str] = field(default_factory=dict)  # workspace members: id -> display name
+    roster: Roster  # the workspace's members, shared with every other tab of the workspace
+
+    @property
+    def people(self) -> Mapping[int, str]:
+        """Workspace members: id -> display name."""
+        return self.roster.names
 
     def channel_url(self, channel_id: int) -> str:
         return f'/w/{self.workspace_slug}/c/{channel_id}'

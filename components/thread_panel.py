@@ -35,7 +35,7 @@ class ThreadPanel:
             self.list = MessageList(
                 me=ctx.user_id,
                 mode='thread',
-                people=ctx.people,
+                people=ctx.roster.pairs,
                 emoji_url=EMOJI_URL,
                 can_moderate=ctx.is_admin,
                 read_only=False,
@@ -47,7 +47,7 @@ class ThreadPanel:
                 draft_key='',
                 placeholder='Reply…',
                 max_chars=ctx.max_message_chars,
-                members=sorted(ctx.people.items(), key=lambda p: p[1].lower()),
+                members=ctx.roster.by_name,
                 channels=[],
                 emoji_url=EMOJI_URL,
                 thread=True,

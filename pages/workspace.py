@@ -8,10 +8,10 @@ from nicegui import app, ui
 
 from components.shell import Shell
 from components.shell_context import ShellContext
-from db.directory_queries import workspace_people
 from db.workspace_queries import is_workspace_admin, membership, workspace_by_slug
 from pages.session import require_user, watch_session_end
 from settings import get_settings
+from state.stores.roster import roster
 
 CSS = (Path(__file__).parent.parent / 'components' / 'chat.css').read_text()
 
@@ -65,6 +65,6 @@ async def build_shell(
         workspace_name=workspace.name,
         is_admin=is_workspace_admin(member),
         max_message_chars=get_settings().max_message_chars,
-        people=workspace_people(workspace.id),
+        roster=roster(workspace.id),
     )
     Shell(ctx, user).start(channel_id=channel_id, message_id=message_id, root_id=root_id)

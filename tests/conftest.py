@@ -12,7 +12,7 @@ from db.migrate import upgrade_to_head
 from settings import get_settings, reset_settings_cache
 from state.bus import bus
 from state.rate_limit import limiter
-from state.stores import presence, sidebar, typing
+from state.stores import presence, roster, sidebar, typing
 from state.throttle import login_throttle
 from tests import postgres_schemas
 from tests.factories import RecordingBackend, World, build_world, recording_bus
@@ -34,6 +34,7 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     bus.clear()
     limiter.reset()
     sidebar.drop_all()  # live stores are module state: each test starts without typists, tabs or sidebars
+    roster.drop_all()
     typing.store.clear()
     presence.store.clear()
     login_throttle.reset()  # all simulated logins come from one IP; failures must not leak into later tests
