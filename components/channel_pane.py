@@ -12,13 +12,10 @@ from typing import Any
 from nicegui import ui
 from nicegui.events import GenericEventArguments
 
-from components.attachments import AttachmentUploader
-from components.composer import Composer
+from components.conversation import Conversation
 from components.event_args import id_arg
-from components.message_list import MessageList
-from components.messenger import Messenger, attempt
-from components.shell_context import EMOJI_URL, ShellContext
-from components.typing_line import TypingLine
+from components.messenger import attempt
+from components.shell_context import ShellContext
 from db import queries
 from state.actions import channels as channel_actions
 from state.actions import reads as read_actions
@@ -56,46 +53,22 @@ class ChannelPane:
                 self.header_start = ui.row().classes('items-center gap-0 flex-none')  # the shell's menu toggle
                 self.header_slot = ui.row().classes('items-center gap-2 min-w-0 flex-nowrap grow')
                 self.header_end = ui.row().classes('items-center gap-0 flex-none')  # the shell's channel menu
-            self.list = MessageList(
-                me=ctx.user_id,
-                mode='channel',
-                people=ctx.roster.pairs,
-                emoji_url=EMOJI_URL,
-                can_moderate=ctx.is_admin,
-                read_only=False,
-                link_base='',
+            self.conversation = Conversation(
+                ctx, mode='channel', drop_zone=self.root, on_send=self._send, channels=channel_names()
             )
-            self.join_bar = ui.element('div').classes('chat-composer__readonly')
+            self.join_bar = ui.element('div').classes('chat-composer__readonly')  # in the composer's place
             self.join_bar.set_visibility(False)
-            self.typing = TypingLine(ctx)
-            self.composer = Composer(
-                draft_key='',
-                placeholder='',
-                max_chars=ctx.max_message_chars,
-                members=ctx.roster.by_name,
-                channels=channel_names(),
-                emoji_url=EMOJI_URL,
-            )
-            with self.composer:
-                self.uploader = AttachmentUploader(
-                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.messenger.files_changed()
-                )
-        self.messenger = Messenger(ctx.user_id, self.list, self.composer, self.uploader)
+        self.list = self.conversation.list
+        self.composer = self.conversation.composer
+        self.messenger = self.conversation.messenger
         self.list.on('load-older', self._load_older)
         self.list.on('load-newer', self._load_newer)
         self.list.on('jump-latest', lambda _: self._reset_latest())
         self.list.on('read', self._read)
-        self.list.on('react', self._react)
-        self.list.on('edit', self._edit)
-        self.list.on('delete', self._delete)
         self.list.on('open-thread', self._open_thread_event)
         self.list.on('mark-unread', self._mark_unread)
-        self.list.on('retry', self._send)
         self.list.on('permalink', self._permalink)
-        self.list.on('copied', lambda _: ui.notify('Link copied'))
-        self.composer.on('send', self._send)
         self.composer.on('edit-last', lambda _: self._edit_last())
-        self.composer.on('typing', lambda e: self.typing.announce(bool(e.args['typing'])))
 
     # ---- switching ------------------------------------------------------------------------------------------
 
@@ -107,8 +80,7 @@ class ChannelPane:
         self._subscription = bus.subscribe(channel_topic(channel.id), self._on_event, owner=self.root)
         self.list.configure(link_base=self.ctx.channel_url(channel.id), read_only=channel.archived or not is_member)
         self._render_header(label)
-        self.typing.follow(channel.id, None)
-        self.uploader.set_channel(channel.id)
+        self.conversation.follow(channel.id, None)
         self._configure_composer(label)
         if highlight_id is not None:
             self._reset_around(highlight_id)
@@ -231,15 +203,6 @@ class ChannelPane:
     def _send(self, e: GenericEventArguments) -> None:
         if self.channel is not None:
             self.messenger.send(self.channel.id, str(e.args.get('body', '')), str(e.args.get('client_msg_id', '')))
-
-    def _edit(self, e: GenericEventArguments) -> None:
-        self.messenger.edit(id_arg(e), str(e.args.get('body', '')))
-
-    def _delete(self, e: GenericEventArguments) -> None:
-        self.messenger.delete(id_arg(e))
-
-    def _react(self, e: GenericEventArguments) -> None:
-        self.messenger.react(id_arg(e), str(e.args.get('emoji', '')))
 
     def _read(self, e: GenericEventArguments) -> None:
         last_id = id_arg(e, 'last_id')

@@ -1,7 +1,7 @@
 """The people panel: everyone in the workspace with live presence, a status filter, search and "last active".
 
-Built when opened and dropped when closed, so tabs that never look at it pay nothing for it. Each row's
-status follows the presence store through a push binding (no polling).
+The shell builds it when first opened, and its rows are dropped when closed, so tabs that never look at it pay
+nothing for it. Each row's status follows the presence store through a push binding (no polling).
 """
 
 from __future__ import annotations

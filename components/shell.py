@@ -73,15 +73,13 @@ class Shell:
                 on_counts=self._counts_changed,
             )
             self.notifier = Notifier()
-        with ui.row().classes('w-full no-wrap gap-0'):
-            with ui.column().classes('grow min-w-0 gap-0 items-stretch'):
-                self.pane = ChannelPane(
-                    ctx,
-                    on_open_thread=self.open_thread,
-                    channel_names=self.sidebar.channel_names,
-                )
-            self.thread = ThreadPanel(ctx, on_close=self.close_thread)
-            self.people = PeoplePanel(ctx, on_message=self.message_person, on_close=self.toggle_people)
+        self.columns = ui.row().classes('w-full no-wrap gap-0')
+        with self.columns, ui.column().classes('grow min-w-0 gap-0 items-stretch'):
+            self.pane = ChannelPane(ctx, on_open_thread=self.open_thread, channel_names=self.sidebar.channel_names)
+        # The side panels are built when first opened: most tabs never open them, and every element a tab
+        # holds costs memory and garbage-collector time for as long as the tab is open.
+        self._thread: ThreadPanel | None = None
+        self._people: PeoplePanel | None = None
         with self.pane.header_start:
             toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
             toggle.props('flat dense data-testid=toggle-sidebar')
@@ -133,7 +131,8 @@ class Shell:
             # A reconnect: whatever NiceGUI replayed, catch up from the database (rule 4).
             self.store.reload()
             self.pane.catch_up()
-            self.thread.catch_up()
+            if self._thread is not None:
+                self._thread.catch_up()
         self._connected_once = True
 
     def _on_user_event(self, event: Event) -> None:
@@ -159,7 +158,8 @@ class Shell:
             return
         self.ctx.roster = updated
         self.pane.list.set_people(updated.pairs)
-        self.thread.list.set_people(updated.pairs)
+        if self._thread is not None:
+            self._thread.list.set_people(updated.pairs)
         self._refresh_suggestions()
 
     # ---- navigation -----------------------------------------------------------------------------------------
@@ -177,18 +177,34 @@ class Shell:
         self.pane.show(view, is_member=access.is_member, label=self._label(view), highlight_id=highlight_id)
         self.sidebar.set_active(channel_id)
         self._update_title()
-        if self.thread.is_open and self.thread.channel_id != channel_id:
-            self.thread.close()
+        if self._thread is not None and self._thread.is_open and self._thread.channel_id != channel_id:
+            self._thread.close()
         if push:
             ui.navigate.history.push(self.ctx.channel_url(channel_id))
         return True
 
+    def _thread_panel(self) -> ThreadPanel:
+        if self._thread is None:
+            with self.columns:
+                self._thread = ThreadPanel(self.ctx, on_close=self.close_thread)
+        return self._thread
+
+    def _people_panel(self) -> PeoplePanel:
+        if self._people is None:
+            with self.columns:
+                self._people = PeoplePanel(self.ctx, on_message=self.message_person, on_close=self.toggle_people)
+        return self._people
+
+    def _close_people(self) -> None:
+        if self._people is not None and self._people.is_open:
+            self._people.close()
+
     def toggle_people(self) -> None:
-        if self.people.is_open:
-            self.people.close()
+        if self._people is not None and self._people.is_open:
+            self._people.close()
             return
         self.close_thread()
-        self.people.open()
+        self._people_panel().open()
 
     def message_person(self, user_id: int) -> None:
         if user_id == self.ctx.user_id:
@@ -198,7 +214,7 @@ class Shell:
         except ActionError as error:
             ui.notify(error.message, type='warning')
             return
-        self.people.close()
+        self._close_people()
         self.open_channel(channel.id)
 
     def _counts_changed(self, entry: ChannelEntry | None = None) -> None:
@@ -230,15 +246,16 @@ class Shell:
     def open_thread(self, channel_id: int, root_id: int) -> None:
         channel = self.pane.channel
         read_only = channel is None or channel.archived or not self.pane.is_member
-        if self.people.is_open:
-            self.people.close()
-        if not self.thread.open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
+        self._close_people()
+        if not self._thread_panel().open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
             ui.notify('That thread does not exist here.', type='warning')
             return
         ui.navigate.history.replace(self.ctx.thread_url(channel_id, root_id))
 
     def close_thread(self) -> None:
-        self.thread.close()
+        if self._thread is None or not self._thread.is_open:
+            return
+        self._thread.close()
         if self.pane.channel is not None:
             ui.navigate.history.replace(self.ctx.channel_url(self.pane.channel.id))
 
@@ -284,7 +301,8 @@ class Shell:
     def _refresh_suggestions(self) -> None:
         members = self.ctx.roster.by_name
         self.pane.composer.set_suggestions(members=members, channels=self.sidebar.channel_names())
-        self.thread.composer.set_suggestions(members=members, channels=[])
+        if self._thread is not None:
+            self._thread.composer.set_suggestions(members=members, channels=[])
 
     def _notification_items(self, channel_id: int, entry: ChannelEntry) -> None:
         def choose(level: str, muted: bool) -> None:

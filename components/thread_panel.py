@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from nicegui import ui
 from nicegui.events import GenericEventArguments
 
-from components.attachments import AttachmentUploader
-from components.composer import Composer
-from components.event_args import id_arg
-from components.message_list import MessageList
-from components.messenger import Messenger, attempt
-from components.shell_context import EMOJI_URL, ShellContext
-from components.typing_line import TypingLine
+from components.conversation import Conversation
+from components.shell_context import ShellContext
 from db import queries
 from state.bus import Subscription, bus, thread_topic
 from state.events import Event, MessageCreated, MessageDeleted, MessageUpdated, ReactionChanged
@@ -32,39 +26,13 @@ class ThreadPanel:
                 self.subtitle = ui.label('').classes('chat-header__topic')
                 ui.space()
                 ui.button(icon='close', on_click=on_close).props('flat round dense data-testid=thread-close')
-            self.list = MessageList(
-                me=ctx.user_id,
-                mode='thread',
-                people=ctx.roster.pairs,
-                emoji_url=EMOJI_URL,
-                can_moderate=ctx.is_admin,
-                read_only=False,
-                link_base='',
-                start_text='',
+            self.conversation = Conversation(
+                ctx, mode='thread', drop_zone=self.root, on_send=self._send, placeholder='Reply…', start_text=''
             )
-            self.typing = TypingLine(ctx)
-            self.composer = Composer(
-                draft_key='',
-                placeholder='Reply…',
-                max_chars=ctx.max_message_chars,
-                members=ctx.roster.by_name,
-                channels=[],
-                emoji_url=EMOJI_URL,
-                thread=True,
-            )
-            with self.composer:
-                self.uploader = AttachmentUploader(
-                    ctx.user_id, drop_zone=self.root, on_change=lambda: self.messenger.files_changed()
-                )
-        self.messenger = Messenger(ctx.user_id, self.list, self.composer, self.uploader)
+        self.list = self.conversation.list
+        self.composer = self.conversation.composer
+        self.messenger = self.conversation.messenger
         self.root.set_visibility(False)
-        self.list.on('react', self._react)
-        self.list.on('edit', self._edit)
-        self.list.on('delete', self._delete)
-        self.list.on('retry', self._send)
-        self.list.on('copied', lambda _: ui.notify('Link copied'))
-        self.composer.on('send', self._send)
-        self.composer.on('typing', lambda e: self.typing.announce(bool(e.args['typing'])))
 
     @property
     def is_open(self) -> bool:
@@ -84,8 +52,7 @@ class ThreadPanel:
         self.subtitle.text = channel_label
         self.list.configure(link_base=self.ctx.channel_url(channel_id), read_only=read_only)
         self.list.reset([root, *replies], has_more_before=False)
-        self.typing.follow(channel_id, root_id)
-        self.uploader.set_channel(channel_id)
+        self.conversation.follow(channel_id, root_id)
         self.composer.configure(
             draft_key=f'{self.ctx.workspace_id}:{channel_id}:t{root_id}', placeholder='Reply…', read_only=read_only
         )
@@ -123,15 +90,3 @@ class ThreadPanel:
             thread_root_id=self.root_id,
             also_in_channel=bool(e.args.get('also_in_channel', False)),
         )
-
-    def _edit(self, e: GenericEventArguments) -> None:
-        self.messenger.edit(id_arg(e), str(e.args.get('body', '')))
-
-    def _delete(self, e: GenericEventArguments) -> None:
-        self.messenger.delete(id_arg(e))
-
-    def _react(self, e: GenericEventArguments) -> None:
-        self.messenger.react(id_arg(e), str(e.args.get('emoji', '')))
-
-    def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
-        return attempt(self.ctx.user_id, action, *args)

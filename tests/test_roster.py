@@ -5,44 +5,32 @@ from __future__ import annotations
 from state.bus import bus, workspace_topic
 from state.events import MemberJoined, MemberLeft, UserChanged, UserView
 from state.stores import roster as roster_store
-from tests.factories import make_user, make_workspace
+from tests.factories import World
 
 
-def test_tabs_of_a_workspace_share_one_roster(db: None) -> None:
-    owner = make_user('Ada')
-    workspace = make_workspace(owner)
-    first = roster_store.roster(workspace.id)
-    assert first is roster_store.roster(workspace.id)
-    assert first.names[owner.id] == owner.display_name
-    assert first.pairs == ((owner.id, owner.display_name),)
+def test_tabs_of_a_workspace_share_one_roster(world: World) -> None:
+    first = roster_store.roster(world.workspace)
+    assert first is roster_store.roster(world.workspace)
+    assert [name for _, name in first.by_name] == ['Ada', 'Bob', 'Carl']
+    assert first.names[world.bob] == 'Bob'
+    assert world.eve not in first.names  # another workspace
 
 
-def test_events_replace_the_roster_and_keep_the_old_one_intact(db: None) -> None:
-    owner = make_user('Ada')
-    workspace = make_workspace(owner)
-    before = roster_store.roster(workspace.id)
-    renamed = before.with_person(owner.id, 'Ada L.')
-    bus.deliver_local(workspace_topic(workspace.id), UserChanged(user=_view(owner.id, 'Ada L.')))
-    after = roster_store.roster(workspace.id)
-    assert after is not before and before.names[owner.id] == owner.display_name
-    assert after.names == renamed.names
-    bus.deliver_local(
-        workspace_topic(workspace.id), MemberJoined(workspace_id=workspace.id, channel_id=None, user=_view(99, 'Zed'))
-    )
-    bus.deliver_local(
-        workspace_topic(workspace.id), MemberJoined(workspace_id=workspace.id, channel_id=5, user=_view(98, 'Chan'))
-    )
-    assert [name for _, name in roster_store.roster(workspace.id).by_name] == ['Ada L.', 'Zed']
-    bus.deliver_local(workspace_topic(workspace.id), MemberLeft(workspace_id=workspace.id, channel_id=None, user_id=99))
-    assert 99 not in roster_store.roster(workspace.id).names
+def test_events_replace_the_roster_and_keep_the_old_one_intact(world: World) -> None:
+    topic = workspace_topic(world.workspace)
+    before = roster_store.roster(world.workspace)
+    bus.deliver_local(topic, UserChanged(user=UserView(id=world.bob, display_name='Robert')))
+    after = roster_store.roster(world.workspace)
+    assert after is not before and before.names[world.bob] == 'Bob'
+    assert [name for _, name in after.by_name] == ['Ada', 'Carl', 'Robert']
+    zed, chan = UserView(id=99, display_name='Zed'), UserView(id=98, display_name='Chan')
+    bus.deliver_local(topic, MemberJoined(workspace_id=world.workspace, channel_id=None, user=zed))
+    bus.deliver_local(topic, MemberJoined(workspace_id=world.workspace, channel_id=world.general, user=chan))
+    assert [name for _, name in roster_store.roster(world.workspace).by_name] == ['Ada', 'Carl', 'Robert', 'Zed']
+    bus.deliver_local(topic, MemberLeft(workspace_id=world.workspace, channel_id=None, user_id=99))
+    assert 99 not in roster_store.roster(world.workspace).names
 
 
-def test_a_repeated_change_returns_the_same_roster(db: None) -> None:
-    owner = make_user('Ada')
-    workspace = make_workspace(owner)
-    once = roster_store.person_changed(workspace.id, owner.id, 'Ada L.')
-    assert roster_store.person_changed(workspace.id, owner.id, 'Ada L.') is once
-
-
-def _view(user_id: int, name: str) -> UserView:
-    return UserView(id=user_id, display_name=name)
+def test_a_repeated_change_returns_the_same_roster(world: World) -> None:
+    once = roster_store.person_changed(world.workspace, world.ada, 'Ada L.')
+    assert roster_store.person_changed(world.workspace, world.ada, 'Ada L.') is once

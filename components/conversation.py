@@ -1,0 +1,72 @@
+"""What a channel pane and a thread panel share: a message list, the typing line and a composer with its
+uploader, plus the messenger that sends, edits, deletes and reacts through them.
+
+The owner decides what sending means (a channel message or a thread reply) through `on_send`, and points the
+conversation at a channel with `follow`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from nicegui import ui
+from nicegui.events import GenericEventArguments
+
+from components.attachments import AttachmentUploader
+from components.composer import Composer
+from components.event_args import id_arg
+from components.message_list import MessageList
+from components.messenger import Messenger
+from components.shell_context import EMOJI_URL, ShellContext
+from components.typing_line import TypingLine
+
+
+class Conversation:
+    def __init__(
+        self,
+        ctx: ShellContext,
+        *,
+        mode: str,
+        drop_zone: ui.element,
+        on_send: Callable[[GenericEventArguments], None],
+        placeholder: str = '',
+        channels: Sequence[tuple[int, str]] = (),
+        start_text: str = 'This is the very beginning of the conversation.',
+    ) -> None:
+        self.list = MessageList(
+            me=ctx.user_id,
+            mode=mode,
+            people=ctx.roster.pairs,
+            emoji_url=EMOJI_URL,
+            can_moderate=ctx.is_admin,
+            read_only=False,
+            link_base='',
+            start_text=start_text,
+        )
+        self.typing = TypingLine(ctx)
+        self.composer = Composer(
+            draft_key='',
+            placeholder=placeholder,
+            max_chars=ctx.max_message_chars,
+            members=ctx.roster.by_name,
+            channels=channels,
+            emoji_url=EMOJI_URL,
+            thread=mode == 'thread',
+        )
+        with self.composer:
+            self.uploader = AttachmentUploader(
+                ctx.user_id, drop_zone=drop_zone, on_change=lambda: self.messenger.files_changed()
+            )
+        self.messenger = Messenger(ctx.user_id, self.list, self.composer, self.uploader)
+        self.list.on('react', lambda e: self.messenger.react(id_arg(e), str(e.args.get('emoji', ''))))
+        self.list.on('edit', lambda e: self.messenger.edit(id_arg(e), str(e.args.get('body', ''))))
+        self.list.on('delete', lambda e: self.messenger.delete(id_arg(e)))
+        self.list.on('retry', on_send)
+        self.list.on('copied', lambda _: ui.notify('Link copied'))
+        self.composer.on('send', on_send)
+        self.composer.on('typing', lambda e: self.typing.announce(bool(e.args['typing'])))
+
+    def follow(self, channel_id: int, thread_root_id: int | None) -> None:
+        """Typing and uploads now belong to this channel (and thread)."""
+        self.typing.follow(channel_id, thread_root_id)
+        self.uploader.set_channel(channel_id)
