@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from nicegui import binding
 
+from db.queries import SidebarChannel
 from state import runtime
 from state.actions.channels import (
     archive_channel,
@@ -21,6 +22,7 @@ from state.actions.reads import mark_read, mark_unread
 from state.bus import presence_topic, typing_topic
 from state.events import PresenceChanged, TypingChanged
 from state.stores import presence, typing
+from state.stores import sidebar as sidebar_module
 from state.stores.presence import PresenceStore, UserPresence
 from state.stores.sidebar import active_stores, release_sidebar_store, sidebar_store
 from state.stores.typing import TypingStore
@@ -220,6 +222,25 @@ def test_reading_recomputes_and_all_tabs_agree(world: World) -> None:
     assert _counts(world, world.general) == (3, 0)
     send_message(world.bob, world.general, 'my reply reads the channel', None)
     assert _counts(world, world.general) == (0, 0)
+
+
+def test_reading_to_the_newest_message_clears_the_entry_without_a_query(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [send_message(world.ada, world.general, f'ping @Bob {i}', None).id for i in range(3)]
+    assert _counts(world, world.general) == (3, 3)
+    queried: list[int] = []
+    real = sidebar_module.sidebar_channel
+
+    def counting(user_id: int, channel_id: int) -> SidebarChannel | None:
+        queried.append(channel_id)
+        return real(user_id, channel_id)
+
+    monkeypatch.setattr(sidebar_module, 'sidebar_channel', counting)
+    mark_read(world.bob, world.general, ids[-1])
+    assert _counts(world, world.general) == (0, 0) and queried == []
+    mark_unread(world.bob, world.general, ids[1])  # moved back: counted again from the database
+    assert _counts(world, world.general) == (2, 2) and queried == [world.general]
 
 
 def test_thread_mentions_count_as_mentions_only(world: World) -> None:

@@ -4,7 +4,8 @@ A store is built from the database on first use and then kept current by bus eve
 
 - a new message in one of the user's channels (`channel:{id}`) adds one unread (and one mention when it
   names them) unless they wrote it; the tab that shows the channel calls `mark_read`, and the resulting
-  `ReadPositionMoved` (`user:{id}`) recomputes that entry from the database;
+  `ReadPositionMoved` (`user:{id}`) clears the entry when it reaches the newest message the store knows of
+  (the common case: reading along, or sending) and recomputes it from the database otherwise;
 - edits and deletions of unread messages recompute the entry;
 - joining, leaving, invitations, new DMs and private channels arrive on `user:{id}`; changes to public
   channels on `workspace:{id}`; DM partners' presence on `presence:{workspace_id}`.
@@ -93,6 +94,7 @@ class SidebarStore:
         self._subscriptions: list[Subscription] = []
         self._channel_subscriptions: dict[int, Subscription] = {}
         self._counted: dict[int, int] = {}  # channel id -> newest message id already counted as unread
+        self._newest: dict[int, int] = {}  # channel id -> newest message id the store has heard of
         self._holders: set[str] = set()
         self.started = False
 
@@ -158,7 +160,7 @@ class SidebarStore:
             self._message_changed(event)
         elif isinstance(event, ReadPositionMoved):
             if event.user_id == self.user_id and event.channel_id in self._entries:
-                self._recompute(event.channel_id)
+                self._read_position_moved(event)
         elif isinstance(event, MemberJoined):
             mine = event.user.id == self.user_id and event.workspace_id == self.workspace_id
             if mine and event.channel_id is not None:
@@ -180,8 +182,22 @@ class SidebarStore:
                 if entry.partner_id is not None and entry.partner_id in event.statuses:
                     entry.partner_status = event.statuses[entry.partner_id]
 
+    def _read_position_moved(self, event: ReadPositionMoved) -> None:
+        entry = self._entries[event.channel_id]
+        if event.last_read_message_id == entry.last_read_message_id:
+            return  # heard already: the event comes on both the user's and the channel's topic
+        if event.last_read_message_id >= self._newest.get(event.channel_id, 0):
+            # Read up to everything known: nothing is unread, no query needed. A message this store has not
+            # heard of yet is either at or below the position (read) or above it (counted when it arrives).
+            entry.last_read_message_id = event.last_read_message_id
+            entry.set_counts(0, 0)
+        else:
+            self._recompute(event.channel_id)  # moved back (mark unread), or not to the end: count again
+
     def _message_created(self, event: MessageCreated) -> None:
         message = event.message
+        if message.channel_id in self._entries:
+            self._newest[message.channel_id] = max(message.id, self._newest.get(message.channel_id, 0))
         if message.author_id != self.user_id and message.channel_id in self._entries:
             self._announce(event)
         entry = self._entries.get(message.channel_id)
@@ -277,11 +293,13 @@ class SidebarStore:
         entry.notification_level = row.notification_level
         entry.member_ids = row.member_ids
         entry.last_read_message_id = row.last_read_message_id
+        self._newest[row.id] = max(row.last_message_id, self._newest.get(row.id, 0))
         entry.set_counts(row.unread_count, row.mention_count)
 
     def _drop(self, channel_id: int) -> None:
         self._entries.pop(channel_id, None)
         self._counted.pop(channel_id, None)
+        self._newest.pop(channel_id, None)
         subscription = self._channel_subscriptions.pop(channel_id, None)
         if subscription is not None:
             subscription.cancel()
