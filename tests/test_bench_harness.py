@@ -8,9 +8,10 @@ reconnects (or reloads its page when the server no longer knows it) and receives
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 
 import aiohttp
@@ -22,6 +23,7 @@ from bench.sio_wire import WireSocket
 from bench.tabs.base import Tab, TabSpec
 from bench.tabs.floor_tab import FloorTab
 from bench.tabs.nicegui_tab import NaiveTab
+from bench.tabs.ours_tab import delivered_deltas
 
 
 def floor_server(port: int, log: Path) -> Server:
@@ -136,3 +138,19 @@ async def test_nicegui_tab_reloads_when_the_server_forgot_its_client(
         server.stop()
         if restarted is not None:
             restarted.stop()
+
+
+def test_our_tabs_count_committed_deltas_not_the_optimistic_echo_in_a_batched_frame() -> None:
+    echo, committed = marker.make_text('p1w0n1', marker.now_us()), marker.make_text('p1w0n2', marker.now_us())
+
+    def frame(*deltas: Mapping[str, object]) -> str:  # as components/client_calls.py writes them
+        args = [json.dumps([[d]], separators=(',', ':')) for d in deltas]
+        calls = [f'try{{runMethod(7,"applyDeltas",{a})}}catch(e){{console.error(e)}}' for a in args]
+        return '42' + json.dumps(['run_javascript', {'code': ';'.join(calls)}])
+
+    pending = {'op': 'pending', 'client_msg_id': 'c1', 'body': echo}
+    appended = {'op': 'append', 'message': {'html': committed}}
+    assert marker.find(delivered_deltas(frame(pending)), 1) == {}
+    assert set(marker.find(delivered_deltas(frame(pending, appended)), 1)) == {'p1w0n2'}
+    badge = '42' + json.dumps(['run_javascript', {'code': f'runMethod(9,"notify",["{echo}"])'}])
+    assert delivered_deltas(badge) == ''

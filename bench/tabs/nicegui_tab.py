@@ -75,8 +75,8 @@ class NiceGuiTab(SocketTab):
             if response.status != 200:
                 raise PageError(f'GET {url} answered {response.status}')
             self.page_url = str(response.url)
-        if 'BMp' in html and self.is_delivery(html):
-            self.sink(self, html)  # a (re)loaded page that shows messages delivers them (naive: its history)
+        if 'BMp' in html and (shown := self.delivered(html)):
+            self.sink(self, shown)  # a (re)loaded page that shows messages delivers them (naive: its history)
         self.elements, query = parse_page(html)
         self.client_id = str(query['client_id'])
         self.document_id = str(uuid.uuid4())
@@ -131,12 +131,12 @@ class NiceGuiTab(SocketTab):
             request_id = json.loads(raw[2:])[1].get('request_id')
             if request_id:
                 asyncio.get_running_loop().create_task(self._answer_javascript(request_id))
-        if 'BMp' in raw and self.is_delivery(raw):
-            self.sink(self, raw)
+        if 'BMp' in raw and (shown := self.delivered(raw)):
+            self.sink(self, shown)
 
-    def is_delivery(self, raw: str) -> bool:
-        """Whether a frame with a marker shows a delivered message (not, say, an optimistic echo)."""
-        return True
+    def delivered(self, raw: str) -> str:
+        """The part of a frame with a marker that shows delivered messages (not, say, an optimistic echo)."""
+        return raw
 
     async def _answer_javascript(self, request_id: str) -> None:
         socket = self._socket

@@ -18,6 +18,18 @@ from bench.tabs.nicegui_tab import NiceGuiTab, PageError
 LOGIN_LANDING = '/healthz'  # a plain route: the login's redirect builds no page (no stray NiceGUI client)
 
 
+def delivered_deltas(raw: str) -> str:
+    """The message-list calls of a frame that show committed messages.
+
+    One run_javascript frame carries every component call of one server turn for this tab (client_calls.py),
+    e.g. the sender's optimistic echo and its committed message, or a delta and a sidebar badge. The delta JSON
+    sits inside the JavaScript string, so its quotes are escaped. Only message-list deltas count (a notification
+    also carries the text), and not the optimistic echo.
+    """
+    calls = raw.split('runMethod(')[1:]
+    return ''.join(c for c in calls if 'applyDeltas' in c and 'op\\":\\"pending' not in c)
+
+
 class OursTab(NiceGuiTab):
     _logins: dict[str, asyncio.Lock] = {}
     _logged_in: set[str] = set()
@@ -26,10 +38,8 @@ class OursTab(NiceGuiTab):
         super().__init__(*args, **kwargs)
         self._composer: tuple[int, dict[str, Any]] | None = None
 
-    def is_delivery(self, raw: str) -> bool:
-        # The delta JSON sits inside the JavaScript string of a run_javascript frame, so its quotes are escaped.
-        # Only message-list deltas count (a notification also carries the text), and not the optimistic echo.
-        return 'applyDeltas' in raw and 'op\\":\\"pending' not in raw
+    def delivered(self, raw: str) -> str:
+        return delivered_deltas(raw)
 
     async def prepare(self) -> None:
         """Log this tab's user in once (tabs of one user share the cookie jar)."""

@@ -1,0 +1,38 @@
+"""Browser-side method calls: one socket message per tab and turn of the event loop, arguments as JSON data."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from components.client_calls import call_method
+
+
+async def test_calls_in_one_turn_share_one_message(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    elements: list[ui.element] = []
+
+    @ui.page('/_test/calls')
+    def page() -> None:
+        elements.extend([ui.element('div'), ui.element('div')])
+
+    await user.open('/_test/calls')
+    first, second = elements
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(first.client.outbox, 'enqueue_message', lambda kind, data, target: sent.append((kind, data)))
+    call_method(first, 'append', {'body': '</script><b>"hi"</b>'})
+    call_method(second, 'counts', 7, 1, 0)
+    assert sent == []  # waiting for the end of this turn
+    await asyncio.sleep(0)
+    assert len(sent) == 1
+    kind, data = sent[0]
+    assert kind == 'run_javascript'
+    first_call, second_call = data['code'].split(';')
+    assert f'runMethod({first.id},"append",[{{"body":"</script><b>\\"hi\\"</b>"}}])' in first_call
+    assert f'runMethod({second.id},"counts",[7,1,0])' in second_call
+    call_method(second, 'counts', 7, 0, 0)  # the next turn: a message of its own
+    await asyncio.sleep(0)
+    assert len(sent) == 2 and data['code'] != sent[1][1]['code']
