@@ -1,67 +1,81 @@
-"""The sidebar: channels and DMs with unread and mention badges, bound to the user's live sidebar store.
+"""The sidebar: channels and DMs with unread and mention badges, fed by the user's live sidebar store.
 
-Each row binds to its entry's BindableProperties (push, not polled), so a new message elsewhere costs one
-badge update in this tab. The row list itself is rebuilt only when the set of conversations changes.
+Each section is one browser component (side_list.js) that holds its rows as data. A new message elsewhere
+costs this tab one small `counts` call (batched with the message list's delta into one socket message), not
+NiceGUI element updates; the rows are sent whole only when the set of conversations changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from nicegui import binding, ui
+from nicegui import ui
+from nicegui.events import GenericEventArguments
 
-from components.presence import PresenceDot
+from components.client_calls import call_method
+from components.event_args import id_arg
 from components.shell_context import ShellContext
 from db.queries import COUNT_CAP
-from state.stores.sidebar import ChannelEntry, SidebarStore
+from state.stores.sidebar import DIRECT_KINDS, ChannelEntry, SidebarStore
 
-DIRECT_KINDS = ('direct', 'group')
-
-
-def badge_text(count: int) -> str:
-    return '99+' if count >= COUNT_CAP else str(count)  # the store stops counting at the cap
+Row = tuple[int, str, str, str, int, int, bool, str, int]
 
 
 def entry_label(entry: ChannelEntry) -> str:
     return entry.label if entry.kind in DIRECT_KINDS else f'#{entry.label}'
 
 
-class SideLink(ui.element):
-    """One conversation row. Bold and `data-unread` follow the entry's unread count through a push binding."""
+def _row(entry: ChannelEntry) -> Row:
+    return (
+        entry.id,
+        entry.name or '',
+        entry.label,
+        entry.kind,
+        entry.unread_count,
+        entry.mention_count,
+        entry.muted,
+        entry.partner_status,
+        len(entry.member_ids),
+    )
 
-    def __init__(self, entry: ChannelEntry) -> None:
-        super().__init__('div')
-        self.classes('chat-side-link')
-        self.props(f'data-testid=channel-link data-channel-id={entry.id}')
-        self._props['data-channel'] = entry.name or str(entry.id)
-        self._unread = -1
-        self._muted = False
-        binding.bind_from(self, 'unread', entry, 'unread_count')
-        binding.bind_from(self, 'muted', entry, 'muted')
 
-    @property
-    def muted(self) -> bool:
-        return self._muted
+class ConversationList(ui.element, component='side_list.js'):
+    """One section of rows; clicking a row emits `open` with the conversation id."""
 
-    @muted.setter
-    def muted(self, value: bool) -> None:
-        self._muted = value
-        self._props['data-muted'] = 'true' if value else 'false'
-        self.classes(add='chat-side-link--muted') if value else self.classes(remove='chat-side-link--muted')
+    def __init__(self, *, drawer_id: int | None, on_open: Callable[[int], object]) -> None:
+        super().__init__()
+        self._rows: dict[int, Row] = {}
+        self._props['rows'] = ()  # tuples: NiceGUI would wrap lists in observable copies per tab
+        self._props['active'] = 0
+        self._props['cap'] = COUNT_CAP
+        self._props['drawer-id'] = drawer_id or 0
+        self.classes('w-full')
+        self.on('open', lambda e: self._open(e, on_open))
 
-    @property
-    def unread(self) -> int:
-        return self._unread
+    def set_rows(self, entries: Iterable[ChannelEntry], active_id: int | None) -> None:
+        self._rows = {entry.id: _row(entry) for entry in entries}
+        self._props['rows'] = tuple(self._rows.values())
+        self._props['active'] = active_id or 0
+        self.update()
 
-    @unread.setter
-    def unread(self, count: int) -> None:
-        was_unread = self._unread > 0
-        self._unread = count
-        self._props['data-unread'] = str(count)
-        if (count > 0) != was_unread:
-            self.classes(toggle='chat-side-link--unread')  # one update, with the new prop
-        else:
+    def set_active(self, channel_id: int | None) -> None:
+        if self._props['active'] != (channel_id or 0):
+            self._props['active'] = channel_id or 0
             self.update()
+
+    def refresh_row(self, entry: ChannelEntry, method: str, *args: object) -> None:
+        """One row's counts or presence moved: keep the props true (for a later full update) and send a delta."""
+        if entry.id not in self._rows:
+            return
+        self._rows[entry.id] = _row(entry)
+        self._props['rows'] = tuple(self._rows.values())
+        call_method(self, method, entry.id, *args)
+
+    @staticmethod
+    def _open(e: GenericEventArguments, on_open: Callable[[int], object]) -> None:
+        channel_id = id_arg(e)
+        if channel_id is not None:
+            on_open(channel_id)
 
 
 class Sidebar:
@@ -78,12 +92,10 @@ class Sidebar:
         drawer_id: int | None = None,
     ) -> None:
         self.ctx = ctx
-        self.drawer_id = drawer_id
         self.on_counts = on_counts
         self.store = store
-        self.on_open = on_open
         self.active_id: int | None = None
-        self._rows: dict[int, SideLink] = {}
+        self._followed: dict[int, ChannelEntry] = {}  # entries whose changes this tab already listens to
         with ui.column().classes('w-full gap-0 pb-4').props('data-testid=sidebar') as self.root:
             with ui.element('div').classes('chat-side-section'):
                 ui.label('Channels')
@@ -94,67 +106,45 @@ class Sidebar:
                     ui.button(icon='add', on_click=on_create).props(
                         'flat round dense size=sm color=white data-testid=create-channel'
                     ).props('title="Create a channel"')
-            self.channels_box = ui.column().classes('w-full gap-0')
+            self.channels = (
+                ConversationList(drawer_id=drawer_id, on_open=on_open).classes('w-full').mark('channel-rows')
+            )
             with ui.element('div').classes('chat-side-section'):
                 ui.label('Direct messages')
                 ui.button(icon='add', on_click=on_new_dm).props(
                     'flat round dense size=sm color=white data-testid=new-dm'
                 ).props('title="New message"')
-            self.dms_box = ui.column().classes('w-full gap-0')
+            self.dms = ConversationList(drawer_id=drawer_id, on_open=on_open).mark('dm-rows')
         self.rebuild()
         store.on_change(self.rebuild)
 
     def rebuild(self) -> None:
-        """The set of conversations changed (joined, left, created, archived): add, drop and reorder rows.
-
-        Rows of conversations that stay are kept (a click in flight still lands, bindings stay put).
-        """
+        """The set of conversations changed (joined, left, created, archived, renamed, muted): send the rows."""
         wanted = [e for e in self.store.entries() if not e.archived or e.id == self.active_id]
-        wanted_ids = {e.id for e in wanted}
-        for channel_id in [cid for cid in self._rows if cid not in wanted_ids]:
-            self._rows.pop(channel_id).delete()
-        positions = {self.channels_box: 0, self.dms_box: 0}
         for entry in wanted:
-            box = self.dms_box if entry.kind in DIRECT_KINDS else self.channels_box
-            row = self._rows.get(entry.id)
-            if row is None:
-                with box:
-                    row = self._rows[entry.id] = self._row(entry)
-            row.move(box, target_index=positions[box])
-            positions[box] += 1
-        self.set_active(self.active_id)
+            self._follow(entry)
+        self.channels.set_rows((e for e in wanted if e.kind not in DIRECT_KINDS), self.active_id)
+        self.dms.set_rows((e for e in wanted if e.kind in DIRECT_KINDS), self.active_id)
 
-    def _row(self, entry: ChannelEntry) -> SideLink:
-        row = SideLink(entry)
-        # On a phone the drawer overlays the conversation: close it as the choice is made (browser-side).
-        close_drawer = f'if (window.innerWidth < 800) getElement({self.drawer_id}).hide();' if self.drawer_id else ''
-        row.on('click', lambda _, cid=entry.id: self.on_open(cid), js_handler=f'() => {{ emit(); {close_drawer} }}')
+    def _follow(self, entry: ChannelEntry) -> None:
+        if self._followed.get(entry.id) is entry:
+            return  # a conversation left and joined again is a new entry, followed anew
+        self._followed[entry.id] = entry
+        section = self.dms if entry.kind in DIRECT_KINDS else self.channels
         on_counts = self.on_counts
-        if on_counts is not None:
-            entry.on_unread_change(lambda: on_counts(entry))
-        with row:
-            if entry.kind == 'direct' and entry.partner_id is not None:
-                PresenceDot(entry.partner_id)
-            elif entry.kind == 'group':
-                ui.label(str(len(entry.member_ids))).classes('opacity-70 w-4 text-center text-xs')
-            else:
-                ui.label('🔒' if entry.kind == 'private' else '#').classes('opacity-70 w-4 text-center')
-            ui.label(entry.label).classes('truncate')
-            unread = ui.label().classes('chat-side-badge chat-side-badge--unread').props('data-testid=unread-count')
-            unread.bind_text_from(entry, 'unread_count', backward=badge_text)
-            unread.bind_visibility_from(entry, 'unread_count', backward=lambda n: n > 0)
-            mentions = ui.label().classes('chat-side-badge').props('data-testid=mention-count')
-            mentions.bind_text_from(entry, 'mention_count', backward=badge_text)
-            mentions.bind_visibility_from(entry, 'mention_count', backward=lambda n: n > 0)
-        return row
+
+        def counts_changed() -> None:
+            section.refresh_row(entry, 'counts', entry.unread_count, entry.mention_count)
+            if on_counts is not None:
+                on_counts(entry)
+
+        entry.on_unread_change(counts_changed)
+        entry.on_partner_change(lambda: section.refresh_row(entry, 'status', entry.partner_status))
 
     def set_active(self, channel_id: int | None) -> None:
         self.active_id = channel_id
-        for cid, row in self._rows.items():
-            if cid == channel_id:
-                row.classes(add='chat-side-link--active')
-            else:
-                row.classes(remove='chat-side-link--active')
+        self.channels.set_active(channel_id)
+        self.dms.set_active(channel_id)
 
     def channel_names(self) -> list[tuple[int, str]]:
         return [(e.id, e.name) for e in self.store.entries() if e.kind not in DIRECT_KINDS and e.name]

@@ -66,10 +66,20 @@ class ChannelEntry:
 
     def __post_init__(self) -> None:
         self._counts_changed: UiEvent[[]] = UiEvent()
+        self._partner_changed: UiEvent[[]] = UiEvent()
 
     def on_unread_change(self, callback: Callable[[], Any]) -> None:
         """Run `callback` when unread or mention counts change (unsubscribed with the tab that subscribed)."""
         self._counts_changed.subscribe(callback)
+
+    def on_partner_change(self, callback: Callable[[], Any]) -> None:
+        """Run `callback` when the DM partner's presence changes (unsubscribed with the tab that subscribed)."""
+        self._partner_changed.subscribe(callback)
+
+    def set_partner_status(self, status: str) -> None:
+        if status != self.partner_status:
+            self.partner_status = status
+            self._partner_changed.emit()
 
     def set_counts(self, unread: int, mentions: int) -> None:
         if (unread, mentions) == (self.unread_count, self.mention_count):
@@ -180,7 +190,7 @@ class SidebarStore:
         elif isinstance(event, PresenceChanged):
             for entry in self._entries.values():
                 if entry.partner_id is not None and entry.partner_id in event.statuses:
-                    entry.partner_status = event.statuses[entry.partner_id]
+                    entry.set_partner_status(event.statuses[entry.partner_id])
 
     def _read_position_moved(self, event: ReadPositionMoved) -> None:
         entry = self._entries[event.channel_id]
