@@ -68,7 +68,8 @@ class ConversationList(ui.element, component='side_list.js'):
         if entry.id not in self._rows:
             return
         self._rows[entry.id] = _row(entry)
-        self._props['rows'] = tuple(self._rows.values())
+        with self._props.suspend_updates():  # a prop assignment would otherwise resend the element
+            self._props['rows'] = tuple(self._rows.values())
         call_method(self, method, entry.id, *args)
 
     @staticmethod
