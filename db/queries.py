@@ -79,32 +79,50 @@ def message_views(session: Session, rows: Sequence[Message]) -> list[MessageView
     attachments = _attachments_for(session, ids)
     root_ids = [_id(row.id) for row in rows if row.thread_root_id is None and row.reply_count > 0]
     repliers = _repliers_for(session, root_ids) if root_ids else {}
-    views = []
-    for row in rows:
-        row_id = _id(row.id)
-        deleted = row.deleted_at is not None
-        views.append(
-            MessageView(
-                id=row_id,
-                channel_id=row.channel_id,
-                thread_root_id=row.thread_root_id,
-                author_id=row.author_id,
-                author_name=names.get(row.author_id, 'Unknown user'),
-                html=DELETED_HTML if deleted else row.html,
-                body='' if deleted else row.body,
-                created_at=row.created_at,
-                edited_at=row.edited_at,
-                deleted=deleted,
-                also_in_channel=row.also_in_channel,
-                client_msg_id=row.client_msg_id,
-                reply_count=row.reply_count,
-                last_reply_at=row.last_reply_at,
-                reply_user_ids=tuple(repliers.get(row_id, ())),
-                reactions=() if deleted else tuple(reactions.get(row_id, ())),
-                attachments=() if deleted else tuple(attachments.get(row_id, ())),
-            )
+    return [
+        _view(
+            row,
+            names.get(row.author_id, 'Unknown user'),
+            reactions.get(_id(row.id), ()),
+            attachments.get(_id(row.id), ()),
+            repliers.get(_id(row.id), ()),
         )
-    return views
+        for row in rows
+    ]
+
+
+def new_message_view(row: Message, author_name: str, attachments: Sequence[Attachment]) -> MessageView:
+    """The view of a message just stored, built without queries: nobody has reacted or replied yet."""
+    return _view(row, author_name, (), [attachment_view(a) for a in sorted(attachments, key=lambda a: _id(a.id))], ())
+
+
+def _view(
+    row: Message,
+    author_name: str,
+    reactions: Sequence[ReactionView],
+    attachments: Sequence[AttachmentView],
+    repliers: Sequence[int],
+) -> MessageView:
+    deleted = row.deleted_at is not None
+    return MessageView(
+        id=_id(row.id),
+        channel_id=row.channel_id,
+        thread_root_id=row.thread_root_id,
+        author_id=row.author_id,
+        author_name=author_name,
+        html=DELETED_HTML if deleted else row.html,
+        body='' if deleted else row.body,
+        created_at=row.created_at,
+        edited_at=row.edited_at,
+        deleted=deleted,
+        also_in_channel=row.also_in_channel,
+        client_msg_id=row.client_msg_id,
+        reply_count=row.reply_count,
+        last_reply_at=row.last_reply_at,
+        reply_user_ids=tuple(repliers),
+        reactions=() if deleted else tuple(reactions),
+        attachments=() if deleted else tuple(attachments),
+    )
 
 
 def _reactions_for(session: Session, message_ids: list[int]) -> dict[int, list[ReactionView]]:

@@ -71,6 +71,15 @@ class RateLimiter:
                 )
             self._buckets[(kind, user_id)] = (tokens - 1.0, now)
 
+    def give_back(self, kind: str, user_id: int) -> None:
+        """Return a token spent by a call that turned out not to count (a retried send of a stored message)."""
+        if _exempt.get():
+            return
+        limit = self._limits[kind]
+        with self._lock:
+            tokens, last = self._buckets.get((kind, user_id), (float(limit.burst), self._clock()))
+            self._buckets[(kind, user_id)] = (min(float(limit.burst), tokens + 1.0), last)
+
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from db.engine import get_engine, read_session
 from db.models import Attachment, Channel, ChannelMember, Mention, Message, WorkspaceMember, WorkspaceRole
-from db.queries import latest_messages, thread_messages
+from db.queries import latest_messages, message_view, thread_messages
 from state.actions.message_refs import MAX_LOOKUPS
 from state.actions.messages import delete_message, edit_message, send_message
 from state.bus import bus, channel_topic, thread_topic, user_topic
@@ -261,6 +261,23 @@ def test_pending_uploads_are_linked_and_allow_an_empty_text(world: World, publis
     view = send_message(world.ada, world.general, '', 'c-1', attachment_ids=['pub-1'])
     assert [a.id for a in view.attachments] == ['pub-1']
     assert view.body == ''
+
+
+def test_a_sent_message_is_announced_exactly_as_it_reads_back(world: World, published: RecordingBackend) -> None:
+    _pending_upload(world.ada, world.general, 'pub-2')
+    _pending_upload(world.ada, world.general, 'pub-1')
+    root = send_message(world.bob, world.general, 'root', 'c-0')
+    sent = send_message(
+        world.ada,
+        world.general,
+        'see @Bob',
+        'c-1',
+        thread_root_id=root.id,
+        also_in_channel=True,
+        attachment_ids=['pub-1', 'pub-2'],
+    )
+    assert sent == message_view(sent.id)  # built without queries, equal to the stored message's view
+    assert [a.id for a in sent.attachments] == ['pub-2', 'pub-1']  # in upload order
 
 
 @pytest.mark.parametrize(('uploader', 'channel'), [('bob', 'general'), ('ada', 'side')])

@@ -66,3 +66,28 @@ def test_trusted_bulk_work_is_exempt() -> None:
         for _ in range(10):
             limiter.take('message', 1)
     limiter.take('message', 1)  # the exempt calls spent nothing
+
+
+@pytest.mark.usefixtures('db')
+def test_a_retried_send_costs_no_token_even_when_the_bucket_is_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr('state.actions.messages.limiter', RateLimiter(clock=Clock()))
+    world = build_world()
+    first = send_message(world.ada, world.general, 'once', 'c-retry')
+    for n in range(LIMITS['message'].burst - 1):
+        send_message(world.ada, world.general, f'more {n}', f'c-{n}')
+    assert send_message(world.ada, world.general, 'once', 'c-retry').id == first.id  # the bucket is empty now
+    with pytest.raises(RateLimited):
+        send_message(world.ada, world.general, 'new', 'c-new')
+
+
+@pytest.mark.usefixtures('db')
+def test_a_retry_that_hits_the_stored_copy_gives_its_token_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr('state.actions.messages.limiter', RateLimiter(clock=Clock()))
+    world = build_world()
+    first = send_message(world.ada, world.general, 'once', 'c-retry')
+    for _ in range(LIMITS['message'].burst * 2):
+        assert send_message(world.ada, world.general, 'once', 'c-retry').id == first.id
+    for n in range(LIMITS['message'].burst - 1):  # the retries spent nothing: the rest of the burst is there
+        send_message(world.ada, world.general, f'more {n}', f'c-{n}')
+    with pytest.raises(RateLimited):
+        send_message(world.ada, world.general, 'new', 'c-new')

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from db.engine import read_session, session_scope
-from db.models import Attachment, Channel, ChannelMember, Mention, Message, Reaction, Workspace, utcnow
-from db.queries import message_view, message_views, reply_user_ids
+from db.models import Attachment, Channel, ChannelMember, Mention, Message, Reaction, User, Workspace, utcnow
+from db.queries import message_view, message_views, new_message_view, reply_user_ids
 from settings import get_settings
 from state.actions.attachments import release_for_message
 from state.actions.guards import (
@@ -31,7 +31,7 @@ from state.actions.guards import (
 )
 from state.actions.message_refs import WorkspaceResolver
 from state.bus import bus, channel_topic, thread_topic, user_topic
-from state.errors import Conflict, Forbidden, InvalidInput, NotFound
+from state.errors import ActionError, Conflict, Forbidden, InvalidInput, NotFound
 from state.events import (
     Event,
     MessageCreated,
@@ -65,19 +65,23 @@ def send_message(
     client_msg_id = _clean_client_msg_id(client_msg_id)
     if len(set(attachment_ids)) > MAX_ATTACHMENTS:
         raise InvalidInput(f'A message can carry at most {MAX_ATTACHMENTS} files.')
-    if client_msg_id is not None and (original := _original(actor_id, client_msg_id, channel_id)) is not None:
-        return original  # a retry is not a new message: it costs no rate-limit token
-    limiter.take('message', actor_id)
+    # A retry (same author and client_msg_id) is only looked for when the send fails: the unique constraint
+    # refuses the second copy, and a retry after the channel closed to its author still gets its original.
+    spent = False
     try:
+        limiter.take('message', actor_id)
+        spent = True
         with session_scope() as session:
             view, events = _send(
                 session, actor_id, channel_id, text, client_msg_id, thread_root_id, also_in_channel, attachment_ids
             )
-    except IntegrityError:
-        # A concurrent retry of the same send won the race: answer with the message it stored.
-        if client_msg_id is not None and (original := _original(actor_id, client_msg_id, channel_id)) is not None:
-            return original
-        raise
+    except (ActionError, IntegrityError):
+        original = _original(actor_id, client_msg_id, channel_id) if client_msg_id is not None else None
+        if original is None:
+            raise
+        if spent:
+            limiter.give_back('message', actor_id)  # a retry is not a new message: it costs no token
+        return original
     bus.publish_many(events)
     typing.typing_stopped(actor_id, channel_id, view.thread_root_id)  # sending ends "is typing"
     return view
@@ -141,7 +145,8 @@ def _send(
         )
         session.refresh(root)
     session.flush()
-    view = message_views(session, [message])[0]
+    author = session.get(User, actor_id)
+    view = new_message_view(message, author.display_name if author is not None else 'Unknown user', attachments)
 
     workspace_id = channel.workspace_id
     created = MessageCreated(
