@@ -29,6 +29,8 @@ LIMITS: dict[str, Limit] = {
     'reaction': Limit(rate=10.0, burst=30),
     'channel': Limit(rate=0.2, burst=10),
     'upload': Limit(rate=2.0, burst=20),
+    # A search is a few ms of database time; this allows paging through results and rules out scraping.
+    'search': Limit(rate=2.0, burst=20),
 }
 
 _SWEEP_AT_KEYS = 10_000

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from db.engine import make_engine
+from db.search_index import in_models_or_index
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -19,6 +20,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=in_models_or_index,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,7 +39,12 @@ def run_migrations_online() -> None:
 
 def _run(connection: Connection) -> None:
     # render_as_batch lets ALTER TABLE migrations work on SQLite, which cannot alter columns in place.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=in_models_or_index,  # the search index lives outside the models
+    )
     with context.begin_transaction():
         context.run_migrations()
 

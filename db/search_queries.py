@@ -1,0 +1,269 @@
+"""Full-text message search (read-only): who may find what, the index query, and the hits as the UI shows them.
+
+A user finds messages in the channels they may read in one workspace: the conversations they are a member
+of (private channels and DMs included) and every public channel of the workspace, joined or not, as Slack
+does. Never another workspace, never a private conversation they are not in. Deleted messages never show.
+
+The index: SQLite FTS5 `messages_fts` (external content, kept by triggers), PostgreSQL a GIN index on
+to_tsvector('simple', body). Both are asked for the newest matches first and paged by id (`id < before`),
+never ranked: ranking a very common word reads every match, while "newest 20" stops early.
+Tokens come from db/search_syntax.py (letters and digits only) and are quoted here, so typed text can never
+become index syntax.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col, or_, select
+
+from db.engine import read_session
+from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
+from db.search_index import FTS_TABLE, POSTGRESQL_TSVECTOR
+from db.search_snippet import snippet_html
+from db.search_syntax import ParsedQuery, Unit, parse, quoted_end
+
+PAGE_SIZE = 20
+DIRECT_KINDS = (ChannelKind.DIRECT, ChannelKind.GROUP)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    message_id: int
+    channel_id: int
+    channel_kind: str  # public | private | direct | group
+    channel_label: str  # "#general", or the other people's names for a direct conversation
+    thread_root_id: int | None  # set for thread replies: the result opens that thread
+    author_id: int
+    author_name: str
+    created_at: datetime
+    snippet_html: str  # escaped text with the matched words in <mark>
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[SearchHit]
+    next_before_id: int | None  # pass as `before_id` for the next (older) page; None when there is none
+
+
+@dataclass(frozen=True)
+class SearchScope:
+    """The channels a search may look in (id -> channel), and in: names that matched no readable channel."""
+
+    channels: dict[int, Channel]
+    missing: list[str]
+
+
+# ---- parsing with the workspace's people -----------------------------------------------------------------
+
+
+def parse_search(text_: str, user_id: int, workspace_id: int) -> ParsedQuery:
+    """The query with its `from:` people resolved among the workspace's members."""
+    return parse(text_, _PersonMatcher(user_id, workspace_id))
+
+
+class _PersonMatcher:
+    """from:me, from:"Full Name", from:Full Name (the longest member name written there), from:ada (first name,
+    the name without spaces, or the e-mail's local part). Loads the members on first use only."""
+
+    def __init__(self, user_id: int, workspace_id: int) -> None:
+        self.user_id = user_id
+        self.workspace_id = workspace_id
+        self._people: list[tuple[int, str, str]] | None = None  # (id, display name, e-mail)
+
+    def people(self) -> list[tuple[int, str, str]]:
+        if self._people is None:
+            with read_session() as session:
+                rows = session.exec(
+                    select(User.id, User.display_name, User.email)
+                    .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+                    .where(WorkspaceMember.workspace_id == self.workspace_id)
+                ).all()
+            self._people = [(int(uid), name, email) for uid, name, email in rows if uid is not None]
+        return self._people
+
+    def __call__(self, text_: str, start: int) -> tuple[tuple[int, ...], int] | None:
+        if text_[start] == '"':
+            end = quoted_end(text_, start)
+            wanted = text_[start + 1 : end].rstrip('"').strip().casefold()
+            ids = tuple(uid for uid, name, email in self.people() if wanted in (name.casefold(), _local(email)))
+            return (ids, end) if ids and wanted else None
+        if text_[start : start + 2].lower() == 'me' and _boundary(text_, start + 2):
+            return (self.user_id,), start + 2
+        by_length = sorted(self.people(), key=lambda person: -len(person[1]))
+        for _uid, name, _email in by_length:
+            end = start + len(name)
+            if name and text_[start:end].casefold() == name.casefold() and _boundary(text_, end):
+                ids = tuple(uid for uid, other, _ in self.people() if other.casefold() == name.casefold())
+                return ids, end
+        end = start
+        while end < len(text_) and not text_[end].isspace():
+            end += 1
+        word = text_[start:end].casefold()
+        ids = tuple(
+            uid
+            for uid, name, email in self.people()
+            if word in (_local(email), name.casefold().replace(' ', ''), name.casefold().split(' ')[0])
+        )
+        return (ids, end) if ids else None
+
+
+def _boundary(text_: str, position: int) -> bool:
+    return position >= len(text_) or text_[position].isspace()
+
+
+def _local(email: str) -> str:
+    return email.split('@', 1)[0].casefold()
+
+
+# ---- where a user may search -----------------------------------------------------------------------------
+
+
+def search_scope(user_id: int, workspace_id: int, channel_names: Sequence[str] = ()) -> SearchScope:
+    """The readable channels of the workspace, narrowed to `channel_names` when the query has in: filters."""
+    with read_session() as session:
+        mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
+        rows = session.exec(
+            select(Channel).where(
+                Channel.workspace_id == workspace_id,
+                or_(Channel.kind == ChannelKind.PUBLIC, col(Channel.id).in_(mine)),
+            )
+        ).all()
+    channels = {_id(channel.id): channel for channel in rows}
+    if not channel_names:
+        return SearchScope(channels, [])
+    wanted = set(channel_names)
+    narrowed = {cid: channel for cid, channel in channels.items() if channel.name in wanted}
+    found = {channel.name for channel in narrowed.values()}
+    return SearchScope(narrowed, [name for name in channel_names if name not in found])
+
+
+# ---- the search ------------------------------------------------------------------------------------------
+
+
+def search_messages(
+    user_id: int,
+    scope: SearchScope,
+    query: ParsedQuery,
+    *,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> SearchPage:
+    """The newest `limit` readable messages matching `query` (older than `before_id` when given)."""
+    if not scope.channels:
+        return SearchPage([], None)
+    with read_session() as session:
+        connection = session.connection()
+        ids = _matching_ids(connection, scope, query, before_id, limit + 1)
+        hits = _hits(session, user_id, scope, query, ids[:limit])
+    more = len(ids) > limit
+    return SearchPage(hits, hits[-1].message_id if more and hits else None)
+
+
+def _matching_ids(
+    connection: Connection, scope: SearchScope, query: ParsedQuery, before_id: int | None, limit: int
+) -> list[int]:
+    where = ['m.channel_id IN :channels', 'm.deleted_at IS NULL']
+    params: dict[str, object] = {'channels': list(scope.channels), 'limit': limit}
+    expanding = ['channels']
+    if query.author_ids:
+        where.append('m.author_id IN :authors')
+        params['authors'] = sorted(query.author_ids)
+        expanding.append('authors')
+    dialect = connection.dialect.name
+    if not query.units:  # filters only (from:, in:): the newest messages that pass them
+        where.append("m.body <> ''")
+        order = 'm.id'
+        source = 'messages m'
+    elif dialect == 'sqlite':
+        # Ordering by the FTS rowid lets FTS5 walk its doclists newest first and stop after `limit` rows.
+        where.append(f'{FTS_TABLE} MATCH :match')
+        params['match'] = fts5_match(query.units)
+        order = f'{FTS_TABLE}.rowid'
+        source = f'{FTS_TABLE} JOIN messages m ON m.id = {FTS_TABLE}.rowid'
+    else:
+        where.append(f"{POSTGRESQL_TSVECTOR.replace('body', 'm.body')} @@ to_tsquery('simple', :tsquery)")
+        params['tsquery'] = postgresql_tsquery(query.units)
+        order = 'm.id'
+        source = 'messages m'
+    if before_id is not None:
+        where.append(f'{order} < :before')
+        params['before'] = before_id
+    sql = f'SELECT m.id FROM {source} WHERE {" AND ".join(where)} ORDER BY {order} DESC LIMIT :limit'
+    statement = text(sql).bindparams(*(bindparam(name, expanding=True) for name in expanding))
+    return [int(row[0]) for row in connection.execute(statement, params)]
+
+
+def fts5_match(units: Sequence[Unit]) -> str:
+    """An FTS5 MATCH expression: every unit a quoted phrase (implicit AND), the typed-on last word a prefix."""
+    return ' '.join('"' + ' '.join(unit.tokens) + '"' + ('*' if unit.prefix else '') for unit in units)
+
+
+def postgresql_tsquery(units: Sequence[Unit]) -> str:
+    """The same as a to_tsquery() text: quoted lexemes, <-> inside phrases, & between units, :* for a prefix."""
+
+    def lexemes(unit: Unit) -> str:
+        quoted = [f"'{token}'" for token in unit.tokens]
+        if unit.prefix:
+            quoted[-1] += ':*'
+        return ' <-> '.join(quoted)
+
+    return ' & '.join(f'({lexemes(unit)})' for unit in units)
+
+
+def _hits(session: Session, user_id: int, scope: SearchScope, query: ParsedQuery, ids: list[int]) -> list[SearchHit]:
+    if not ids:
+        return []
+    rows = session.exec(
+        select(Message, User.display_name)
+        .join(User, col(User.id) == col(Message.author_id))
+        .where(col(Message.id).in_(ids))
+        .order_by(col(Message.id).desc())
+    ).all()
+    direct_ids = {m.channel_id for m, _ in rows if scope.channels[m.channel_id].kind in DIRECT_KINDS}
+    labels = _direct_labels(session, user_id, direct_ids) if direct_ids else {}
+    tokens, prefixes = query.tokens(), query.prefixes()
+    hits = []
+    for message, author_name in rows:
+        channel = scope.channels[message.channel_id]
+        hits.append(
+            SearchHit(
+                message_id=_id(message.id),
+                channel_id=message.channel_id,
+                channel_kind=str(channel.kind),
+                channel_label=labels.get(message.channel_id) or f'#{channel.name}',
+                thread_root_id=message.thread_root_id,
+                author_id=message.author_id,
+                author_name=author_name,
+                created_at=message.created_at,
+                snippet_html=snippet_html(message.body, tokens, prefixes),
+            )
+        )
+    return hits
+
+
+def _direct_labels(session: Session, user_id: int, channel_ids: set[int]) -> dict[int, str]:
+    rows = session.exec(
+        select(ChannelMember.channel_id, ChannelMember.user_id, User.display_name)
+        .join(User, col(User.id) == col(ChannelMember.user_id))
+        .where(col(ChannelMember.channel_id).in_(channel_ids))
+    ).all()
+    names: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for channel_id, uid, name in rows:
+        names[channel_id].append((uid, name))
+    labels = {}
+    for channel_id, members in names.items():
+        others = sorted((name for uid, name in members if uid != user_id), key=str.lower)
+        labels[channel_id] = ', '.join(others) or next((name for uid, name in members if uid == user_id), 'Notes')
+    return labels
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise AssertionError('row has no id')
+    return value
