@@ -23,6 +23,7 @@ from components.connection_status import ConnectionStatus
 from components.notifier import Notifier, notification_reason
 from components.people_panel import PeoplePanel
 from components.presence import PresenceDot
+from components.search_box import SearchBox
 from components.shell_context import ShellContext
 from components.sidebar import Sidebar, entry_label
 from components.status_dialog import status_dialog
@@ -30,6 +31,7 @@ from components.tab_title import TabTitle
 from components.thread_panel import ThreadPanel
 from components.workspace_switcher import workspace_switcher
 from db import queries
+from db.search_queries import SearchHit
 from db.workspace_queries import general_channel
 from pages.session import CurrentUser
 from state.access import readable_channel
@@ -84,6 +86,9 @@ class Shell:
             toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
             toggle.props('flat dense data-testid=toggle-sidebar')
         with self.pane.header_end:
+            self.search = SearchBox(
+                ctx, panel_parent=self.columns, on_pick=self.open_search_hit, on_open=self._make_room_for_search
+            )
             people = ui.button(icon='group', on_click=self.toggle_people).mark('open-people')
             people.props('flat round dense data-testid=open-people')
             with ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu'):
@@ -204,7 +209,23 @@ class Shell:
             self._people.close()
             return
         self.close_thread()
+        self.search.close()
         self._people_panel().open()
+
+    def _make_room_for_search(self) -> None:
+        """Search results take the right side: the thread and people panels give way."""
+        self.close_thread()
+        self._close_people()
+
+    def open_search_hit(self, hit: SearchHit) -> None:
+        """Show a search result in place, as its permalink would: the channel around it, a reply in its thread."""
+        if not self.open_channel(hit.channel_id, highlight_id=hit.message_id, push=False):
+            return
+        ui.navigate.history.push(f'{self.ctx.channel_url(hit.channel_id)}/m/{hit.message_id}')
+        if hit.thread_root_id is not None:
+            self.open_thread(hit.channel_id, hit.thread_root_id)
+            if self._thread is not None:
+                self._thread.list.highlight(hit.message_id)
 
     def message_person(self, user_id: int) -> None:
         if user_id == self.ctx.user_id:
@@ -247,6 +268,7 @@ class Shell:
         channel = self.pane.channel
         read_only = channel is None or channel.archived or not self.pane.is_member
         self._close_people()
+        self.search.close()
         if not self._thread_panel().open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
             ui.notify('That thread does not exist here.', type='warning')
             return
