@@ -1,6 +1,7 @@
 """History figures of our app at scale: a 100k-message channel inside a 1M-message database.
 
-1. Build the database (bench/targets/history_build.py) and time db/queries.py's channel queries directly.
+1. Build the database (bench/targets/history_build.py) and time db/queries.py's channel queries and the
+   search action (a rare word, a common word, a phrase, in:#channel, a typed-on prefix, from:) directly.
 2. Cold start: `python main.py` on that database, process start to the first 200 of a page (/login).
 3. Channel open as a user feels it: page GET, socket connect, until the message list's `reset` delta with
    the newest 50 messages arrives. Repeated with a fresh page each time.
@@ -103,8 +104,11 @@ def run_history(workdir: Path, total: int, channel_messages: int, opens: int, pa
         'build_s': built['build_s'],
         'db_size_mb': round((data_dir / 'chat.db').stat().st_size / 2**20, 1),
         'queries': built['queries'],
+        'search': built.get('search', {}),
     }
     log(f'[history] built in {built["build_s"]} s; latest 50: p99 {built["queries"]["latest_50_ms"]["p99"]} ms')
+    for name, figure in result['search'].items():
+        log(f'[history] search {name} ({figure["query"]}): p50 {figure["p50"]} ms, p99 {figure["p99"]} ms')
     server = Server('history', [sys.executable, 'main.py'], workdir / 'server.log', env=env)
     server.start()
     try:

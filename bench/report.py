@@ -141,13 +141,23 @@ def markdown(results: dict[str, Any]) -> str:
             ('db/queries.messages_after(200), catch-up (ms)', q['catch_up_200_ms']),
         ):
             lines.append(f'| {label} | ' + ' | '.join(_fmt(figure[k]) for k in ('p50', 'p95', 'p99', 'max')) + ' |')
+        for name, figure in history.get('search', {}).items():
+            label = f'search action, {name.replace("_", " ")}: `{figure["query"]}` (ms)'
+            lines.append(f'| {label} | ' + ' | '.join(_fmt(figure[k]) for k in ('p50', 'p95', 'p99', 'max')) + ' |')
         lines += [
             '',
             f'Cold start (process start to the first 200 of /login, this database): {history["cold_start_s"]} s.',
         ]
+        if history.get('search'):
+            lines += [
+                '',
+                'Search runs as the reader of the big channel (public channels included), through the whole '
+                'action: parse, scope, index query, hits with snippets; newest 20 first.',
+            ]
     elif history:
         lines += ['', f'History figures failed: {history["error"]}']
-    lines += ['', f'Search: {results["search"]}']
+    if not (history and history.get('search')):
+        lines += ['', f'Search: {results.get("search", "not measured (run with the history figures)")}']
     chromium = results.get('chromium')
     if chromium:
         lines += ['', '## Real Chromium tabs (ours, during the steady phase)', '']

@@ -56,7 +56,7 @@ PersonMatcher = Callable[[str, int], tuple[tuple[int, ...], int] | None]
 def fold(word: str) -> str:
     """Case and accents folded away, as the SQLite index compares words ("Café" -> "cafe")."""
     decomposed = unicodedata.normalize('NFKD', word)
-    return ''.join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return ''.join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def words(text: str) -> list[str]:

@@ -102,6 +102,19 @@ def test_all_words_must_match_and_the_last_one_may_be_a_prefix(world: World) -> 
     assert search(world.bob, world.workspace, 'fri deploy').hits == []  # only the last word is a prefix
 
 
+@pytest.mark.parametrize('scan', [3, 300])  # SQLite checks a few candidates of "rev"*, then asks for "revi"*
+def test_a_longer_prefix_finds_the_same_whichever_way_sqlite_takes(
+    world: World, scan: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr('db.search_queries.PREFIX_SCAN', scan)
+    with exempt():
+        older = [post(world.ada, world.general, f'weekly review {n}') for n in range(2)]
+        for n in range(8):
+            post(world.ada, world.general, f'revenue figures {n}')  # newer, share the 3-letter prefix only
+    assert ids(search(world.bob, world.workspace, 'revi')) == older[::-1]
+    assert len(search(world.bob, world.workspace, 'reve').hits) == 8
+
+
 def test_quoted_phrases_need_the_words_in_order(world: World) -> None:
     exact = post(world.ada, world.general, 'read the release notes today')
     post(world.ada, world.general, 'notes about the release')

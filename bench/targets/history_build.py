@@ -5,7 +5,10 @@
 Accounts, the workspace and the channels are made through the app's actions (so they are real); the
 messages themselves go in with one bulk INSERT per batch, because a million sends through the action would
 take most of the time budget. The rows look like the action's: body and escaped HTML, a client message id,
-increasing ids and times. Then it times the read queries of db/queries.py that a channel view runs.
+increasing ids and times. The search index is rebuilt once after the bulk INSERTs (its triggers are set
+aside meanwhile and put back as they were). Then it times the read queries of db/queries.py that a channel
+view runs, and searches as the reader (who is in the big channel; the other channels are public, so they
+are searched too).
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from bench.stats import summarize
 from bench.targets.ours_setup import PASSWORD
 from db import queries
 from db.engine import init_engine
+from db.search_index import FTS_TABLE
 from server import init_database
 from settings import get_settings
+from state import rate_limit
 from state.actions.accounts import sign_up
 from state.actions.channels import create_channel, join_channel
+from state.actions.search import search
 from state.actions.workspaces import add_member, create_workspace
 
 WORDS = [
@@ -49,10 +55,22 @@ WORDS = [
     'ship',
 ]
 BATCH = 20_000
+RARE_WORD = 'quasar'  # in one message of every RARE_EVERY: a search with few matches in all the history
+RARE_EVERY = 10_000
+# Realistic searches as the reader types them; the last word is also matched as a prefix.
+SEARCHES = {
+    'rare_word': RARE_WORD,
+    'common_word': 'deploy',
+    'phrase': '"deploy review"',
+    'in_channel': 'release in:#big-history',
+    'prefix': 'merge revi',
+    'from_person': 'coffee from:@Writer',
+}
 
 
 def _text(rng: random.Random, n: int) -> str:
-    return f'message {n}: ' + ' '.join(rng.choice(WORDS) for _ in range(rng.randint(4, 14)))
+    text = f'message {n}: ' + ' '.join(rng.choice(WORDS) for _ in range(rng.randint(4, 14)))
+    return f'{text} {RARE_WORD}' if n % RARE_EVERY == RARE_EVERY // 2 else text
 
 
 def build(total: int, channel_messages: int, other_channels: int) -> dict[str, Any]:
@@ -72,6 +90,12 @@ def build(total: int, channel_messages: int, other_channels: int) -> dict[str, A
     connection = sqlite3.connect(database)
     columns = {row[1]: row for row in connection.execute('PRAGMA table_info(messages)')}
     connection.execute('PRAGMA synchronous=OFF')  # a bulk build; the server reopens it with its own settings
+    # The search index's triggers would index row by row; one rebuild at the end is several times faster.
+    triggers = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages'"
+    ).fetchall()
+    for name, _sql in triggers:
+        connection.execute(f'DROP TRIGGER {name}')
     rng = random.Random(7)
     start = datetime.now(UTC) - timedelta(days=365)
     step = timedelta(days=365) / total
@@ -106,11 +130,16 @@ def build(total: int, channel_messages: int, other_channels: int) -> dict[str, A
         'UPDATE channels SET last_message_id = '
         '(SELECT COALESCE(MAX(id), 0) FROM messages WHERE messages.channel_id = channels.id)'
     )
+    connection.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    for _name, sql in triggers:
+        connection.execute(sql)  # exactly as the migration made them
     connection.commit()
     connection.execute('ANALYZE')
     connection.close()
     return {
         'slug': workspace.slug,
+        'workspace_id': workspace.id,
+        'reader_id': reader.id,
         'channel': big.id,
         'reader': 'reader@bench.example',
         'password': PASSWORD,
@@ -157,6 +186,22 @@ def time_queries(channel_id: int, runs: int) -> dict[str, Any]:
     }
 
 
+def time_searches(reader_id: int, workspace_id: int, runs: int) -> dict[str, Any]:
+    """The search action as the reader (parse, scope, index query, hits with snippets), per kind of search."""
+    init_engine(get_settings().resolved_database_url)
+    figures: dict[str, Any] = {}
+    with rate_limit.exempt():  # the benchmark is not a person hammering the search box
+        for name, query in SEARCHES.items():
+            first = search(reader_id, workspace_id, query)  # warm, and a record of what it found
+            timings = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                search(reader_id, workspace_id, query)
+                timings.append((time.perf_counter() - t0) * 1000)
+            figures[name] = summarize(timings) | {'query': query, 'hits': len(first.hits)}
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--total', type=int, required=True)
@@ -167,6 +212,7 @@ def main() -> None:
     args = parser.parse_args()
     result = build(args.total, args.channel, args.other_channels)
     result['queries'] = time_queries(result['channel'], args.runs)
+    result['search'] = time_searches(result['reader_id'], result['workspace_id'], args.runs)
     args.out.write_text(json.dumps(result))
 
 
