@@ -274,6 +274,9 @@ def run_phase(
     return figures
 
 
+STORM_PROFILE_S = 10  # the first seconds of the reconnect storm: page builds and socket connects
+
+
 def run_target(
     target: Target, plan: Plan, log: Any, profile_path: Path | None = None, chromium_tabs: int = 0
 ) -> dict[str, Any]:
@@ -341,9 +344,13 @@ def run_target(
 
         window = sysmon.CpuWindow(target.pid)
         window.start()
+        storm_profile = profile_path.with_name('ours-storm-profile.txt') if profile_path else None
+        storm_profiler = Profiler(target.pid, STORM_PROFILE_S, storm_profile) if storm_profile else None
         storm_started = time.monotonic()
         storm_replies = generator.broadcast({'cmd': 'storm'})
         storm_wall = time.monotonic() - storm_started
+        if storm_profiler is not None:
+            result['storm_profile'] = storm_profiler.finish()
         result['storm'] = {
             'tabs': opened,
             'all_reloaded_s': round(storm_wall, 2),

@@ -170,9 +170,11 @@ def markdown(results: dict[str, Any]) -> str:
                 f'p50 {_fmt(s["p50"])} ms, p95 {_fmt(s["p95"])} ms, p99 {_fmt(s["p99"])} ms, max {_fmt(s["max"])} ms '
                 f'over {s["count"]} messages seen.'
             )
-    profile = results.get('profile')
-    if profile:
-        lines += ['', '## Where our server spends its time (py-spy, steady phase)', '']
+    for key, phase in (('profile', 'steady phase'), ('storm_profile', 'reconnect storm, first seconds')):
+        profile = results.get(key)
+        if not profile:
+            continue
+        lines += ['', f'## Where our server spends its time (py-spy, {phase})', '']
         if 'error' in profile:
             lines.append(f'failed: {profile["error"]}')
         else:

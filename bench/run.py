@@ -109,7 +109,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     for key, value in FULL.items():
         parser.add_argument(f'--{key.replace("_", "-")}', type=type(value), default=None, help=f'(full: {value})')
     parser.add_argument('--no-history', action='store_true', help='skip the 1M-message history figures')
-    parser.add_argument('--profile', action='store_true', help='py-spy profile of our server in its steady phase')
+    parser.add_argument('--profile', action='store_true', help='py-spy profiles of our server (steady phase, storm)')
     parser.add_argument('--out', type=Path, default=ROOT / 'bench' / 'results')
     args = parser.parse_args(argv)
     settings = dict(QUICK if args.quick else FULL)
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                 'error': repr(error)[:500],
                 'trace': traceback.format_exc()[-3000:],
             }
-        for key in ('profile', 'chromium'):
+        for key in ('profile', 'storm_profile', 'chromium'):
             if key in results['targets'][name]:
                 results[key] = results['targets'][name].pop(key)
     if not args.no_history and 'ours' in names:
