@@ -9,7 +9,7 @@ from nicegui import app, ui
 from components.shell import Shell
 from components.shell_context import ShellContext
 from db.workspace_queries import is_workspace_admin, membership, workspace_by_slug
-from pages.session import require_user, watch_session_end
+from pages.session import LAST_WORKSPACE_KEY, require_user, watch_session_end
 from settings import get_settings
 from state.stores.roster import roster
 
@@ -53,7 +53,8 @@ async def build_shell(
     if workspace is None or workspace.id is None or member is None:
         not_found('Workspace not found.')  # the same answer whether it exists or not
         return
-    app.storage.user['last_workspace'] = slug
+    if app.storage.user.get(LAST_WORKSPACE_KEY) != slug:  # every write rewrites the user's storage file
+        app.storage.user[LAST_WORKSPACE_KEY] = slug
     ui.add_css(CSS)
     watch_session_end(user)
     ctx = ShellContext(
