@@ -24,6 +24,9 @@ def _register_routes() -> None:
     # Imported here so that importing server.py has no side effects on NiceGUI's router.
     import api
     import pages
+    from components import handler_signatures
+
+    handler_signatures.install()
 
     @app.get('/healthz')
     async def healthz() -> dict[str, str]:  # a plain route: creates no UI client
