@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import weakref
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import quote
 
-from nicegui import Client, app, ui
+from nicegui import app, ui
 from nicegui.events import GenericEventArguments
 from pydantic import ValidationError
 
+from components import stylesheets
 from settings import get_settings
 from state.actions.attachments import discard_upload
 from state.errors import NotFound
@@ -29,9 +28,6 @@ from state.files.csrf import upload_token
 from state.files.images import thumbnail_size
 
 log = logging.getLogger(__name__)
-
-_CSS = (Path(__file__).parent / 'attachments.css').read_text()
-_styled_clients: weakref.WeakSet[Client] = weakref.WeakSet()
 
 
 def file_urls(view: AttachmentView) -> dict[str, str | int | None]:
@@ -66,9 +62,7 @@ class AttachmentUploader(ui.element, component='attachment_uploader.js'):
         `token`: the page's upload token (default: `page_upload_token()`, so build this with the page).
         `on_change`: called when the pending files or the busy state change (e.g. to enable Send)."""
         super().__init__()
-        if self.client not in _styled_clients:
-            _styled_clients.add(self.client)
-            ui.add_css(_CSS)
+        stylesheets.link(stylesheets.ATTACHMENTS)
         self._user_id = user_id
         self._channel_id = channel_id
         self._pending: list[AttachmentView] = []

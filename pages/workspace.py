@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from nicegui import app, ui
 
+from components import stylesheets
 from components.shell import Shell
 from components.shell_context import ShellContext
 from db.workspace_queries import is_workspace_admin, membership, workspace_by_slug
 from pages.session import LAST_WORKSPACE_KEY, require_user, watch_session_end
 from settings import get_settings
 from state.stores.roster import roster
-
-CSS = (Path(__file__).parent.parent / 'components' / 'chat.css').read_text()
 
 
 @ui.page('/w/{slug}')
@@ -55,7 +52,7 @@ async def build_shell(
         return
     if app.storage.user.get(LAST_WORKSPACE_KEY) != slug:  # every write rewrites the user's storage file
         app.storage.user[LAST_WORKSPACE_KEY] = slug
-    ui.add_css(CSS)
+    stylesheets.link(stylesheets.CHAT)
     watch_session_end(user)
     ctx = ShellContext(
         user_id=user.id,
