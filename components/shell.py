@@ -108,7 +108,9 @@ class Shell:
     def _sidebar_header(self, user: CurrentUser) -> None:
         ctx = self.ctx
         with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
-            workspace_switcher(user, ctx.workspace_slug).props('color=white').classes('text-lg font-bold')
+            workspace_switcher(ctx.user_id, ctx.workspace_slug, ctx.workspace_name).props('color=white').classes(
+                'text-lg font-bold'
+            )
         with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
             PresenceDot(ctx.user_id)
             ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')

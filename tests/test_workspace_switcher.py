@@ -21,6 +21,8 @@ async def test_switcher_lists_own_workspaces_and_switches(user: User) -> None:
     create_workspace(eve.id, 'Secret Plans')
     await log_in_via_page(user, 'ada@example.com', PASSWORD, path='/login?next=/w/alpha')
     await user.should_see(marker='workspace-switcher', retries=RETRIES)
+    await user.should_not_see(marker='workspace-item')  # the menu fills when it opens
+    user.find(marker='workspace-menu').trigger('beforeShow')  # NiceGUI keeps Vue's name of the event
 
     items = user.find(marker='workspace-item').elements
     assert sorted(item.props['data-workspace'] for item in items) == ['alpha', 'zeta']
