@@ -21,10 +21,14 @@ _pending: dict[str, tuple[Client, list[str]]] = {}  # client id -> the calls wai
 
 
 def call_method(element: ui.element, method: str, *args: object) -> None:
+    call_method_json(element, method, json.dumps(list(args), separators=(',', ':')))
+
+
+def call_method_json(element: ui.element, method: str, payload: str) -> None:
+    """`call_method` with the arguments already serialized as a JSON array (once for all tabs of an event)."""
     client = element.client
     if client.is_deleted or element.is_deleted:
         return
-    payload = json.dumps(list(args), separators=(',', ':'))
     # Each call on its own: one failing in the browser must not stop the others of its batch.
     call = f'try{{runMethod({element.id},{json.dumps(method)},{payload})}}catch(e){{console.error(e)}}'
     waiting = _pending.get(client.id)

@@ -1,18 +1,20 @@
 """Server side of the message list: one element per tab, fed compact JSON deltas (DESIGN rule 5).
 
 The browser component (message_list.js) keeps the rendered messages; the server only sends what changed,
-one small outbox message per change (see components/client_calls.py).
+one small outbox message per change (see components/client_calls.py). A new or edited message is serialized
+once for all the tabs it reaches.
 """
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from nicegui import ui
 
-from components.client_calls import call_method
+from components.client_calls import call_method, call_method_json
 from state.events import MessageView, ReactionView
 from state.stores.roster import Pairs
 
@@ -25,12 +27,22 @@ class _JsonCache:
     def __init__(self) -> None:
         self._view: MessageView | None = None
         self._data: dict[str, Any] = {}
+        self._payloads: dict[str, str] = {}  # op -> the call's arguments as JSON, for the current view
 
     def dump(self, view: MessageView) -> dict[str, Any]:
         if view is not self._view:
             self._view = view
             self._data = view.model_dump(mode='json')
+            self._payloads = {}
         return self._data
+
+    def payload(self, op: str, view: MessageView) -> str:
+        """The JSON arguments of an `applyDeltas` call carrying `view` as one `op` delta."""
+        data = self.dump(view)
+        text = self._payloads.get(op)
+        if text is None:
+            text = self._payloads[op] = json.dumps([[{'op': op, 'message': data}]], separators=(',', ':'))
+        return text
 
 
 _cache = _JsonCache()
@@ -116,10 +128,10 @@ class MessageList(ui.element, component='message_list.js'):
             return
         self._recent.append(message.id)
         self._track([message])
-        self.send([{'op': 'append', 'message': message_json(message)}])
+        call_method_json(self, 'applyDeltas', _cache.payload('append', message))
 
     def update_message(self, message: MessageView) -> None:
-        self.send([{'op': 'update', 'message': message_json(message)}])
+        call_method_json(self, 'applyDeltas', _cache.payload('update', message))
 
     def remove_message(self, message_id: int) -> None:
         self.send([{'op': 'remove', 'id': message_id}])

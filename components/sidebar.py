@@ -45,6 +45,7 @@ class ConversationList(ui.element, component='side_list.js'):
     def __init__(self, *, drawer_id: int | None, on_open: Callable[[int], object]) -> None:
         super().__init__()
         self._rows: dict[int, Row] = {}
+        self._stale = False  # `_rows` moved on since the rows prop was last set
         self._props['rows'] = ()  # tuples: NiceGUI would wrap lists in observable copies per tab
         self._props['active'] = 0
         self._props['cap'] = COUNT_CAP
@@ -54,23 +55,31 @@ class ConversationList(ui.element, component='side_list.js'):
 
     def set_rows(self, entries: Iterable[ChannelEntry], active_id: int | None) -> None:
         self._rows = {entry.id: _row(entry) for entry in entries}
-        self._props['rows'] = tuple(self._rows.values())
-        self._props['active'] = active_id or 0
+        self._stale = True
+        with self._props.suspend_updates():
+            self._props['active'] = active_id or 0
         self.update()
 
     def set_active(self, channel_id: int | None) -> None:
         if self._props['active'] != (channel_id or 0):
-            self._props['active'] = channel_id or 0
+            with self._props.suspend_updates():
+                self._props['active'] = channel_id or 0
             self.update()
 
     def refresh_row(self, entry: ChannelEntry, method: str, *args: object) -> None:
-        """One row's counts or presence moved: keep the props true (for a later full update) and send a delta."""
+        """One row's counts or presence moved: send a delta; the props catch up before any full update."""
         if entry.id not in self._rows:
             return
         self._rows[entry.id] = _row(entry)
-        with self._props.suspend_updates():  # a prop assignment would otherwise resend the element
-            self._props['rows'] = tuple(self._rows.values())
+        self._stale = True
         call_method(self, method, entry.id, *args)
+
+    def update(self) -> None:
+        if self._stale:  # a full update must not send rows older than the deltas the browser has seen
+            self._stale = False
+            with self._props.suspend_updates():
+                self._props['rows'] = tuple(self._rows.values())
+        super().update()
 
     @staticmethod
     def _open(e: GenericEventArguments, on_open: Callable[[int], object]) -> None:
