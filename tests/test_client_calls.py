@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from components import message_list
 from components.client_calls import call_method
+from state.events import MessageView
 
 
 async def test_calls_in_one_turn_share_one_message(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,3 +40,21 @@ async def test_calls_in_one_turn_share_one_message(user: User, monkeypatch: pyte
     call_method(second, 'counts', 7, 0, 0)  # the next turn: a message of its own
     await asyncio.sleep(0)
     assert len(sent) == 2 and data['code'] != sent[1][1]['code']
+
+
+def test_a_message_is_serialized_once_for_all_tabs() -> None:
+    view = MessageView(
+        id=7,
+        channel_id=1,
+        thread_root_id=None,
+        author_id=2,
+        author_name='Ada',
+        html='<p>hi</p>',
+        body='hi',
+        created_at=datetime(2026, 11, 27, tzinfo=UTC),
+    )
+    first = message_list._cache.payload('append', view)
+    assert message_list._cache.payload('append', view) is first  # the next tab gets the same string
+    assert json.loads(first) == [[{'op': 'append', 'message': view.model_dump(mode='json')}]]
+    edited = view.model_copy(update={'body': 'hi!'})
+    assert json.loads(message_list._cache.payload('update', edited))[0][0]['message']['body'] == 'hi!'
