@@ -55,13 +55,17 @@ def clean_channel_name(name: str) -> str:
     """Slack's rules: lowercase letters, digits, hyphens and underscores, 1 to 80 characters, no spaces."""
     candidate = (name or '').strip().removeprefix('#').lower()
     if not candidate:
-        raise InvalidInput('A channel needs a name.')
+        raise InvalidInput('A channel needs a name.', code='invalid_name')
     if len(candidate) > MAX_NAME:
-        raise InvalidInput(f'Channel names can be at most {MAX_NAME} characters long.')
+        raise InvalidInput(f'Channel names can be at most {MAX_NAME} characters long.', code='invalid_name')
     if any(char.isspace() for char in candidate):
-        raise InvalidInput('Channel names cannot contain spaces; use hyphens or underscores instead.')
+        raise InvalidInput(
+            'Channel names cannot contain spaces; use hyphens or underscores instead.', code='invalid_name'
+        )
     if not _NAME_RE.fullmatch(candidate):
-        raise InvalidInput('Channel names can only contain lowercase letters, numbers, hyphens and underscores.')
+        raise InvalidInput(
+            'Channel names can only contain lowercase letters, numbers, hyphens and underscores.', code='invalid_name'
+        )
     return candidate
 
 
@@ -99,7 +103,7 @@ def create_channel(actor_id: int, workspace_id: int, name: str, private: bool = 
             events = _announce(session, channel, ChannelCreated(channel=view))
             events += _joined(workspace_id, channel_id, user)
     except IntegrityError as error:
-        raise Conflict(f'A channel named #{clean_name} already exists.') from error
+        raise Conflict(f'A channel named #{clean_name} already exists.', code='name_taken') from error
     bus.publish_many(events)
     return view
 
@@ -113,7 +117,7 @@ def join_channel(actor_id: int, channel_id: int) -> ChannelView:
         if member is not None:
             return view
         if channel.kind != ChannelKind.PUBLIC:
-            raise NotFound(CHANNEL_NOT_FOUND)
+            raise NotFound(CHANNEL_NOT_FOUND, code='channel_not_found')
         writable(channel)
         # A newcomer starts with nothing unread: the history is there to scroll, not to badge.
         session.add(
@@ -246,7 +250,7 @@ def open_direct(actor_id: int, workspace_id: int, other_user_ids: Sequence[int])
             if actor_id not in members:
                 raise NotFound(WORKSPACE_NOT_FOUND)
             if len(set(members)) != len(people):
-                raise NotFound('Some of these people are not in this workspace.')
+                raise NotFound('Some of these people are not in this workspace.', code='user_not_found')
             channel = Channel(
                 workspace_id=workspace_id,
                 kind=ChannelKind.GROUP if len(others) > 1 else ChannelKind.DIRECT,
@@ -287,7 +291,7 @@ def _existing_direct(workspace_id: int, dm_key: str, actor_id: int) -> ChannelVi
 def _name_is_free(session: Session, workspace_id: int, name: str) -> None:
     taken = session.exec(select(Channel.id).where(Channel.workspace_id == workspace_id, Channel.name == name)).first()
     if taken is not None:
-        raise Conflict(f'A channel named #{name} already exists.')
+        raise Conflict(f'A channel named #{name} already exists.', code='name_taken')
 
 
 def _member_ids(session: Session, channel_id: int) -> list[int]:

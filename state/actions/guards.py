@@ -39,34 +39,34 @@ def visible_channel(session: Session, actor_id: int, channel_id: int) -> tuple[C
     """The channel and the actor's membership (None for a public channel of their workspace they have not joined)."""
     channel = session.get(Channel, channel_id) if fits_id(channel_id) else None
     if channel is None:
-        raise NotFound(CHANNEL_NOT_FOUND)
+        raise NotFound(CHANNEL_NOT_FOUND, code='channel_not_found')
     member = session.get(ChannelMember, (channel_id, actor_id))
     if member is not None:
         return channel, member
     if channel.kind == ChannelKind.PUBLIC and workspace_membership(session, channel.workspace_id, actor_id):
         return channel, None
-    raise NotFound(CHANNEL_NOT_FOUND)
+    raise NotFound(CHANNEL_NOT_FOUND, code='channel_not_found')
 
 
 def joined_channel(session: Session, actor_id: int, channel_id: int) -> tuple[Channel, ChannelMember]:
     """The channel and the actor's membership; a public channel they only can see asks them to join first."""
     channel, member = visible_channel(session, actor_id, channel_id)
     if member is None:
-        raise Forbidden(f'Join #{channel.name} first.')
+        raise Forbidden(f'Join #{channel.name} first.', code='not_in_channel')
     return channel, member
 
 
 def writable(channel: Channel) -> Channel:
     """Archived channels are read-only for everyone."""
     if channel.archived:
-        raise Forbidden('This channel is archived, so it is read-only.')
+        raise Forbidden('This channel is archived, so it is read-only.', code='is_archived')
     return channel
 
 
 def live_message(session: Session, message_id: int) -> Message:
     message = session.get(Message, message_id) if fits_id(message_id) else None
     if message is None or message.deleted_at is not None:
-        raise NotFound(MESSAGE_NOT_FOUND)
+        raise NotFound(MESSAGE_NOT_FOUND, code='message_not_found')
     return message
 
 

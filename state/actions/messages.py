@@ -184,7 +184,7 @@ def edit_message(actor_id: int, message_id: int, body: str) -> MessageView:
         message = live_message(session, message_id)
         channel, _ = visible_channel(session, actor_id, message.channel_id)
         if message.author_id != actor_id:
-            raise Forbidden('You can only edit your own messages.')
+            raise Forbidden('You can only edit your own messages.', code='cant_update_message')
         joined_channel(session, actor_id, message.channel_id)
         writable(channel)
         has_files = session.exec(select(Attachment.id).where(Attachment.message_id == message_id)).first() is not None
@@ -220,7 +220,7 @@ def delete_message(actor_id: int, message_id: int) -> None:
         channel, _ = visible_channel(session, actor_id, message.channel_id)
         admin = is_admin(workspace_membership(session, channel.workspace_id, actor_id))
         if message.author_id != actor_id and not admin:
-            raise Forbidden('You can only delete your own messages.')
+            raise Forbidden('You can only delete your own messages.', code='cant_delete_message')
         if channel.archived and not admin:
             writable(channel)
         message.deleted_at = utcnow()
@@ -294,10 +294,12 @@ def _clean_body(body: str, *, allow_empty: bool) -> str:
         raise InvalidInput('A message must be text.')
     text = body.strip()
     if not text and not allow_empty:
-        raise InvalidInput('A message cannot be empty.')
+        raise InvalidInput('A message cannot be empty.', code='no_text')
     limit = get_settings().max_message_chars
     if len(text) > limit:
-        raise InvalidInput(f'A message can be at most {limit:,} characters long (this one has {len(text):,}).')
+        raise InvalidInput(
+            f'A message can be at most {limit:,} characters long (this one has {len(text):,}).', code='msg_too_long'
+        )
     return text
 
 
@@ -321,18 +323,20 @@ def _original(actor_id: int, client_msg_id: str, channel_id: int) -> MessageView
             raise Conflict('This client_msg_id was already used for a message in another conversation.')
         view = message_view(require_id(message.id), session=session)
         if view is None:
-            raise NotFound(MESSAGE_NOT_FOUND)  # sent, then deleted: a late retry must not resurrect it
+            raise NotFound(
+                MESSAGE_NOT_FOUND, code='message_not_found'
+            )  # sent, then deleted: a late retry must not resurrect it
         return view
 
 
 def _thread_root(session: Session, channel_id: int, root_id: int) -> Message:
     root = session.get(Message, root_id)
     if root is None or root.channel_id != channel_id:
-        raise NotFound('The thread you replied to does not exist in this conversation.')
+        raise NotFound('The thread you replied to does not exist in this conversation.', code='thread_not_found')
     if root.thread_root_id is not None:
         raise InvalidInput('Replies go to the thread of a top-level message, not to another reply.')
     if root.deleted_at is not None and root.reply_count == 0:
-        raise NotFound('The message you replied to was deleted.')
+        raise NotFound('The message you replied to was deleted.', code='thread_not_found')
     return root
 
 

@@ -19,19 +19,25 @@ MAX_DISTINCT_EMOJI = 50  # per message, so one message cannot grow an unbounded 
 
 
 def add_reaction(actor_id: int, message_id: int, emoji: str) -> ReactionView:
-    return _react(actor_id, message_id, emoji, want=True)
+    return _react(actor_id, message_id, emoji, want=True)[0]
 
 
 def remove_reaction(actor_id: int, message_id: int, emoji: str) -> ReactionView:
-    return _react(actor_id, message_id, emoji, want=False)
+    return _react(actor_id, message_id, emoji, want=False)[0]
 
 
 def toggle_reaction(actor_id: int, message_id: int, emoji: str) -> ReactionView:
     """Add the actor's reaction, or take it back if they already reacted with that emoji."""
-    return _react(actor_id, message_id, emoji, want=None)
+    return _react(actor_id, message_id, emoji, want=None)[0]
 
 
-def _react(actor_id: int, message_id: int, emoji: str, *, want: bool | None) -> ReactionView:
+def set_reaction(actor_id: int, message_id: int, emoji: str, *, add: bool) -> tuple[ReactionView, bool]:
+    """Add or remove the actor's reaction; also says whether anything changed (the Web API reports
+    `already_reacted` / `no_reaction` where the UI simply shows the outcome)."""
+    return _react(actor_id, message_id, emoji, want=add)
+
+
+def _react(actor_id: int, message_id: int, emoji: str, *, want: bool | None) -> tuple[ReactionView, bool]:
     shortcode = _shortcode(emoji)
     limiter.take('reaction', actor_id)
     try:
@@ -40,7 +46,7 @@ def _react(actor_id: int, message_id: int, emoji: str, *, want: bool | None) -> 
         # Another tab of the same person added it at the same moment: the outcome they wanted holds.
         view, events = _apply(actor_id, message_id, shortcode, want if want is not None else True)
     bus.publish_many(events)
-    return view
+    return view, bool(events)
 
 
 def _apply(
@@ -79,14 +85,16 @@ def _apply(
 def _shortcode(emoji: str) -> str:
     shortcode = canonical_shortcode(emoji) if isinstance(emoji, str) else None
     if shortcode is None:
-        raise InvalidInput(f'Unknown emoji: {str(emoji)[:40]!r}.')
+        raise InvalidInput(f'Unknown emoji: {str(emoji)[:40]!r}.', code='invalid_name')
     return shortcode
 
 
 def _check_room(session: Session, message_id: int, shortcode: str) -> None:
     used = set(session.exec(select(Reaction.emoji).where(Reaction.message_id == message_id).distinct()).all())
     if shortcode not in used and len(used) >= MAX_DISTINCT_EMOJI:
-        raise InvalidInput(f'A message can have at most {MAX_DISTINCT_EMOJI} different reactions.')
+        raise InvalidInput(
+            f'A message can have at most {MAX_DISTINCT_EMOJI} different reactions.', code='too_many_reactions'
+        )
 
 
 def _aggregate(session: Session, message_id: int, shortcode: str) -> ReactionView:

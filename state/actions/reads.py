@@ -44,7 +44,7 @@ def mark_unread(actor_id: int, channel_id: int, message_id: int) -> int:
 def _message_in(session: Session, channel_id: int, message_id: int) -> None:
     message = session.get(Message, message_id)
     if message is None or message.channel_id != channel_id:
-        raise NotFound(MESSAGE_NOT_FOUND)
+        raise NotFound(MESSAGE_NOT_FOUND, code='message_not_found')
 
 
 def _move(session: Session, member: ChannelMember, position: int) -> list[tuple[str, Event]]:

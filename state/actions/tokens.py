@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
-from db.engine import session_scope
-from db.models import ApiToken, User, Workspace, WorkspaceMember, WorkspaceRole
+from sqlmodel import col, select
+
+from db.engine import read_session, session_scope
+from db.models import ApiToken, User, Workspace, WorkspaceMember, WorkspaceRole, utcnow
 from state.actions.accounts import clean_display_name
+from state.actions.guards import require_id
 from state.actions.workspaces import WORKSPACE_NOT_FOUND, join_in_session
 from state.bus import bus
 from state.errors import Forbidden, InvalidInput, NotFound
@@ -14,6 +18,7 @@ from state.events import Event
 from state.security import UNUSABLE_PASSWORD, new_token, token_hash
 
 TOKEN_NAME_MAX_CHARS = 80
+TOKEN_MAX_CHARS = 200  # ours are 43; a longer one is not worth hashing
 BOT_EMAIL_DOMAIN = 'bots.invalid'  # RFC 2606: can never receive mail or collide with a person's address
 
 
@@ -61,3 +66,56 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
         )
     bus.publish_many(events)
     return token
+
+
+@dataclass(frozen=True)
+class TokenIdentity:
+    """Who a Web API token acts as, and in which workspace."""
+
+    token_id: int
+    user_id: int
+    workspace_id: int
+    user_name: str
+    workspace_name: str
+    workspace_slug: str
+    is_bot: bool
+
+
+def token_identity(token: str) -> TokenIdentity | None:
+    """The identity behind a raw token; None when unknown, revoked, or its user left or was deactivated."""
+    if not token or len(token) > TOKEN_MAX_CHARS:
+        return None
+    with read_session() as session:
+        found = session.exec(
+            select(ApiToken, User, Workspace)
+            .join(User, col(User.id) == ApiToken.user_id)
+            .join(Workspace, col(Workspace.id) == ApiToken.workspace_id)
+            .where(ApiToken.token_hash == token_hash(token))
+        ).first()
+        if found is None:
+            return None
+        row, user, workspace = found
+        if row.revoked_at is not None or not user.is_active:
+            return None
+        if session.get(WorkspaceMember, (row.workspace_id, row.user_id)) is None:
+            return None
+    return TokenIdentity(
+        token_id=require_id(row.id),
+        user_id=row.user_id,
+        workspace_id=row.workspace_id,
+        user_name=user.display_name,
+        workspace_name=workspace.name,
+        workspace_slug=workspace.slug,
+        is_bot=row.is_bot,
+    )
+
+
+def revoke_api_token(token_id: int) -> bool:
+    """Revoke a token; its holder proves it by calling with it (Slack's auth.revoke). False when already revoked."""
+    with session_scope() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None or row.revoked_at is not None:
+            return False
+        row.revoked_at = utcnow()
+        session.add(row)
+    return True
