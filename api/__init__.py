@@ -3,6 +3,7 @@
 
 def register() -> None:
     """Import the API modules, which register their routes."""
-    from api import files
+    from api import files, slack
 
     files.register()
+    slack.register()

@@ -1,0 +1,75 @@
+"""The one place where failures become Slack error codes.
+
+Actions raise typed `ActionError`s; where a Slack code fits they carry it (`code='channel_not_found'`,
+`'is_archived'`, `'msg_too_long'`, ...). Everything else falls back by class. The API's own checks (bad ids,
+tokens, cursors) raise `SlackError` with the code directly.
+"""
+
+from __future__ import annotations
+
+import math
+
+from state.errors import ActionError, Conflict, Forbidden, InvalidInput, NotFound, RateLimited
+
+# Codes our actions or the API layer may answer with, as Slack spells them.
+SLACK_CODES = frozenset(
+    {
+        'not_authed',
+        'invalid_auth',
+        'channel_not_found',
+        'not_in_channel',
+        'is_archived',
+        'msg_too_long',
+        'no_text',
+        'message_not_found',
+        'thread_not_found',
+        'cant_update_message',
+        'cant_delete_message',
+        'already_reacted',
+        'no_reaction',
+        'too_many_reactions',
+        'invalid_name',
+        'name_taken',
+        'user_not_found',
+        'ratelimited',
+        'invalid_arguments',
+        'invalid_cursor',
+        'unknown_method',
+        'restricted_action',
+        'invalid_types',
+        'invalid_ts_latest',
+        'invalid_ts_oldest',
+        'users_list_not_supplied',
+    }
+)
+
+FALLBACK_CODES: tuple[tuple[type[ActionError], str], ...] = (
+    (RateLimited, 'ratelimited'),
+    (InvalidInput, 'invalid_arguments'),
+    (NotFound, 'not_found'),
+    (Forbidden, 'restricted_action'),
+    (Conflict, 'invalid_arguments'),
+)
+
+
+class SlackError(Exception):
+    """A refusal decided by the API layer itself; `detail` is a human-readable note (optional)."""
+
+    def __init__(self, code: str, detail: str = '') -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+def slack_code(error: ActionError) -> str:
+    if error.code in SLACK_CODES:
+        return error.code
+    for kind, code in FALLBACK_CODES:
+        if isinstance(error, kind):
+            return code
+    return 'invalid_arguments'
+
+
+def retry_after_seconds(error: RateLimited) -> int:
+    """Slack's Retry-After is whole seconds; never 0, or a client would retry at once."""
+    return max(1, math.ceil(error.retry_after))

@@ -1,0 +1,112 @@
+"""Slack-style ids and message timestamps, reversibly encoded from our integer ids.
+
+- Conversations, people and workspaces: a kind letter and the integer id in upper-case base 36, padded to 8
+  digits (`C0000002S`, like Slack's `C024BE91L`). Letters: `C` public channel, `G` private channel or group DM,
+  `D` direct message, `U` user, `B` bot (auth.test's bot_id of a bot user; same number as its `U` id),
+  `T` workspace. Decoding reads the number; the letter only has to be one of its kind's family, so a
+  forged id simply names an id that does not exist (or is not visible): "not found", never an error.
+- Message `ts`: Slack bots thread, edit and react by `ts`, compare them as numbers and page with them. Ours is
+  the message id written as seconds and microseconds after a fixed base: `TS_BASE + id // 10**6` "."
+  `id % 10**6` (message 42 -> `1000000000.000042`). It sorts in message order as a number and as a string
+  (ten whole digits for the next 9 * 10**15 messages), decodes exactly, and is not the send time.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from db.models import MAX_ID, ChannelKind, fits_id
+
+ID_DIGITS = 8
+TS_BASE = 1_000_000_000
+_MICRO = 1_000_000
+_ID_BODY = re.compile(r'[0-9A-Za-z]{1,13}')
+_TS = re.compile(r'(\d{1,19})\.(\d{6})')
+_BOUND = re.compile(r'\d{1,19}(\.\d{1,6})?')
+
+CHANNEL_LETTERS = {
+    ChannelKind.PUBLIC: 'C',
+    ChannelKind.PRIVATE: 'G',
+    ChannelKind.GROUP: 'G',
+    ChannelKind.DIRECT: 'D',
+}
+CONVERSATION_PREFIXES = frozenset('CGD')
+
+
+def _base36(value: int) -> str:
+    digits = ''
+    while value:
+        value, remainder = divmod(value, 36)
+        digits = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'[remainder] + digits
+    return digits.rjust(ID_DIGITS, '0')
+
+
+def _decode(value: object, prefixes: frozenset[str]) -> int | None:
+    if not isinstance(value, str) or len(value) < 2 or value[0].upper() not in prefixes:
+        return None
+    body = value[1:]
+    if not _ID_BODY.fullmatch(body):
+        return None
+    number = int(body, 36)
+    return number if fits_id(number) else None
+
+
+def channel_sid(channel_id: int, kind: str) -> str:
+    return CHANNEL_LETTERS.get(ChannelKind(kind), 'C') + _base36(channel_id)
+
+
+def channel_id_of(sid: object) -> int | None:
+    """Our channel id for a `C…`/`G…`/`D…` id, or None when it cannot be one."""
+    return _decode(sid, CONVERSATION_PREFIXES)
+
+
+def user_sid(user_id: int) -> str:
+    return 'U' + _base36(user_id)
+
+
+def bot_sid(user_id: int) -> str:
+    return 'B' + _base36(user_id)
+
+
+def user_id_of(sid: object) -> int | None:
+    """Our user id for a `U…` (or `W…`, Slack's enterprise user prefix) id, or None."""
+    return _decode(sid, frozenset('UW'))
+
+
+def team_sid(workspace_id: int) -> str:
+    return 'T' + _base36(workspace_id)
+
+
+def message_ts(message_id: int) -> str:
+    whole, fraction = divmod(message_id, _MICRO)
+    return f'{TS_BASE + whole}.{fraction:06d}'
+
+
+def message_id_of(ts: object) -> int | None:
+    """The message id a `ts` names, or None when it is not one of ours."""
+    if not isinstance(ts, str):
+        return None
+    match = _TS.fullmatch(ts.strip())
+    if match is None:
+        return None
+    whole = int(match.group(1)) - TS_BASE
+    message_id = whole * _MICRO + int(match.group(2))
+    return message_id if whole >= 0 and fits_id(message_id) else None
+
+
+def id_bound(ts: object) -> int | None:
+    """A `latest`/`oldest` bound as a message id: any number, clamped to the id range; None when malformed.
+
+    `0` (Slack's default oldest) is 0; a bound below our base (any ts that is not ours and small) is 0 too.
+    """
+    if isinstance(ts, int | float) and not isinstance(ts, bool):
+        ts = str(ts)
+    if not isinstance(ts, str) or not _BOUND.fullmatch(ts.strip()):
+        return None
+    try:
+        value = Decimal(ts.strip())
+    except InvalidOperation:
+        return None
+    micro = int((value - TS_BASE) * _MICRO)
+    return min(max(micro, 0), MAX_ID)

@@ -1,0 +1,57 @@
+"""The table of Web API methods: name -> argument model and handler. Method modules register themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from state.actions.tokens import TokenIdentity
+
+
+class Args(BaseModel):
+    """Base of every method's arguments: unknown ones (Slack has many we ignore) are dropped."""
+
+    model_config = ConfigDict(extra='ignore', str_strip_whitespace=False)
+
+
+@dataclass(frozen=True)
+class Caller:
+    identity: TokenIdentity | None  # None only for methods that need no token (api.test)
+    base_url: str  # this server's public root, for auth.test's `url`
+
+    @property
+    def me(self) -> TokenIdentity:
+        if self.identity is None:
+            raise AssertionError('this method requires a token')
+        return self.identity
+
+
+Result = dict[str, Any]
+Handler = Callable[[Caller, Any], Result]
+A = TypeVar('A', bound=Args)
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    args: type[Args]
+    handler: Handler
+    needs_token: bool
+
+
+METHODS: dict[str, Method] = {}
+
+
+def method(
+    name: str, args: type[A], *, needs_token: bool = True
+) -> Callable[[Callable[[Caller, A], Result]], Callable[[Caller, A], Result]]:
+    """Register `handler` as the Web API method `name` (e.g. 'chat.postMessage')."""
+
+    def register(handler: Callable[[Caller, A], Result]) -> Callable[[Caller, A], Result]:
+        METHODS[name] = Method(name, args, handler, needs_token)
+        return handler
+
+    return register

@@ -1,0 +1,79 @@
+"""Arguments and the token of a Web API call, from wherever Slack clients put them.
+
+Query string, then the body (application/x-www-form-urlencoded, multipart form fields, or a JSON object)
+on top. The token comes from `Authorization: Bearer …` or, as Slack allows, a `token` argument.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+
+from api.slack.errors import SlackError
+
+MAX_BODY_BYTES = 1_000_000  # messages are at most a few thousand characters; this leaves room for blocks
+
+
+@dataclass(frozen=True)
+class CallInput:
+    token: str | None
+    args: dict[str, Any]
+
+
+async def read_call(request: Request) -> CallInput:
+    args: dict[str, Any] = dict(request.query_params)
+    if request.method == 'POST':
+        args.update(await _body_args(request))
+    token = _bearer(request.headers.get('authorization', ''))
+    form_token = args.pop('token', None)
+    if token is None and isinstance(form_token, str) and form_token:
+        token = form_token
+    return CallInput(token=token, args=args)
+
+
+def _bearer(header: str) -> str | None:
+    scheme, _, value = header.strip().partition(' ')
+    if scheme.lower() != 'bearer' or not value.strip():
+        return None
+    return value.strip()
+
+
+async def _body_args(request: Request) -> dict[str, Any]:
+    content_type = request.headers.get('content-type', '').split(';')[0].strip().lower()
+    if content_type == 'multipart/form-data':
+        form = await request.form(max_files=0)
+        return {key: value for key, value in form.items() if not isinstance(value, UploadFile)}
+    body = await _read_capped(request)
+    if not body:
+        return {}
+    if content_type == 'application/json':
+        try:
+            parsed = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise SlackError('invalid_arguments', 'The body is not valid JSON.') from error
+        if not isinstance(parsed, dict):
+            raise SlackError('invalid_arguments', 'The JSON body must be an object.')
+        return parsed
+    try:
+        return dict(parse_qsl(body.decode('utf-8'), keep_blank_values=True))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SlackError('invalid_arguments', 'The form body is not valid UTF-8.') from error
+
+
+async def _read_capped(request: Request) -> bytes:
+    declared = request.headers.get('content-length', '')
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise SlackError('invalid_arguments', 'The request body is too large.')
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise SlackError('invalid_arguments', 'The request body is too large.')
+        chunks.append(chunk)
+    return b''.join(chunks)

@@ -1,0 +1,58 @@
+"""`GET|POST /api/{method}`: authenticate, parse arguments, run the method, answer in Slack's envelope."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from nicegui import app
+from pydantic import ValidationError
+
+from api.slack.errors import SlackError, retry_after_seconds, slack_code
+from api.slack.registry import METHODS, Caller
+from api.slack.request_args import read_call
+from api.slack.responses import failed, ok, rate_limited
+from state.actions.tokens import token_identity
+from state.errors import ActionError, RateLimited
+
+log = logging.getLogger(__name__)
+
+
+def register() -> None:
+    app.add_api_route('/api/{method_name}', web_api, methods=['GET', 'POST'], include_in_schema=False)
+
+
+async def web_api(request: Request, method_name: str) -> JSONResponse:
+    # Actions run here, on the event loop (like the UI's handlers), so the events they publish reach the
+    # browsers' subscriptions on their own loop.
+    try:
+        call = await read_call(request)
+        spec = METHODS.get(method_name)
+        if spec is None:
+            raise SlackError('unknown_method')
+        identity = None
+        if spec.needs_token:
+            if call.token is None:
+                raise SlackError('not_authed')
+            identity = token_identity(call.token)
+            if identity is None:
+                raise SlackError('invalid_auth')
+        args = spec.args.model_validate(call.args)
+        result = spec.handler(Caller(identity, str(request.base_url)), args)
+    except SlackError as error:
+        return failed(error.code, error.detail)
+    except ValidationError as error:
+        return failed('invalid_arguments', messages=[_problem(e) for e in error.errors()])
+    except RateLimited as error:
+        return rate_limited(retry_after_seconds(error))
+    except ActionError as error:
+        return failed(slack_code(error), error.message)
+    return ok(result)
+
+
+def _problem(error: object) -> str:
+    """Slack's style: `[ERROR] <what> [json-pointer:/field]`."""
+    details = error if isinstance(error, dict) else {}
+    where = '/'.join(str(part) for part in details.get('loc', ()))
+    return f'[ERROR] {details.get("msg", "invalid value")} [json-pointer:/{where}]'

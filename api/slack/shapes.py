@@ -1,0 +1,144 @@
+"""Our views as the JSON objects Slack's Web API returns (message, conversation, user)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_sid
+from db.api_queries import Conversation
+from db.models import ChannelKind, User, WorkspaceMember, WorkspaceRole
+from state.actions.guards import GENERAL_CHANNEL_NAME
+from state.actions.tokens import BOT_EMAIL_DOMAIN
+from state.events import ChannelView, MessageView
+
+DELETED_TEXT = 'This message was deleted.'
+
+
+def message_json(view: MessageView, workspace_id: int) -> dict[str, Any]:
+    """A message: `text` is the author's source text (Slack's mrkdwn-like markup), never our rendered HTML."""
+    data: dict[str, Any] = {
+        'type': 'message',
+        'user': user_sid(view.author_id),
+        'text': DELETED_TEXT if view.deleted else view.body,
+        'ts': message_ts(view.id),
+        'team': team_sid(workspace_id),
+    }
+    if view.deleted:
+        data['subtype'] = 'tombstone'  # a deleted thread root kept for its replies, as Slack shows it
+    if view.thread_root_id is not None:
+        data['thread_ts'] = message_ts(view.thread_root_id)
+        if view.also_in_channel:
+            data['subtype'] = 'thread_broadcast'
+    elif view.reply_count > 0:
+        data['thread_ts'] = data['ts']
+        data['reply_count'] = view.reply_count
+        data['reply_users'] = [user_sid(uid) for uid in view.reply_user_ids]
+        data['reply_users_count'] = len(view.reply_user_ids)
+    if view.client_msg_id:
+        data['client_msg_id'] = view.client_msg_id
+    if view.edited_at is not None and not view.deleted:
+        # Slack's edited.ts is the time of the edit (our message ts is an id, see ids.py).
+        data['edited'] = {'user': user_sid(view.author_id), 'ts': f'{view.edited_at.timestamp():.6f}'}
+    if view.reactions:
+        data['reactions'] = [
+            {'name': r.emoji, 'count': r.count, 'users': [user_sid(uid) for uid in r.user_ids]} for r in view.reactions
+        ]
+    if view.attachments:
+        data['files'] = [{'id': a.id, 'name': a.name, 'mimetype': a.mime, 'size': a.size} for a in view.attachments]
+    return data
+
+
+def conversation_json(conversation: Conversation, viewer_id: int) -> dict[str, Any]:
+    channel = conversation.channel
+    if channel.id is None:
+        raise AssertionError('channel has no id')
+    kind = ChannelKind(channel.kind)
+    data: dict[str, Any] = {
+        'id': channel_sid(channel.id, kind),
+        'created': int(channel.created_at.timestamp()),
+        'is_archived': channel.archived,
+        'is_im': kind == ChannelKind.DIRECT,
+        'is_mpim': kind == ChannelKind.GROUP,
+        'is_private': kind != ChannelKind.PUBLIC,
+        'is_member': conversation.is_member,
+        'context_team_id': team_sid(channel.workspace_id),
+    }
+    if kind == ChannelKind.DIRECT:
+        others = [uid for uid in conversation.member_ids if uid != viewer_id] or [viewer_id]
+        data['user'] = user_sid(others[0])
+        return data
+    data.update(
+        {
+            'name': channel.name or _group_name(conversation.member_ids),
+            'name_normalized': channel.name or _group_name(conversation.member_ids),
+            'is_channel': kind == ChannelKind.PUBLIC,
+            'is_group': kind in (ChannelKind.PRIVATE, ChannelKind.GROUP),
+            'is_general': kind == ChannelKind.PUBLIC and channel.name == GENERAL_CHANNEL_NAME,
+            'creator': user_sid(channel.created_by) if channel.created_by is not None else '',
+            'topic': {'value': channel.topic, 'creator': '', 'last_set': 0},
+            'purpose': {'value': '', 'creator': '', 'last_set': 0},
+        }
+    )
+    return data
+
+
+def channel_view_json(view: ChannelView, is_member: bool) -> dict[str, Any]:
+    """The short form for answers built from an action's ChannelView (conversations.join)."""
+    return {
+        'id': channel_sid(view.id, view.kind),
+        'name': view.name or '',
+        'is_channel': view.kind == ChannelKind.PUBLIC,
+        'is_private': view.kind != ChannelKind.PUBLIC,
+        'is_archived': view.archived,
+        'is_member': is_member,
+        'topic': {'value': view.topic, 'creator': '', 'last_set': 0},
+    }
+
+
+def is_bot(user: User) -> bool:
+    return user.email.endswith('@' + BOT_EMAIL_DOMAIN)
+
+
+def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
+    """A person or bot. E-mail addresses are left out (Slack needs an extra scope for them)."""
+    if user.id is None:
+        raise AssertionError('user has no id')
+    bot = is_bot(user)
+    profile: dict[str, Any] = {
+        'real_name': user.display_name,
+        'display_name': user.display_name,
+        'real_name_normalized': user.display_name,
+        'display_name_normalized': user.display_name,
+        'status_text': user.status_text,
+        'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
+        'team': team_sid(member.workspace_id),
+    }
+    if bot:
+        profile['bot_id'] = bot_sid(user.id)
+    return {
+        'id': user_sid(user.id),
+        'team_id': team_sid(member.workspace_id),
+        'name': _handle(user),
+        'real_name': user.display_name,
+        'deleted': not user.is_active,
+        'is_bot': bot,
+        'is_app_user': False,
+        'is_admin': member.role in (WorkspaceRole.OWNER, WorkspaceRole.ADMIN),
+        'is_owner': member.role == WorkspaceRole.OWNER,
+        'is_primary_owner': False,
+        'is_restricted': False,
+        'is_ultra_restricted': False,
+        'tz': 'UTC',
+        'tz_offset': 0,
+        'updated': int(user.created_at.timestamp()),
+        'profile': profile,
+    }
+
+
+def _handle(user: User) -> str:
+    """Slack's `name` is a lower-case handle; ours is the display name without spaces (no e-mail leaks)."""
+    return ''.join(user.display_name.lower().split()) or 'user'
+
+
+def _group_name(member_ids: tuple[int, ...]) -> str:
+    return 'mpdm-' + '--'.join(user_sid(uid).lower() for uid in member_ids) + '-1'

@@ -1,0 +1,160 @@
+"""Read queries behind the Slack-compatible Web API: keyset pages of conversations, messages, members, people.
+
+Every page asks for one row more than it returns, to know whether there is a next page, and continues from
+an id (`id > ?` ascending, `id < ?` for newest-first history), never OFFSET.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import or_
+from sqlmodel import col, select
+
+from db.engine import read_session
+from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
+from db.queries import _in_channel_list, _visible, message_views  # the channel list's own predicates
+from state.events import MessageView
+
+T = TypeVar('T')
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_position: int | None  # where the next page continues; None on the last page
+
+
+@dataclass(frozen=True)
+class Conversation:
+    channel: Channel
+    is_member: bool
+    member_ids: tuple[int, ...]  # direct and group conversations only
+
+
+def conversations_page(
+    user_id: int,
+    workspace_id: int,
+    kinds: Collection[ChannelKind],
+    *,
+    exclude_archived: bool,
+    after_id: int,
+    limit: int,
+) -> Page[Conversation]:
+    """Public channels of the workspace (joined or not) and the private ones the user is in, by id."""
+    mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
+    query = select(Channel).where(
+        Channel.workspace_id == workspace_id,
+        col(Channel.kind).in_(list(kinds)),
+        or_(col(Channel.kind) == ChannelKind.PUBLIC, col(Channel.id).in_(mine)),
+        col(Channel.id) > after_id,
+    )
+    if exclude_archived:
+        query = query.where(col(Channel.archived).is_(False))
+    with read_session() as session:
+        rows = list(session.exec(query.order_by(col(Channel.id)).limit(limit + 1)).all())
+        page, more = rows[:limit], len(rows) > limit
+        ids = [_id(row.id) for row in page]
+        memberships = session.exec(
+            select(ChannelMember.channel_id, ChannelMember.user_id).where(
+                col(ChannelMember.channel_id).in_(ids),
+                or_(
+                    col(ChannelMember.user_id) == user_id,
+                    col(ChannelMember.channel_id).in_(
+                        [_id(r.id) for r in page if r.kind in (ChannelKind.DIRECT, ChannelKind.GROUP)]
+                    ),
+                ),
+            )
+        ).all()
+    joined = {channel_id for channel_id, member_id in memberships if member_id == user_id}
+    people: dict[int, list[int]] = {}
+    for channel_id, member_id in memberships:
+        people.setdefault(channel_id, []).append(member_id)
+    items = [
+        Conversation(
+            channel=row,
+            is_member=_id(row.id) in joined,
+            member_ids=tuple(sorted(people.get(_id(row.id), [])))
+            if row.kind in (ChannelKind.DIRECT, ChannelKind.GROUP)
+            else (),
+        )
+        for row in page
+    ]
+    return Page(items, _id(page[-1].id) if more and page else None)
+
+
+def history_page(channel_id: int, *, before_id: int | None, after_id: int, limit: int) -> Page[MessageView]:
+    """The channel list's messages with `after_id < id < before_id`, newest first (Slack's history order)."""
+    query = select(Message).where(
+        Message.channel_id == channel_id, _in_channel_list(), _visible(), col(Message.id) > after_id
+    )
+    if before_id is not None:
+        query = query.where(col(Message.id) < before_id)
+    with read_session() as session:
+        rows = list(session.exec(query.order_by(col(Message.id).desc()).limit(limit + 1)).all())
+        page, more = rows[:limit], len(rows) > limit
+        views = message_views(session, page)
+    return Page(views, views[-1].id if more and views else None)
+
+
+def replies_page(root_id: int, *, after_id: int, limit: int) -> Page[MessageView]:
+    """A thread's live replies after `after_id`, oldest first."""
+    with read_session() as session:
+        rows = list(
+            session.exec(
+                select(Message)
+                .where(Message.thread_root_id == root_id, col(Message.deleted_at).is_(None), col(Message.id) > after_id)
+                .order_by(col(Message.id))
+                .limit(limit + 1)
+            ).all()
+        )
+        page, more = rows[:limit], len(rows) > limit
+        views = message_views(session, page)
+    return Page(views, views[-1].id if more and views else None)
+
+
+def members_page(channel_id: int, *, after_id: int, limit: int) -> Page[int]:
+    """Member user ids of a conversation, ascending."""
+    with read_session() as session:
+        rows = list(
+            session.exec(
+                select(ChannelMember.user_id)
+                .where(ChannelMember.channel_id == channel_id, col(ChannelMember.user_id) > after_id)
+                .order_by(col(ChannelMember.user_id))
+                .limit(limit + 1)
+            ).all()
+        )
+    page = rows[:limit]
+    return Page(page, page[-1] if len(rows) > limit and page else None)
+
+
+def people_page(workspace_id: int, *, after_id: int, limit: int) -> Page[tuple[User, WorkspaceMember]]:
+    """Members of the workspace (deactivated accounts included, as Slack lists them), by user id."""
+    with read_session() as session:
+        rows = list(
+            session.exec(
+                select(User, WorkspaceMember)
+                .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+                .where(WorkspaceMember.workspace_id == workspace_id, col(User.id) > after_id)
+                .order_by(col(User.id))
+                .limit(limit + 1)
+            ).all()
+        )
+    page = [(user, member) for user, member in rows[:limit]]
+    return Page(page, _id(page[-1][0].id) if len(rows) > limit and page else None)
+
+
+def workspace_person(workspace_id: int, user_id: int) -> tuple[User, WorkspaceMember] | None:
+    """One member of the workspace; None for anyone else."""
+    with read_session() as session:
+        user = session.get(User, user_id)
+        member = session.get(WorkspaceMember, (workspace_id, user_id))
+    return (user, member) if user is not None and member is not None else None
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise AssertionError('row has no id')
+    return value
