@@ -11,6 +11,7 @@ from api.slack.ids import channel_id_of, message_id_of, user_sid
 from db.models import Message, Reaction
 from state.bus import bus, channel_topic
 from state.events import Event
+from state.rate_limit import limiter
 from tests.factories import count_rows
 from tests.slack_support import ApiWorld, SlackCaller, forged_ts, make_api_world
 
@@ -318,7 +319,10 @@ async def test_users_list_and_info(world: ApiWorld, slack: SlackCaller) -> None:
 # ---- rate limits ---------------------------------------------------------------------------------------
 
 
-async def test_a_flood_gets_429_with_retry_after(world: ApiWorld, slack: SlackCaller) -> None:
+async def test_a_flood_gets_429_with_retry_after(
+    world: ApiWorld, slack: SlackCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limiter, '_clock', lambda: 1000.0)  # time stands still: no refill however slow the machine
     statuses = []
     for n in range(25):
         response = await slack.raw('chat.postMessage', world.bot_token, channel=world.general, text=f'spam {n}')
