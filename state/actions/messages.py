@@ -322,10 +322,8 @@ def _original(actor_id: int, client_msg_id: str, channel_id: int) -> MessageView
         if message.channel_id != channel_id:
             raise Conflict('This client_msg_id was already used for a message in another conversation.')
         view = message_view(require_id(message.id), session=session)
-        if view is None:
-            raise NotFound(
-                MESSAGE_NOT_FOUND, code='message_not_found'
-            )  # sent, then deleted: a late retry must not resurrect it
+        if view is None:  # sent, then deleted: a late retry must not resurrect it
+            raise NotFound(MESSAGE_NOT_FOUND, code='message_not_found')
         return view
 
 
