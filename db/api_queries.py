@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
-from db.queries import _in_channel_list, _visible, message_views  # the channel list's own predicates
+from db.queries import in_channel_list, message_views, shown_in_list  # the channel list's own predicates
 from state.events import MessageView
 
 T = TypeVar('T')
@@ -88,7 +88,7 @@ def conversations_page(
 def history_page(channel_id: int, *, before_id: int | None, after_id: int, limit: int) -> Page[MessageView]:
     """The channel list's messages with `after_id < id < before_id`, newest first (Slack's history order)."""
     query = select(Message).where(
-        Message.channel_id == channel_id, _in_channel_list(), _visible(), col(Message.id) > after_id
+        Message.channel_id == channel_id, in_channel_list(), shown_in_list(), col(Message.id) > after_id
     )
     if before_id is not None:
         query = query.where(col(Message.id) < before_id)

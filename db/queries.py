@@ -55,12 +55,12 @@ def _session(session: Session | None) -> Iterator[Session]:
             yield own
 
 
-def _in_channel_list() -> ColumnElement[bool]:
+def in_channel_list() -> ColumnElement[bool]:
     """Messages that show in the channel itself: top-level ones, and thread replies also sent to the channel."""
     return or_(col(Message.thread_root_id).is_(None), col(Message.also_in_channel).is_(True))
 
 
-def _visible() -> ColumnElement[bool]:
+def shown_in_list() -> ColumnElement[bool]:
     """A deleted message stays (as a placeholder) only while it still has thread replies."""
     return or_(col(Message.deleted_at).is_(None), col(Message.reply_count) > 0)
 
@@ -200,7 +200,7 @@ def latest_messages(channel_id: int, limit: int = 50, *, session: Session | None
     with _session(session) as s:
         rows = s.exec(
             select(Message)
-            .where(Message.channel_id == channel_id, _in_channel_list(), _visible())
+            .where(Message.channel_id == channel_id, in_channel_list(), shown_in_list())
             .order_by(col(Message.id).desc())
             .limit(limit)
         ).all()
@@ -214,7 +214,7 @@ def messages_before(
     with _session(session) as s:
         rows = s.exec(
             select(Message)
-            .where(Message.channel_id == channel_id, col(Message.id) < before_id, _in_channel_list(), _visible())
+            .where(Message.channel_id == channel_id, col(Message.id) < before_id, in_channel_list(), shown_in_list())
             .order_by(col(Message.id).desc())
             .limit(limit)
         ).all()
@@ -228,7 +228,7 @@ def messages_after(
     with _session(session) as s:
         rows = s.exec(
             select(Message)
-            .where(Message.channel_id == channel_id, col(Message.id) > after_id, _in_channel_list(), _visible())
+            .where(Message.channel_id == channel_id, col(Message.id) > after_id, in_channel_list(), shown_in_list())
             .order_by(col(Message.id))
             .limit(limit)
         ).all()
@@ -290,7 +290,7 @@ def last_own_message_id(channel_id: int, user_id: int, *, session: Session | Non
                 Message.channel_id == channel_id,
                 Message.author_id == user_id,
                 col(Message.deleted_at).is_(None),
-                _in_channel_list(),
+                in_channel_list(),
             )
             .order_by(col(Message.id).desc())
             .limit(1)
@@ -388,8 +388,8 @@ def _sidebar_rows(session: Session, user_id: int, where: ColumnElement[bool]) ->
         .correlate(Message)
         .exists()
     )
-    unread = _capped_count(unread_since, _in_channel_list())
-    to_everyone = and_(col(Message.mentions_all).is_(True), _in_channel_list())
+    unread = _capped_count(unread_since, in_channel_list())
+    to_everyone = and_(col(Message.mentions_all).is_(True), in_channel_list())
     mentions = _capped_count(unread_since, or_(mentioned, to_everyone))
     rows = session.exec(
         select(Channel, ChannelMember, unread, mentions)
