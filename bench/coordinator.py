@@ -370,12 +370,24 @@ def run_target(
         result['storm']['send_to_receive_after_ms'] = after['send_to_receive_ms']
         result['storm']['connection_after'] = after['connection']
         log(f'[{target.name}] after the storm: completeness {after["completeness"]}; {_trouble(after["connection"])}')
-        generator.broadcast({'cmd': 'close'})
 
         if plan.big_duration > 0:
+            # The big room's tabs open while the rooms' tabs are still connected: twice the tabs at once.
             big_specs = target.specs(big_room=True)
             big_replies = generator.open(big_specs)
             big_opened = sum(len(r['open_ms']) for r in big_replies)
+            time.sleep(2.0)
+            result['all_at_once'] = {
+                'tabs': opened + big_opened,
+                'failed': sum(r['failed'] for r in big_replies),
+                'server_rss_mb': round(sysmon.rss_bytes(target.pid) / 2**20, 1),
+                'connection': connection_summary(big_replies),
+            }
+            log(
+                f'[{target.name}] {opened + big_opened} tabs connected at once; '
+                f'{_trouble(result["all_at_once"]["connection"])}'
+            )
+            generator.broadcast({'cmd': 'close', 'rooms': sorted({spec.room for spec in specs})})
             log(f'[{target.name}] big room: {big_opened} tabs, {plan.big_rate} msg/s for {plan.big_duration} s')
             big_sizes = room_sizes(big_specs)
             big = run_phase(generator, target, 3, plan.big_duration, plan.big_rate, plan.drain, big_sizes)

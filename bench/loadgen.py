@@ -321,9 +321,12 @@ class Worker:
         }
 
     async def cmd_close(self, command: dict[str, Any]) -> dict[str, Any]:
-        tabs, self.tabs = self.tabs, []
-        await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
-        return {'closed': len(tabs)}
+        """Close every tab, or (`rooms`) only the tabs of those rooms."""
+        rooms = command.get('rooms')
+        closing = self.tabs if rooms is None else [tab for tab in self.tabs if tab.spec.room in set(rooms)]
+        self.tabs = [tab for tab in self.tabs if tab not in closing]
+        await asyncio.gather(*(tab.close() for tab in closing), return_exceptions=True)
+        return {'closed': len(closing)}
 
     async def _load(self, tab: Tab, what: str) -> bool:
         """Open the tab; when that fails, load it again as a person (or nicegui.js) would, for a while."""
