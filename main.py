@@ -55,9 +55,6 @@ def cli(argv: list[str]) -> int:
     # NiceGUI keeps user storage (which holds session tokens) on disk: keep it in the data dir, not the cwd.
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'nicegui'))
     command = args.command or 'serve'
-    if command == 'serve' and settings.redis_url:
-        print('CHAT_REDIS_URL is set, but the Redis bus for several nodes is not built yet; unset it.', file=sys.stderr)
-        return 2
     if command == 'serve':
         import server
 

@@ -190,6 +190,30 @@ class NotificationsChanged(_Frozen):
     muted: bool
 
 
+class PresenceReport(_Frozen):
+    """Between nodes only (several nodes): one node's own view of who is present through its tabs.
+
+    `full` replaces everything the receivers knew from that node (the periodic heartbeat, or the answer to a
+    node they had not heard of); otherwise only the listed users changed ("offline": none of its tabs any
+    more). `bye`: the node stops, forget it now rather than when its heartbeats stop."""
+
+    type: Literal['presence.report'] = 'presence.report'
+    node_id: str
+    statuses: dict[int, str]
+    full: bool = False
+    bye: bool = False
+
+
+class ManualPresenceSet(_Frozen):
+    """Between nodes only: a person set away/busy by hand (or went back to automatic) on `node_id`."""
+
+    type: Literal['presence.manual'] = 'presence.manual'
+    node_id: str
+    user_id: int
+    status: str | None
+    until: float | None = None  # epoch seconds
+
+
 class SessionEnded(_Frozen):
     """A login session was revoked (logout): its open pages must leave."""
 
@@ -213,7 +237,9 @@ Event = Annotated[
     | ReadPositionMoved
     | UserChanged
     | NotificationsChanged
-    | SessionEnded,
+    | SessionEnded
+    | PresenceReport
+    | ManualPresenceSet,
     Field(discriminator='type'),
 ]
 

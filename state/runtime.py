@@ -3,6 +3,9 @@
 There is exactly one periodic timer in the process (rule 7: no per-tab timers). It expires typing
 indicators and idle presence every second and runs the slower housekeeping jobs registered with `periodic`
 (among them freezing the long-lived heap, see state/heap.py).
+
+With `CHAT_REDIS_URL` set the bus runs on Redis (state/bus_redis.py) and the presence store joins the other
+nodes (state/stores/presence_cluster.py); without it nothing of that exists and one node serves alone.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from nicegui.timer import Timer
 from settings import Settings
 from state import heap
 from state.bus import bus
+from state.bus_redis import RedisBackend
 from state.stores import presence, roster, sidebar, typing
 
 log = logging.getLogger(__name__)
@@ -74,9 +78,12 @@ def _clean_uploads() -> None:
 async def start(settings: Settings) -> None:
     global _timer
     if settings.redis_url:
-        # Without it, events would stay on the node that published them: refuse rather than half-work.
-        raise SystemExit('CHAT_REDIS_URL is set, but the Redis bus for several nodes is not built yet; unset it.')
-    await bus.start()
+        backend = RedisBackend(settings.redis_url)
+        log.info('bus: Redis, node %s', backend.node_id)
+        await bus.start(backend)
+        presence.store.join_cluster(backend.node_id)
+    else:
+        await bus.start()
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
     if not any(job.name == 'uploads' for job in _jobs):
@@ -94,4 +101,5 @@ async def stop() -> None:
         _timer = None
     sidebar.drop_all()
     roster.drop_all()
+    presence.store.leave_cluster()  # the other nodes forget this one's tabs now, not after the node TTL
     await bus.stop()

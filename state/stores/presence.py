@@ -7,7 +7,8 @@ A tab counts once its socket connects (`client_connected`) and stops counting wh
 client (`client_gone`), never at page build (a plain GET makes a client that may never connect). The grace
 period keeps a person online while they move from one page to the next. Changes go out as small diffs
 (`PresenceChanged`) on `presence:{workspace_id}` for every workspace the person is in; time-based changes
-come from `tick`, driven by the one app timer.
+come from `tick`, driven by the one app timer. With several nodes (`join_cluster`), each node merges the other
+nodes' views of the same people (state/stores/presence_cluster.py).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from sqlmodel import select
 from db.engine import read_session
 from db.models import User, WorkspaceMember
 from settings import get_settings
-from state.bus import bus, presence_topic
-from state.events import Event, PresenceChanged
+from state.bus import Subscription, bus, presence_topic
+from state.events import Event, ManualPresenceSet, PresenceChanged, PresenceReport
+from state.stores.presence_cluster import SYNC_TOPIC, ClusterPresence
 
 ONLINE, AWAY, BUSY, OFFLINE = 'online', 'away', 'busy', 'offline'
 GRACE_SECONDS = 8.0
@@ -76,6 +78,8 @@ class PresenceStore:
         self._manual_of = manual_of
         self._states: dict[int, _State] = {}
         self._presences: dict[int, UserPresence] = {}
+        self._cluster: ClusterPresence | None = None  # set while this node is one of several
+        self._sync: Subscription | None = None
 
     # ---- inputs ---------------------------------------------------------------------------------------------
 
@@ -101,20 +105,28 @@ class PresenceStore:
         if state is None or not state.clients:
             return
         state.last_activity = self._clock()
-        if self.status_of(user_id) == AWAY:
+        if self._local_status(user_id) == AWAY:
             self._publish(self._refresh([user_id]))
 
     def set_manual(self, user_id: int, status: str | None, until: datetime | None = None) -> None:
         state = self._state(user_id)
         state.manual = status
         state.manual_until = until.timestamp() if until is not None and status is not None else None
+        if self._cluster is not None:  # every node with a tab of this person must show the same manual status
+            node_id = self._cluster.node_id
+            manual = ManualPresenceSet(node_id=node_id, user_id=user_id, status=status, until=state.manual_until)
+            bus.publish(SYNC_TOPIC, manual)
         self._publish(self._refresh([user_id]))
 
     def tick(self, now: float | None = None) -> None:
         """Apply time: idle tabs become away, manual statuses expire, grace periods end."""
         moment = self._clock() if now is None else now
-        live = [uid for uid, presence in self._presences.items() if presence.status != OFFLINE]
+        live = {uid for uid, presence in self._presences.items() if presence.status != OFFLINE}
+        if self._cluster is not None:
+            live |= self._cluster.expire(moment)
         self._publish(self._refresh(live, moment))
+        if self._cluster is not None and self._cluster.heartbeat_due(moment):
+            bus.publish(SYNC_TOPIC, self._cluster.full_report(moment))
 
     # ---- outputs --------------------------------------------------------------------------------------------
 
@@ -133,9 +145,51 @@ class PresenceStore:
         return presence
 
     def clear(self) -> None:
+        self.leave_cluster(say_goodbye=False)
         self._states.clear()
         for presence in self._presences.values():
             presence.status = OFFLINE
+
+    # ---- several nodes ----------------------------------------------------------------------------------------
+
+    def join_cluster(self, node_id: str) -> None:
+        """From now on merge the other nodes' views and report ours (call once the bus backend has started)."""
+        self.leave_cluster(say_goodbye=False)
+        self._cluster = ClusterPresence(node_id)
+        self._sync = bus.subscribe(SYNC_TOPIC, self._on_sync, detached=True)
+        bus.publish(SYNC_TOPIC, self._cluster.full_report(self._clock()))  # hello: the others answer with theirs
+
+    def leave_cluster(self, *, say_goodbye: bool = True) -> None:
+        if self._cluster is None:
+            return
+        if say_goodbye:
+            bus.publish(SYNC_TOPIC, self._cluster.full_report(self._clock(), bye=True))
+        if self._sync is not None:
+            self._sync.cancel()
+        self._cluster = self._sync = None
+
+    def cluster_nodes(self) -> list[str]:
+        """The other nodes this one currently hears from (admin view, tests)."""
+        return self._cluster.nodes() if self._cluster is not None else []
+
+    def _on_sync(self, event: Event) -> None:
+        cluster = self._cluster
+        if cluster is None or getattr(event, 'node_id', None) == cluster.node_id:
+            return  # our own report, delivered locally by the bus
+        if isinstance(event, PresenceReport):
+            affected, newcomer = cluster.receive(event, self._clock())
+            if newcomer:
+                bus.publish(SYNC_TOPIC, cluster.full_report(self._clock()))
+            self._publish(self._refresh(affected))
+        elif isinstance(event, ManualPresenceSet):
+            state = self._states.get(event.user_id)
+            if state is None:
+                return  # no tab of theirs here; a tab that connects later reads it from the database
+            state.manual, state.manual_until = event.status, event.until
+            self._publish(self._refresh([event.user_id]))
+
+    def _local_status(self, user_id: int) -> str:
+        return self._cluster.local_status(user_id) if self._cluster is not None else self.status_of(user_id)
 
     # ---- machinery ------------------------------------------------------------------------------------------
 
@@ -163,16 +217,24 @@ class PresenceStore:
         changed: dict[int, str] = {}
         for uid in user_ids:
             state = self._states.get(uid)
-            status = self._compute(state, moment) if state is not None else OFFLINE
+            local = self._compute(state, moment) if state is not None else OFFLINE
+            status = local
+            if self._cluster is not None:
+                self._cluster.set_local(uid, local)
+                status = self._cluster.merged(uid, local)
             presence = self.user(uid)
             if presence.status != status:
                 presence.status = status
                 changed[uid] = status
-            if status == OFFLINE and state is not None and not state.clients:
+            if local == OFFLINE and state is not None and not state.clients:
                 del self._states[uid]  # nothing left to time; the DB keeps the manual status
         return changed
 
     def _publish(self, changed: dict[int, str]) -> None:
+        if self._cluster is not None:
+            report = self._cluster.take_changes()
+            if report is not None:
+                bus.publish(SYNC_TOPIC, report)
         if not changed:
             return
         per_workspace: dict[int, dict[int, str]] = {}
@@ -183,7 +245,11 @@ class PresenceStore:
             (presence_topic(workspace_id), PresenceChanged(statuses=diff))
             for workspace_id, diff in sorted(per_workspace.items())
         ]
-        bus.publish_many(events)
+        if self._cluster is None:
+            bus.publish_many(events)
+            return
+        for topic, event in events:  # merged statuses are this node's business: the others merge their own
+            bus.deliver_local(topic, event)
 
 
 store = PresenceStore()
