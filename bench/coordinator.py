@@ -274,6 +274,7 @@ def run_phase(
     return figures
 
 
+SETTLE_AFTER_CLOSE_S = 10.0  # NiceGUI deletes a closed tab's client after reconnect_timeout (5 s here)
 STORM_PROFILE_S = 10  # the first seconds of the reconnect storm: page builds and socket connects
 
 
@@ -388,6 +389,7 @@ def run_target(
                 f'{_trouble(result["all_at_once"]["connection"])}'
             )
             generator.broadcast({'cmd': 'close', 'rooms': sorted({spec.room for spec in specs})})
+            time.sleep(SETTLE_AFTER_CLOSE_S)  # servers forget closed tabs a few seconds later, not during the phase
             log(f'[{target.name}] big room: {big_opened} tabs, {plan.big_rate} msg/s for {plan.big_duration} s')
             big_sizes = room_sizes(big_specs)
             big = run_phase(generator, target, 3, plan.big_duration, plan.big_rate, plan.drain, big_sizes)
