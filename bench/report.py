@@ -69,6 +69,15 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _fmt_ratio(value: float | None) -> str:
+    """Two significant digits below 1 (Synapse's latency ratios are around 0.0007), else like other figures."""
+    if value is None:
+        return '—'
+    if 0 < abs(value) < 1:
+        return f'{value:.2g}'
+    return f'{value:,.2f}' if abs(value) < 10 else f'{value:,.1f}'
+
+
 def ratios(targets: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | None]]:
     """Each figure of ours divided by the same figure of each baseline."""
     ours = targets.get('ours', {})
@@ -109,7 +118,7 @@ def markdown(results: dict[str, Any]) -> str:
     table = ratios(targets)
     for label, path, _lower in FIGURES:
         row = f'| {label} | ' + ' | '.join(_fmt(_get(targets[name], *path)) for name in present)
-        row += ''.join(f' | {_fmt(table[label][b])}' for b in bases) + ' |'
+        row += ''.join(f' | {_fmt_ratio(table[label][b])}' for b in bases) + ' |'
         lines.append(row)
     limited = [labels[n] for n in present if _get(targets[n], 'steady', 'generator', 'generator_limited')]
     failed = [f'{labels[n]}: {targets[n]["error"]}' for n in present if 'error' in targets[n]]

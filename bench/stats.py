@@ -33,4 +33,4 @@ def ratio(ours: float | None, other: float | None) -> float | None:
     """ours / other, or None when either side is missing or the other is zero."""
     if ours is None or other is None or other == 0 or math.isnan(ours) or math.isnan(other):
         return None
-    return round(ours / other, 2)
+    return float(f'{ours / other:.3g}')  # three significant digits: Synapse ratios go down to 0.0007
