@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
@@ -26,7 +27,7 @@ from db.models import (
     WorkspaceRole,
 )
 from state.bus import InProcessBackend, bus
-from state.events import Event
+from state.events import Event, MessageView
 
 _serial = itertools.count(1)
 E = TypeVar('E')
@@ -205,3 +206,17 @@ def _id(value: int | None) -> int:
     if value is None:
         raise AssertionError('row has no id after flush')
     return value
+
+
+def sample_message_view() -> MessageView:
+    """A message as events carry it, for tests that need one but no database."""
+    return MessageView(
+        id=7,
+        channel_id=1,
+        thread_root_id=None,
+        author_id=2,
+        author_name='Ada',
+        html='<p>hi</p>',
+        body='hi',
+        created_at=datetime(2026, 11, 27, tzinfo=UTC),
+    )

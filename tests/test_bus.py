@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from nicegui import ui
 from nicegui.testing import User
 
@@ -16,7 +14,8 @@ from state.bus import (
     user_topic,
     workspace_topic,
 )
-from state.events import Event, MessageCreated, MessageView, TypingChanged, from_json, to_json
+from state.events import Event, MessageCreated, TypingChanged, from_json, to_json
+from tests.factories import sample_message_view
 
 
 def typing_event() -> TypingChanged:
@@ -42,16 +41,7 @@ def test_topic_names_are_exactly_the_documented_ones() -> None:
 
 
 def test_events_survive_a_json_round_trip() -> None:
-    view = MessageView(
-        id=7,
-        channel_id=1,
-        thread_root_id=None,
-        author_id=2,
-        author_name='Ada',
-        html='<p>hi</p>',
-        body='hi',
-        created_at=datetime(2026, 11, 27, tzinfo=UTC),
-    )
+    view = sample_message_view()
     for event in (typing_event(), MessageCreated(workspace_id=1, message=view, mentioned_user_ids=(3,))):
         assert from_json(to_json(event)) == event
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from nicegui.testing import User
 
 from components import message_list
 from components.client_calls import call_method
-from state.events import MessageView
+from tests.factories import sample_message_view
 
 
 async def test_calls_in_one_turn_share_one_message(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,16 +42,7 @@ async def test_calls_in_one_turn_share_one_message(user: User, monkeypatch: pyte
 
 
 def test_a_message_is_serialized_once_for_all_tabs() -> None:
-    view = MessageView(
-        id=7,
-        channel_id=1,
-        thread_root_id=None,
-        author_id=2,
-        author_name='Ada',
-        html='<p>hi</p>',
-        body='hi',
-        created_at=datetime(2026, 11, 27, tzinfo=UTC),
-    )
+    view = sample_message_view()
     first = message_list._cache.payload('append', view)
     assert message_list._cache.payload('append', view) is first  # the next tab gets the same string
     assert json.loads(first) == [[{'op': 'append', 'message': view.model_dump(mode='json')}]]
