@@ -49,10 +49,10 @@ def signup_page(next: str = '/') -> RedirectResponse | None:
     if current_user() is not None:
         return redirect(target)
     client = ui.context.client
-    browser_id = client.request.session['id']
+    ip, browser_id = client.ip, client.request.session['id']
 
     async def submit() -> None:
-        user = await run.io_bound(sign_up, email.value or '', name.value or '', password.value or '')
+        user = await run.io_bound(sign_up, email.value or '', name.value or '', password.value or '', ip)
         _complete_login(user, browser_id, target)
 
     with _card('Create your account'):

@@ -114,3 +114,9 @@ class LoginThrottle:
 
 
 login_throttle = LoginThrottle()
+
+# Sign-ups from the browser count per client IP in the same window: generous for an office behind one
+# address, tight enough that a script cannot mint accounts in bulk. The CLI, the demo seed and programs that
+# call the action without an address are not counted.
+SIGNUPS_PER_IP_WINDOW = 20
+signup_throttle = LoginThrottle(limit=SIGNUPS_PER_IP_WINDOW, ip_limit=SIGNUPS_PER_IP_WINDOW)

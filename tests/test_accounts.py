@@ -23,6 +23,7 @@ from state.bus import bus, user_topic
 from state.errors import Conflict, InvalidInput, RateLimited
 from state.events import Event, SessionEnded
 from state.security import token_hash
+from state.throttle import SIGNUPS_PER_IP_WINDOW
 
 pytestmark = pytest.mark.usefixtures('db')
 
@@ -111,6 +112,17 @@ def test_login_is_throttled_per_ip_across_accounts() -> None:
     with pytest.raises(RateLimited):
         authenticate('ada@example.com', 'analytical engine', '10.6.6.6')
     assert authenticate('ada@example.com', 'analytical engine', '10.0.0.1').email == 'ada@example.com'
+
+
+def test_sign_ups_from_one_address_are_limited_and_refusals_create_nothing() -> None:
+    for n in range(SIGNUPS_PER_IP_WINDOW):
+        sign_up(f'user{n}@example.com', f'User {n}', 'a long enough password', '10.6.6.6')
+    with pytest.raises(RateLimited):
+        sign_up('one-more@example.com', 'One More', 'a long enough password', '10.6.6.6')
+    assert 'one-more@example.com' not in {u.email for u in users()}
+    sign_up('elsewhere@example.com', 'Elsewhere', 'a long enough password', '10.0.0.1')  # another address
+    sign_up('by-cli@example.com', 'By CLI', 'a long enough password')  # no address: the CLI and the seed
+    assert len(users()) == SIGNUPS_PER_IP_WINDOW + 2
 
 
 def test_success_clears_the_account_failures() -> None:

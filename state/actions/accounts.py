@@ -28,7 +28,7 @@ from state.security import (
     token_hash,
     verify_password,
 )
-from state.throttle import account_key, ip_key, login_throttle
+from state.throttle import account_key, ip_key, login_throttle, signup_throttle
 
 DISPLAY_NAME_MAX_CHARS = 80
 # Matches the session cookie's lifetime (Starlette's default max_age of 14 days): a stolen token ages out.
@@ -48,8 +48,13 @@ def clean_display_name(name: str) -> str:
     return value
 
 
-def sign_up(email: str, display_name: str, password: str) -> User:
-    """Create an account. Raises InvalidInput for bad fields and Conflict for an email that is taken."""
+def sign_up(email: str, display_name: str, password: str, ip: str | None = None) -> User:
+    """Create an account. Raises InvalidInput for bad fields and Conflict for an email that is taken.
+
+    With the client's `ip` (the sign-up page), RateLimited once that address created too many accounts lately.
+    """
+    if ip is not None:
+        signup_throttle.check([ip_key(ip)])
     normalized = normalize_email(email)
     name = clean_display_name(display_name)
     check_password_policy(password)
@@ -63,6 +68,8 @@ def sign_up(email: str, display_name: str, password: str) -> User:
             session.flush()
     except IntegrityError as exc:  # two sign-ups with one email at the same moment
         raise Conflict('An account with this email already exists. Log in instead.') from exc
+    if ip is not None:
+        signup_throttle.record_failure([ip_key(ip)])  # counts created accounts, not failures
     return user
 
 
