@@ -40,6 +40,7 @@ from state.events import (
     UserView,
 )
 from state.rate_limit import limiter
+from state.text_safety import strip_unsafe_characters
 
 MAX_NAME = 80
 MAX_TOPIC = 250
@@ -70,7 +71,7 @@ def clean_channel_name(name: str) -> str:
 
 
 def clean_topic(topic: str) -> str:
-    text = ' '.join((topic or '').split())  # one line: newlines and runs of spaces become single spaces
+    text = ' '.join(strip_unsafe_characters(topic or '').split())  # one line, single spaces
     if len(text) > MAX_TOPIC:
         raise InvalidInput(f'A topic can be at most {MAX_TOPIC} characters long.')
     return text

@@ -44,6 +44,7 @@ from state.events import (
 from state.rate_limit import limiter
 from state.render import Rendered, render_message
 from state.stores import typing
+from state.text_safety import strip_unsafe_characters
 
 MAX_ATTACHMENTS = 10
 MAX_CLIENT_MSG_ID = 64
@@ -292,7 +293,7 @@ def message_topics(message: Message) -> list[str]:
 def _clean_body(body: str, *, allow_empty: bool) -> str:
     if not isinstance(body, str):
         raise InvalidInput('A message must be text.')
-    text = body.strip()
+    text = strip_unsafe_characters(body).strip()
     if not text and not allow_empty:
         raise InvalidInput('A message cannot be empty.', code='no_text')
     limit = get_settings().max_message_chars

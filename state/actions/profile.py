@@ -18,6 +18,7 @@ from state.errors import InvalidInput
 from state.events import Event, UserChanged, UserView
 from state.render import canonical_shortcode
 from state.stores import presence
+from state.text_safety import strip_unsafe_characters
 
 MAX_STATUS_TEXT = 100
 MANUAL_STATUSES = ('away', 'busy')
@@ -25,7 +26,7 @@ MANUAL_STATUSES = ('away', 'busy')
 
 def set_status(actor_id: int, text: str, emoji: str, expires_at: datetime | None = None) -> UserView:
     """Set (or, with empty text and emoji, clear) the custom status shown beside the name."""
-    clean_text = ' '.join((text or '').split())
+    clean_text = ' '.join(strip_unsafe_characters(text or '').split())
     if len(clean_text) > MAX_STATUS_TEXT:
         raise InvalidInput(f'A status can be at most {MAX_STATUS_TEXT} characters long.')
     shortcode = ''
