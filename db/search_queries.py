@@ -70,38 +70,39 @@ def parse_search(text_: str, user_id: int, workspace_id: int) -> ParsedQuery:
 
 
 class _PersonMatcher:
-    """from:me, from:"Full Name", from:Full Name (the longest member name written there), from:ada (first name,
-    the name without spaces, or the e-mail's local part). Loads the members on first use only."""
+    """from:me, from:"Full Name", from:Full Name (the longest member name written there), from:ada (first name
+    or the name without spaces). Names only, never e-mail addresses: a search must not confirm who has which
+    address. Loads the members on first use only."""
 
     def __init__(self, user_id: int, workspace_id: int) -> None:
         self.user_id = user_id
         self.workspace_id = workspace_id
-        self._people: list[tuple[int, str, str]] | None = None  # (id, display name, e-mail)
+        self._people: list[tuple[int, str]] | None = None  # (id, display name)
 
-    def people(self) -> list[tuple[int, str, str]]:
+    def people(self) -> list[tuple[int, str]]:
         if self._people is None:
             with read_session() as session:
                 rows = session.exec(
-                    select(User.id, User.display_name, User.email)
+                    select(User.id, User.display_name)
                     .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
                     .where(WorkspaceMember.workspace_id == self.workspace_id)
                 ).all()
-            self._people = [(int(uid), name, email) for uid, name, email in rows if uid is not None]
+            self._people = [(int(uid), name) for uid, name in rows if uid is not None]
         return self._people
 
     def __call__(self, text_: str, start: int) -> tuple[tuple[int, ...], int] | None:
         if text_[start] == '"':
             end = quoted_end(text_, start)
             wanted = text_[start + 1 : end].rstrip('"').strip().casefold()
-            ids = tuple(uid for uid, name, email in self.people() if wanted in (name.casefold(), _local(email)))
+            ids = tuple(uid for uid, name in self.people() if name.casefold() == wanted)
             return (ids, end) if ids and wanted else None
         if text_[start : start + 2].lower() == 'me' and _boundary(text_, start + 2):
             return (self.user_id,), start + 2
         by_length = sorted(self.people(), key=lambda person: -len(person[1]))
-        for _uid, name, _email in by_length:
+        for _uid, name in by_length:
             end = start + len(name)
             if name and text_[start:end].casefold() == name.casefold() and _boundary(text_, end):
-                ids = tuple(uid for uid, other, _ in self.people() if other.casefold() == name.casefold())
+                ids = tuple(uid for uid, other in self.people() if other.casefold() == name.casefold())
                 return ids, end
         end = start
         while end < len(text_) and not text_[end].isspace():
@@ -109,18 +110,14 @@ class _PersonMatcher:
         word = text_[start:end].casefold()
         ids = tuple(
             uid
-            for uid, name, email in self.people()
-            if word in (_local(email), name.casefold().replace(' ', ''), name.casefold().split(' ')[0])
+            for uid, name in self.people()
+            if word in (name.casefold().replace(' ', ''), name.casefold().split(' ')[0])
         )
         return (ids, end) if ids else None
 
 
 def _boundary(text_: str, position: int) -> bool:
     return position >= len(text_) or text_[position].isspace()
-
-
-def _local(email: str) -> str:
-    return email.split('@', 1)[0].casefold()
 
 
 # ---- where a user may search -----------------------------------------------------------------------------
