@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     # Limits enforced inside state/actions, not only in the UI.
     max_message_chars: int = Field(default=4000, ge=1)
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
-    login_attempts_per_window: int = 5  # failed log-ins per account
+    login_attempts_per_window: int = 5  # free failures per account and address, then growing delays
     login_attempts_per_ip_window: int = 30  # failed log-ins per client address (offices share one)
     login_window_seconds: float = 15 * 60
     # Argon2id cost; the defaults are the OWASP minimum (19 MiB, t=2, p=1). Tests may lower memory only.

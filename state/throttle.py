@@ -1,4 +1,10 @@
-"""Failed-login throttle: a sliding window of failures per account and per client IP, kept in memory.
+"""Failed-login throttle, kept in memory: growing delays per account and address pair, a window per address.
+
+Failures of one account from one address (a pair) cost nothing for the first few, then each further try waits
+twice as long as the one before (1 s, 2 s, 4 s, ... at most the window): a guesser slows to a crawl while the
+owner, who logs in from another address, is never locked out by someone else's failures. Each address also
+has a sliding-window budget across all accounts (larger, since an office or a NAT shares one address), which
+bounds spraying one password over many accounts. The same sliding window counts sign-ups per address.
 
 In memory is enough for one node. Several nodes behind a sticky proxy each count on their own, so an attacker
 spread over N nodes gets N times the budget; that is accepted (each guess still costs ~25 ms of argon2).
@@ -19,8 +25,12 @@ from state.errors import RateLimited
 _SWEEP_AT_KEYS = 10_000
 
 
-def account_key(email: str) -> str:
-    return f'account:{email}'
+PAIR_PREFIX = 'pair:'
+FIRST_DELAY_SECONDS = 1.0
+
+
+def pair_key(email: str, ip: str) -> str:
+    return f'{PAIR_PREFIX}{email}|{ip}'
 
 
 def ip_key(ip: str) -> str:
@@ -29,6 +39,8 @@ def ip_key(ip: str) -> str:
 
 class LoginThrottle:
     """Counts failures per key; `check` refuses once a key has `limit` failures inside the window.
+
+    Pair keys (`pair_key`) then wait a growing delay after their latest failure instead of the whole window.
 
     Limit and window default to the settings at call time; tests pass them and a fake clock explicitly.
     Thread-safe, because login verification runs in a worker thread (argon2 must not block the event loop).
@@ -74,12 +86,16 @@ class LoginThrottle:
                 failures = self._current(key, now)
                 limit = self.limit_for(key)
                 if failures is not None and len(failures) >= limit:
-                    # The oldest failure that keeps the count at the limit must leave the window first.
-                    wait = max(wait, failures[-limit] + self.window - now)
+                    wait = max(wait, self._free_at(key, failures, limit) - now)
         if wait > 0:
-            minutes = max(1, math.ceil(wait / 60))
-            unit = 'minute' if minutes == 1 else 'minutes'
-            raise RateLimited(f'Too many attempts, try again in {minutes} {unit}.', retry_after=wait)
+            raise RateLimited(f'Too many attempts, try again in {_duration(wait)}.', retry_after=wait)
+
+    def _free_at(self, key: str, failures: deque[float], limit: int) -> float:
+        if key.startswith(PAIR_PREFIX):
+            delay = min(self.window, FIRST_DELAY_SECONDS * 2 ** (len(failures) - limit))
+            return failures[-1] + delay
+        # The oldest failure that keeps the count at the limit must leave the window first.
+        return failures[-limit] + self.window
 
     def record_failure(self, keys: Iterable[str]) -> None:
         now = self._clock()
@@ -113,6 +129,14 @@ class LoginThrottle:
         return failures
 
 
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        whole = max(1, math.ceil(seconds))
+        return f'{whole} second' if whole == 1 else f'{whole} seconds'
+    minutes = math.ceil(seconds / 60)
+    return f'{minutes} minute' if minutes == 1 else f'{minutes} minutes'
+
+
 login_throttle = LoginThrottle()
 
 # Sign-ups from the browser count per client IP in the same window: generous for an office behind one
@@ -120,3 +144,8 @@ login_throttle = LoginThrottle()
 # call the action without an address are not counted.
 SIGNUPS_PER_IP_WINDOW = 20
 signup_throttle = LoginThrottle(limit=SIGNUPS_PER_IP_WINDOW, ip_limit=SIGNUPS_PER_IP_WINDOW)
+
+# "An account with this email already exists" confirms an address; one address may hear it only a few times
+# per window, after which every sign-up from it waits, taken or not, so the answer confirms nothing more.
+TAKEN_ANSWERS_PER_IP_WINDOW = 5
+taken_email_throttle = LoginThrottle(limit=TAKEN_ANSWERS_PER_IP_WINDOW, ip_limit=TAKEN_ANSWERS_PER_IP_WINDOW)

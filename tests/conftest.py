@@ -13,7 +13,7 @@ from settings import get_settings, reset_settings_cache
 from state.bus import bus
 from state.rate_limit import limiter
 from state.stores import presence, roster, sidebar, typing
-from state.throttle import login_throttle, signup_throttle
+from state.throttle import login_throttle, signup_throttle, taken_email_throttle
 from tests import postgres_schemas
 from tests.factories import RecordingBackend, World, build_world, recording_bus
 
@@ -39,6 +39,7 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     presence.store.clear()
     login_throttle.reset()  # all simulated logins come from one IP; failures must not leak into later tests
     signup_throttle.reset()
+    taken_email_throttle.reset()
     if postgres_url:
         postgres_schemas.drop_schema(postgres_url, schema)
     reset_settings_cache()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,7 +24,7 @@ from state.bus import bus, user_topic
 from state.errors import Conflict, InvalidInput, RateLimited
 from state.events import Event, SessionEnded
 from state.security import token_hash
-from state.throttle import SIGNUPS_PER_IP_WINDOW
+from state.throttle import SIGNUPS_PER_IP_WINDOW, TAKEN_ANSWERS_PER_IP_WINDOW
 
 pytestmark = pytest.mark.usefixtures('db')
 
@@ -95,13 +96,22 @@ def test_unknown_email_and_wrong_password_look_the_same(monkeypatch: pytest.Monk
     assert burned == ['wrong password', 'wrong password']  # unknown emails still pay for a hash
 
 
-def test_login_is_throttled_per_account_even_with_the_right_password() -> None:
+def test_failures_elsewhere_never_lock_the_owner_out() -> None:
     sign_up('ada@example.com', 'Ada', 'analytical engine')
     for n in range(5):
+        for _ in range(6):  # five addresses, each past its free failures on this account
+            with contextlib.suppress(InvalidInput, RateLimited):
+                authenticate('ada@example.com', 'wrong password', f'10.0.0.{n}')
+    assert authenticate('ada@example.com', 'analytical engine', '10.9.9.9').email == 'ada@example.com'
+
+
+def test_one_address_guessing_one_account_is_slowed_even_with_the_right_password() -> None:
+    sign_up('ada@example.com', 'Ada', 'analytical engine')
+    for _ in range(5):
         with pytest.raises(InvalidInput):
-            authenticate('ada@example.com', 'wrong password', f'10.0.0.{n}')
-    with pytest.raises(RateLimited, match='Too many attempts, try again in 15 minutes'):
-        authenticate('ada@example.com', 'analytical engine', '10.9.9.9')
+            authenticate('ada@example.com', 'wrong password', '10.0.0.1')
+    with pytest.raises(RateLimited, match='Too many attempts, try again in 1 second'):
+        authenticate('ada@example.com', 'analytical engine', '10.0.0.1')
 
 
 def test_login_is_throttled_per_ip_across_accounts() -> None:
@@ -123,6 +133,18 @@ def test_sign_ups_from_one_address_are_limited_and_refusals_create_nothing() -> 
     sign_up('elsewhere@example.com', 'Elsewhere', 'a long enough password', '10.0.0.1')  # another address
     sign_up('by-cli@example.com', 'By CLI', 'a long enough password')  # no address: the CLI and the seed
     assert len(users()) == SIGNUPS_PER_IP_WINDOW + 2
+
+
+def test_sign_up_confirms_taken_emails_to_one_address_only_a_few_times() -> None:
+    for n in range(TAKEN_ANSWERS_PER_IP_WINDOW):
+        sign_up(f'member{n}@example.com', 'Member', 'a long enough password')
+        with pytest.raises(Conflict):
+            sign_up(f'member{n}@example.com', 'Prober', 'a long enough password', '10.6.6.6')
+    for probe in ('member0@example.com', 'nobody@example.com'):  # taken or not, the answer is the same
+        with pytest.raises(RateLimited):
+            sign_up(probe, 'Prober', 'a long enough password', '10.6.6.6')
+    assert 'nobody@example.com' not in {u.email for u in users()}
+    sign_up('fresh@example.com', 'Fresh', 'a long enough password', '10.0.0.1')  # other addresses are not held up
 
 
 def test_success_clears_the_account_failures() -> None:

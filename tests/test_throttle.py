@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from state.errors import RateLimited
-from state.throttle import LoginThrottle, account_key, ip_key
+from state.throttle import LoginThrottle, ip_key, pair_key
+
+
+def account_key(email: str) -> str:
+    """A plain key: the sliding window that addresses and sign-ups use, with the account-sized budget."""
+    return f'account:{email}'
 
 
 class FakeClock:
@@ -42,7 +47,7 @@ def test_window_slides_one_failure_at_a_time() -> None:
         throttle.record_failure(key)
         clock.now += 60
     clock.now = 1000 + 899  # the first failure is 1 s from leaving the window
-    with pytest.raises(RateLimited, match='in 1 minute\\.'):
+    with pytest.raises(RateLimited, match='in 1 second\\.'):
         throttle.check(key)
     clock.now = 1000 + 900  # it left: four remain, one more attempt is allowed
     throttle.check(key)
@@ -108,3 +113,35 @@ def test_an_address_gets_a_larger_budget_than_an_account() -> None:
         throttle.record_failure(account)
     with pytest.raises(RateLimited):
         throttle.check(account)
+
+
+def test_a_pair_waits_growing_delays_instead_of_the_whole_window() -> None:
+    throttle, clock = make()
+    guesser = [pair_key('a@example.com', '10.0.0.1')]
+    for _ in range(5):  # the first five failures cost nothing
+        throttle.check(guesser)
+        throttle.record_failure(guesser)
+    waits = []
+    for _ in range(4):
+        with pytest.raises(RateLimited) as info:
+            throttle.check(guesser)
+        waits.append(info.value.retry_after)
+        clock.now += info.value.retry_after
+        throttle.check(guesser)  # allowed again once the delay has passed
+        throttle.record_failure(guesser)
+    assert waits == pytest.approx([1, 2, 4, 8])
+    for _ in range(20):
+        throttle.record_failure(guesser)
+    with pytest.raises(RateLimited, match='in 15 minutes') as info:
+        throttle.check(guesser)
+    assert info.value.retry_after == pytest.approx(900)  # capped at the window
+    throttle.check([pair_key('a@example.com', '10.0.0.2')])  # the owner elsewhere is not locked out
+
+
+def test_a_short_wait_is_said_in_seconds() -> None:
+    throttle, _clock = make()
+    key = [pair_key('a@example.com', '10.0.0.1')]
+    for _ in range(6):
+        throttle.record_failure(key)
+    with pytest.raises(RateLimited, match=r'try again in 2 seconds\.'):
+        throttle.check(key)

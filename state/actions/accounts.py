@@ -28,13 +28,14 @@ from state.security import (
     token_hash,
     verify_password,
 )
-from state.throttle import account_key, ip_key, login_throttle, signup_throttle
+from state.throttle import ip_key, login_throttle, pair_key, signup_throttle, taken_email_throttle
 
 DISPLAY_NAME_MAX_CHARS = 80
 # Matches the session cookie's lifetime (Starlette's default max_age of 14 days): a stolen token ages out.
 SESSION_MAX_AGE = timedelta(days=14)
 
 LOGIN_FAILED = 'Wrong email or password.'
+EMAIL_TAKEN = 'An account with this email already exists. Log in instead.'
 
 
 def clean_display_name(name: str) -> str:
@@ -51,15 +52,18 @@ def clean_display_name(name: str) -> str:
 def sign_up(email: str, display_name: str, password: str, ip: str | None = None) -> User:
     """Create an account. Raises InvalidInput for bad fields and Conflict for an email that is taken.
 
-    With the client's `ip` (the sign-up page), RateLimited once that address created too many accounts lately.
+    With the client's `ip` (the sign-up page), RateLimited once that address created too many accounts lately,
+    or was told too often that an email is taken (so the page cannot be used to test a list of addresses).
     """
-    if ip is not None:
-        signup_throttle.check([ip_key(ip)])
+    keys = [ip_key(ip)] if ip is not None else []
+    signup_throttle.check(keys)
+    taken_email_throttle.check(keys)
     normalized = normalize_email(email)
     name = clean_display_name(display_name)
     check_password_policy(password)
     if _email_taken(normalized):  # cheap check first, so a duplicate costs no hashing
-        raise Conflict('An account with this email already exists. Log in instead.')
+        taken_email_throttle.record_failure(keys)
+        raise Conflict(EMAIL_TAKEN)
     password_hash = hash_password(password)
     try:
         with session_scope() as session:
@@ -67,23 +71,24 @@ def sign_up(email: str, display_name: str, password: str, ip: str | None = None)
             session.add(user)
             session.flush()
     except IntegrityError as exc:  # two sign-ups with one email at the same moment
-        raise Conflict('An account with this email already exists. Log in instead.') from exc
-    if ip is not None:
-        signup_throttle.record_failure([ip_key(ip)])  # counts created accounts, not failures
+        taken_email_throttle.record_failure(keys)
+        raise Conflict(EMAIL_TAKEN) from exc
+    signup_throttle.record_failure(keys)  # counts created accounts, not failures
     return user
 
 
 def authenticate(email: str, password: str, ip: str) -> User:
-    """Check credentials, throttled per account and per IP.
+    """Check credentials, throttled per account-and-address pair and per address (see state/throttle.py).
 
     Unknown email and wrong password give the same message and take the same time (a dummy hash is verified).
-    Raises RateLimited once an account or IP had too many recent failures, InvalidInput on bad credentials.
+    Raises RateLimited while the pair waits out its delay or the address is over its budget; InvalidInput on
+    bad credentials.
     """
     try:
         normalized = normalize_email(email)
     except InvalidInput:
         normalized = email.strip().lower()[:254]  # still throttled and timed like any other miss
-    keys = (account_key(normalized), ip_key(ip))
+    keys = (pair_key(normalized, ip), ip_key(ip))
     login_throttle.check(keys)
     with read_session() as session:
         user = session.exec(select(User).where(User.email == normalized)).first()
@@ -95,7 +100,7 @@ def authenticate(email: str, password: str, ip: str) -> User:
     if not ok:
         login_throttle.record_failure(keys)
         raise InvalidInput(LOGIN_FAILED, code='invalid_auth')
-    login_throttle.clear(account_key(normalized))
+    login_throttle.clear(pair_key(normalized, ip))
     if new_hash is not None:  # the cost settings changed since this hash was made
         with session_scope() as session:
             stored = session.get(User, user.id)
