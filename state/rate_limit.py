@@ -31,6 +31,12 @@ LIMITS: dict[str, Limit] = {
     'upload': Limit(rate=2.0, burst=20),
     # A search is a few ms of database time; this allows paging through results and rules out scraping.
     'search': Limit(rate=2.0, burst=20),
+    # Events that write and fan out to other people's tabs: read marks (each may send a receipt), typing starts,
+    # new DMs and group DMs (they land in others' sidebars and cannot be left), and new workspaces.
+    'read': Limit(rate=5.0, burst=30),
+    'typing': Limit(rate=0.5, burst=5),
+    'direct': Limit(rate=0.2, burst=10),
+    'workspace': Limit(rate=1 / 60, burst=5),
 }
 
 _SWEEP_AT_KEYS = 10_000
@@ -72,6 +78,14 @@ class RateLimiter:
                     f'You are doing that too fast; try again in {max(1, round(wait))} s.', retry_after=wait
                 )
             self._buckets[(kind, user_id)] = (tokens - 1.0, now)
+
+    def allows(self, kind: str, user_id: int) -> bool:
+        """`take` for things that are dropped quietly when too frequent (a typing start) rather than refused."""
+        try:
+            self.take(kind, user_id)
+        except RateLimited:
+            return False
+        return True
 
     def give_back(self, kind: str, user_id: int) -> None:
         """Return a token spent by a call that turned out not to count (a retried send of a stored message)."""

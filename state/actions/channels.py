@@ -236,6 +236,7 @@ def open_direct(actor_id: int, workspace_id: int, other_user_ids: Sequence[int])
     existing = _existing_direct(workspace_id, dm_key, actor_id)
     if existing is not None:
         return existing
+    limiter.take('direct', actor_id)  # only new conversations count: they land in other people's sidebars
     try:
         with session_scope() as session:
             active_user(session, actor_id)

@@ -14,6 +14,7 @@ from state.actions.guards import MESSAGE_NOT_FOUND, joined_channel
 from state.bus import bus, channel_topic, user_topic
 from state.errors import NotFound
 from state.events import Event, ReadPositionMoved
+from state.rate_limit import limiter
 
 
 def mark_read(actor_id: int, channel_id: int, message_id: int) -> int:
@@ -23,6 +24,7 @@ def mark_read(actor_id: int, channel_id: int, message_id: int) -> int:
         _message_in(session, channel_id, message_id)
         if message_id <= member.last_read_message_id:
             return member.last_read_message_id
+        limiter.take('read', actor_id)
         events = _move(session, member, message_id)
     bus.publish_many(events)
     return message_id
@@ -36,6 +38,7 @@ def mark_unread(actor_id: int, channel_id: int, message_id: int) -> int:
         position = message_id - 1  # ids only grow, so "just before it" needs no lookup
         if position == member.last_read_message_id:
             return position
+        limiter.take('read', actor_id)
         events = _move(session, member, position)
     bus.publish_many(events)
     return position

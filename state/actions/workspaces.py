@@ -30,6 +30,7 @@ from db.workspace_queries import GENERAL_CHANNEL
 from state.bus import bus, channel_topic, user_topic, workspace_topic
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.events import Event, MemberJoined, UserView
+from state.rate_limit import limiter
 from state.security import new_token, token_hash
 
 WORKSPACE_NAME_MAX_CHARS = 80
@@ -67,6 +68,7 @@ def clean_workspace_name(name: str) -> str:
 def create_workspace(actor_id: int, name: str) -> Workspace:
     """Create a workspace with a unique slug; the actor becomes its owner and a member of its #general."""
     clean_name = clean_workspace_name(name)
+    limiter.take('workspace', actor_id)
     for _attempt in range(3):  # a concurrent creation may take the chosen slug between check and insert
         try:
             with session_scope() as session:

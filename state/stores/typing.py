@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from state.bus import bus, typing_topic
 from state.events import Event, TypingChanged
+from state.rate_limit import limiter
 
 TYPING_TTL_SECONDS = 15.0
 
@@ -31,9 +32,13 @@ class TypingStore:
         self._typing: dict[Key, dict[int, _Typist]] = {}
 
     def typing_started(self, user_id: int, user_name: str, channel_id: int, thread_root_id: int | None = None) -> None:
-        """Start or renew; only a start publishes."""
+        """Start or renew; only a start publishes, and starts beyond the typing rate limit are dropped."""
         typists = self._typing.setdefault((channel_id, thread_root_id), {})
         renewing = user_id in typists
+        if not renewing and not limiter.allows('typing', user_id):
+            if not typists:
+                del self._typing[(channel_id, thread_root_id)]
+            return
         typists[user_id] = _Typist(user_name, self._clock() + self._ttl)
         if not renewing:
             bus.publish(typing_topic(channel_id), _changed(channel_id, thread_root_id, user_id, user_name, True))
