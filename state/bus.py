@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import threading
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
@@ -133,14 +134,19 @@ class Bus:
     def __init__(self, backend: Backend | None = None) -> None:
         self.backend: Backend = backend or InProcessBackend()
         self._topics: dict[str, dict[int, Subscription]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
 
     async def start(self, backend: Backend | None = None) -> None:
         if backend is not None:
             self.backend = backend
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
         await self.backend.start(self.deliver_local)
 
     async def stop(self) -> None:
         await self.backend.stop()
+        self._loop = self._loop_thread = None
 
     def subscribe(
         self, topic: str, callback: Subscriber, *, detached: bool = False, owner: ui.element | None = None
@@ -163,13 +169,19 @@ class Bus:
         return subscription
 
     def publish(self, topic: str, event: Event) -> None:
-        self.backend.publish([(topic, event)])
+        self.publish_many([(topic, event)])
 
     def publish_many(self, items: Iterable[tuple[str, Event]]) -> None:
         """Publish several events at once (one backend round trip), in order."""
         batch = list(items)
-        if batch:
-            self.backend.publish(batch)
+        if not batch:
+            return
+        if self._loop is not None and threading.get_ident() != self._loop_thread:
+            # An action ran in a worker thread (off the event loop, so a slow database stalls no one else):
+            # subscribers touch tabs, which only the loop may do (rule 10). FIFO keeps the order of batches.
+            self._loop.call_soon_threadsafe(self.backend.publish, batch)
+            return
+        self.backend.publish(batch)
 
     def deliver_local(self, topic: str, event: Event) -> None:
         subscriptions = self._topics.get(topic)

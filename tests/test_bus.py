@@ -73,3 +73,29 @@ async def test_a_tab_subscription_ends_with_its_tab_and_an_owner_outlives_the_cl
     assert bus.topic_counts().get(user_topic(9)) == 1
     client.delete()
     assert bus.subscriber_count(user_topic(9)) == 0
+
+
+async def test_events_published_from_a_worker_thread_reach_subscribers_on_the_loop_in_order() -> None:
+    import asyncio
+    import threading
+
+    from state.bus import Bus
+
+    local = Bus()
+    await local.start()
+    seen: list[tuple[int, int]] = []
+
+    def record(event: Event) -> None:
+        assert isinstance(event, TypingChanged)
+        seen.append((event.user_id, threading.get_ident()))
+
+    local.subscribe('t', record, detached=True)
+    typed = [TypingChanged(channel_id=1, thread_root_id=None, user_id=n, user_name='A', typing=True) for n in range(3)]
+
+    def worker() -> None:
+        for event in typed:
+            local.publish('t', event)
+
+    await asyncio.to_thread(worker)  # handed over before the thread's result, so delivered before we resume
+    assert seen == [(n, threading.get_ident()) for n in range(3)]
+    await local.stop()
