@@ -7,7 +7,7 @@ conversation at a channel with `follow`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from nicegui import ui
 from nicegui.events import GenericEventArguments
@@ -28,7 +28,7 @@ class Conversation:
         *,
         mode: str,
         drop_zone: ui.element,
-        on_send: Callable[[GenericEventArguments], None],
+        on_send: Callable[[GenericEventArguments], Awaitable[None]],
         placeholder: str = '',
         channels: Sequence[tuple[int, str]] = (),
         start_text: str = 'This is the very beginning of the conversation.',
@@ -70,3 +70,8 @@ class Conversation:
         """Typing and uploads now belong to this channel (and thread)."""
         self.typing.follow(channel_id, thread_root_id)
         self.uploader.set_channel(channel_id)
+
+    def unfollow(self) -> None:
+        """The conversation may no longer be read: no typing line, no announcements, no uploads there."""
+        self.typing.unfollow()
+        self.uploader.set_channel(None)

@@ -1,5 +1,8 @@
 """What a user does to the messages of one list (send, edit, delete, react), shared by the pane and the thread.
 
+Every action runs off the event loop (`state.blocking.off_loop`), so a locked or slow database holds up only
+this user's request. One tab's sends run one after another, so they are stored in the order they were typed.
+
 The message shows at once as pending; the server's confirmation replaces it by `client_msg_id`. A refusal
 (too long, archived, ...) removes it and hands the text back to the composer with the reason; a server
 fault marks it failed, and Retry resends with the same `client_msg_id`, which the action makes idempotent.
@@ -7,6 +10,7 @@ fault marks it failed, and Retry resends with the same `client_msg_id`, which th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +23,7 @@ from components.message_list import MessageList
 from components.shell_context import preview_html
 from state.actions import messages as message_actions
 from state.actions import reactions as reaction_actions
+from state.blocking import off_loop
 from state.errors import ActionError
 
 log = logging.getLogger(__name__)
@@ -30,8 +35,9 @@ class Messenger:
         self.messages = messages
         self.composer = composer
         self.uploader = uploader
+        self._sending = asyncio.Lock()
 
-    def send(
+    async def send(
         self,
         channel_id: int,
         body: str,
@@ -45,15 +51,17 @@ class Messenger:
             return
         self.messages.pending(client_msg_id, body, preview_html(body))
         try:
-            view = message_actions.send_message(
-                self.user_id,
-                channel_id,
-                body,
-                client_msg_id,
-                thread_root_id=thread_root_id,
-                also_in_channel=also_in_channel,
-                attachment_ids=self.uploader.pending_ids(),
-            )
+            async with self._sending:
+                view = await off_loop(
+                    message_actions.send_message,
+                    self.user_id,
+                    channel_id,
+                    body,
+                    client_msg_id,
+                    thread_root_id=thread_root_id,
+                    also_in_channel=also_in_channel,
+                    attachment_ids=self.uploader.pending_ids(),
+                )
         except ActionError as error:
             self.messages.remove_pending(client_msg_id)
             self.composer.restore(body, error.message)
@@ -65,26 +73,26 @@ class Messenger:
         self.uploader.clear_pending()
         self.messages.append(view)
 
-    def edit(self, message_id: int | None, body: str) -> None:
+    async def edit(self, message_id: int | None, body: str) -> None:
         if message_id is not None:
-            attempt(self.user_id, message_actions.edit_message, message_id, body)
+            await attempt(self.user_id, message_actions.edit_message, message_id, body)
 
-    def delete(self, message_id: int | None) -> None:
+    async def delete(self, message_id: int | None) -> None:
         if message_id is not None:
-            attempt(self.user_id, message_actions.delete_message, message_id)
+            await attempt(self.user_id, message_actions.delete_message, message_id)
 
-    def react(self, message_id: int | None, emoji: str) -> None:
+    async def react(self, message_id: int | None, emoji: str) -> None:
         if message_id is not None:
-            attempt(self.user_id, reaction_actions.toggle_reaction, message_id, emoji)
+            await attempt(self.user_id, reaction_actions.toggle_reaction, message_id, emoji)
 
     def files_changed(self) -> None:
         self.composer.set_has_files(self.uploader.has_files)
 
 
-def attempt(user_id: int, action: Callable[..., Any], *args: Any) -> Any:
-    """Run an action as this user; a refusal becomes a clear message instead of an error page."""
+async def attempt(user_id: int, action: Callable[..., Any], *args: Any) -> Any:
+    """Run an action as this user, off the loop; a refusal becomes a clear message instead of an error page."""
     try:
-        return action(user_id, *args)
+        return await off_loop(action, user_id, *args)
     except ActionError as error:
         ui.notify(error.message, type='warning')
         return None

@@ -80,10 +80,10 @@ class ThreadPanel:
         elif isinstance(event, ReactionChanged):
             self.list.reaction(event.message_id, event.reaction)
 
-    def _send(self, e: GenericEventArguments) -> None:
+    async def _send(self, e: GenericEventArguments) -> None:
         if self.channel_id is None or self.root_id is None:
             return
-        self.messenger.send(
+        await self.messenger.send(
             self.channel_id,
             str(e.args.get('body', '')),
             str(e.args.get('client_msg_id', '')),

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 
 from itsdangerous import TimestampSigner
-from nicegui import app
+from nicegui import app, background_tasks
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -63,6 +63,22 @@ async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> Non
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f'condition still false after {timeout} s')
         await asyncio.sleep(0.05)
+
+
+async def handlers_done(timeout: float = 5.0) -> None:
+    """Wait until the async event handlers a simulated user triggered have finished.
+
+    NiceGUI runs an async handler as a background task named after the handler (`str(handler)`): a bound
+    method of one of our components or a closure. The components' send, edit and read handlers are async
+    because their actions run off the event loop.
+    """
+    await asyncio.sleep(0)  # let just-triggered handlers start
+
+    def idle() -> bool:
+        names = (task.get_name() for task in background_tasks.running_tasks)
+        return not any(' of <components.' in name or '.<locals>.' in name for name in names)
+
+    await eventually(idle, timeout)
 
 
 async def open_logged_in(user: User, email: str, path: str) -> None:

@@ -14,7 +14,7 @@ from db.workspace_queries import general_channel
 from state.actions.accounts import sign_up
 from state.actions.channels import open_direct
 from state.actions.workspaces import accept_invite, create_invite, create_workspace
-from tests.page_helpers import RETRIES, log_in_via_page, open_logged_in
+from tests.page_helpers import RETRIES, handlers_done, log_in_via_page, open_logged_in
 
 PASSWORD = 'a long enough password'
 
@@ -53,11 +53,13 @@ async def test_a_message_sent_by_one_user_reaches_the_other_live(user: User, cre
     with user:
         composer = next(iter(ElementFilter(kind=Composer)))
     user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1'})
+    await handlers_done()
     stored = queries.latest_messages(general_id, limit=5)
     assert [m.body for m in stored] == ['hello *bob*'] and stored[0].author_id == ada_id
     assert composer is not None
     # A retry with the same client id returns the original and stores nothing new.
     user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1'})
+    await handlers_done()
     assert len(queries.latest_messages(general_id, limit=5)) == 1
     assert message_lists(bob)[0].newest_id == stored[0].id  # Bob's list was fed the append delta
 
@@ -66,6 +68,7 @@ async def test_a_refused_message_comes_back_to_the_composer(user: User) -> None:
     _, _, general_id, slug = setup_workspace()
     await open_as(user, 'ada@example.com', f'/w/{slug}')
     user.find(kind=Composer).trigger('send', {'body': 'x' * 5000, 'client_msg_id': 'c-long'})
+    await handlers_done()
     assert queries.latest_messages(general_id, limit=5) == []
 
 

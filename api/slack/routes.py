@@ -10,10 +10,11 @@ from nicegui import app
 from pydantic import ValidationError
 
 from api.slack.errors import SlackError, retry_after_seconds, slack_code
-from api.slack.registry import METHODS, Caller
-from api.slack.request_args import read_call
+from api.slack.registry import METHODS, Caller, Method, Result
+from api.slack.request_args import CallInput, read_call
 from api.slack.responses import failed, ok, rate_limited
 from state.actions.tokens import token_identity
+from state.blocking import off_loop
 from state.errors import ActionError, RateLimited
 
 log = logging.getLogger(__name__)
@@ -24,22 +25,14 @@ def register() -> None:
 
 
 async def web_api(request: Request, method_name: str) -> JSONResponse:
-    # Actions run here, on the event loop (like the UI's handlers), so the events they publish reach the
-    # browsers' subscriptions on their own loop.
     try:
         call = await read_call(request)
         spec = METHODS.get(method_name)
         if spec is None:
             raise SlackError('unknown_method')
-        identity = None
-        if spec.needs_token:
-            if call.token is None:
-                raise SlackError('not_authed')
-            identity = token_identity(call.token)
-            if identity is None:
-                raise SlackError('invalid_auth')
-        args = spec.args.model_validate(call.args)
-        result = spec.handler(Caller(identity, str(request.base_url)), args)
+        # The token check and the method touch the database: in a worker thread, so a locked or slow database
+        # holds up this request only (the events the actions publish reach the browsers through the bus).
+        result = await off_loop(_call_method, spec, call, str(request.base_url))
     except SlackError as error:
         return failed(error.code, error.detail)
     except ValidationError as error:
@@ -49,6 +42,18 @@ async def web_api(request: Request, method_name: str) -> JSONResponse:
     except ActionError as error:
         return failed(slack_code(error), error.message)
     return ok(result)
+
+
+def _call_method(spec: Method, call: CallInput, base_url: str) -> Result:
+    identity = None
+    if spec.needs_token:
+        if call.token is None:
+            raise SlackError('not_authed')
+        identity = token_identity(call.token)
+        if identity is None:
+            raise SlackError('invalid_auth')
+    args = spec.args.model_validate(call.args)
+    return spec.handler(Caller(identity, base_url), args)
 
 
 def _problem(error: object) -> str:
