@@ -2,6 +2,11 @@
 
 The pane follows one channel at a time; switching channels swaps its bus subscription and resets the list,
 it never rebuilds the page. All live updates arrive as bus events on `channel:{id}` and become list deltas.
+
+Access is checked on every event the tab sends, not only when the channel was opened: once the person may no
+longer read the channel (they left a private one, or were removed), the pane lets go of it at once: the
+subscription ends, the list and typing line empty, and `on_access_lost` tells the shell (rule: what a person
+may no longer see stops at once).
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ from components.event_args import id_arg
 from components.messenger import attempt
 from components.shell_context import ShellContext
 from db import queries
+from state.access import readable_channel
 from state.actions import channels as channel_actions
 from state.actions import reads as read_actions
 from state.bus import Subscription, bus, channel_topic
 from state.events import (
     ChannelView,
     Event,
+    MemberLeft,
     MessageCreated,
     MessageDeleted,
     MessageUpdated,
@@ -41,9 +48,11 @@ class ChannelPane:
         *,
         on_open_thread: Callable[[int, int], None],
         channel_names: Callable[[], list[tuple[int, str]]],
+        on_access_lost: Callable[[], None],
     ) -> None:
         self.ctx = ctx
         self.on_open_thread = on_open_thread
+        self.on_access_lost = on_access_lost
         self.channel: ChannelView | None = None
         self.label = ''
         self.is_member = False
@@ -63,7 +72,7 @@ class ChannelPane:
         self.messenger = self.conversation.messenger
         self.list.on('load-older', self._load_older)
         self.list.on('load-newer', self._load_newer)
-        self.list.on('jump-latest', lambda _: self._reset_latest())
+        self.list.on('jump-latest', lambda _: self._jump_latest())
         self.list.on('read', self._read)
         self.list.on('open-thread', self._open_thread_event)
         self.list.on('mark-unread', self._mark_unread)
@@ -126,8 +135,9 @@ class ChannelPane:
 
     def catch_up(self) -> None:
         """After a reconnect: fetch what this tab may have missed (rule 4: the database is the truth)."""
-        if self.channel is None:
+        if not self._still_readable():
             return
+        assert self.channel is not None
         newest = self.list.newest_id
         missed = queries.messages_after(self.channel.id, newest, limit=PAGE_SIZE + 1)
         if len(missed) > PAGE_SIZE:
@@ -136,6 +146,33 @@ class ChannelPane:
             self.list.extend(missed, has_more=False)
         self.list.receipts(queries.read_receipts(self.channel.id))
         self.list.read_position(queries.last_read_id(self.channel.id, self.ctx.user_id))
+
+    # ---- access ---------------------------------------------------------------------------------------------
+
+    def _still_readable(self) -> bool:
+        """Whether the shown channel may still be read by this person; if not, let go of it now."""
+        if self.channel is None:
+            return False
+        access = readable_channel(self.ctx.user_id, self.ctx.workspace_id, self.channel.id)
+        if access is None:
+            self._let_go()
+            return False
+        if self.is_member and not access.is_member:  # left a public channel: it stays open as a preview
+            self.is_member = False
+            self.list.set_read_only(True)
+            self._configure_composer(self.label)
+        return True
+
+    def _let_go(self) -> None:
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
+        self.channel = None
+        self.is_member = False
+        self.label = ''
+        self.list.reset([], has_more_before=False)
+        self.conversation.unfollow()
+        self.on_access_lost()
 
     # ---- loading --------------------------------------------------------------------------------------------
 
@@ -164,24 +201,32 @@ class ChannelPane:
             highlight_id=message_id,
         )
 
+    def _jump_latest(self) -> None:
+        if self._still_readable():
+            self._reset_latest()
+
     def _load_older(self, e: GenericEventArguments) -> None:
         before_id = id_arg(e, 'before_id')
-        if self.channel is None or before_id is None:
+        if before_id is None or not self._still_readable():
             return
+        assert self.channel is not None
         older = queries.messages_before(self.channel.id, before_id, limit=PAGE_SIZE)
         self.list.prepend(older, has_more=len(older) >= PAGE_SIZE)
 
     def _load_newer(self, e: GenericEventArguments) -> None:
         after_id = id_arg(e, 'after_id')
-        if self.channel is None or after_id is None:
+        if after_id is None or not self._still_readable():
             return
+        assert self.channel is not None
         newer = queries.messages_after(self.channel.id, after_id, limit=PAGE_SIZE)
         self.list.extend(newer, has_more=len(newer) >= PAGE_SIZE)
 
     # ---- live events ----------------------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
-        if isinstance(event, MessageCreated):
+        if isinstance(event, MemberLeft) and event.user_id == self.ctx.user_id:
+            self._still_readable()  # they left (or were removed): a private channel closes here and now
+        elif isinstance(event, MessageCreated):
             if event.message.thread_root_id is None or event.message.also_in_channel:
                 self.list.append(event.message)
         elif isinstance(event, MessageUpdated):
@@ -200,33 +245,37 @@ class ChannelPane:
 
     # ---- user intentions ------------------------------------------------------------------------------------
 
-    def _send(self, e: GenericEventArguments) -> None:
+    async def _send(self, e: GenericEventArguments) -> None:
         if self.channel is not None:
-            self.messenger.send(self.channel.id, str(e.args.get('body', '')), str(e.args.get('client_msg_id', '')))
+            await self.messenger.send(
+                self.channel.id, str(e.args.get('body', '')), str(e.args.get('client_msg_id', ''))
+            )
 
-    def _read(self, e: GenericEventArguments) -> None:
+    async def _read(self, e: GenericEventArguments) -> None:
         last_id = id_arg(e, 'last_id')
-        if self.channel is not None and self.is_member and last_id is not None:
-            self._attempt(read_actions.mark_read, self.channel.id, last_id)
+        if last_id is not None and self._still_readable() and self.channel is not None and self.is_member:
+            await self._attempt(read_actions.mark_read, self.channel.id, last_id)
 
-    def _mark_unread(self, e: GenericEventArguments) -> None:
+    async def _mark_unread(self, e: GenericEventArguments) -> None:
         message_id = id_arg(e)
         if self.channel is None or message_id is None:
             return
-        self._attempt(read_actions.mark_unread, self.channel.id, message_id)
+        await self._attempt(read_actions.mark_unread, self.channel.id, message_id)
+        if self.channel is None:
+            return  # switched away meanwhile
         self.list.read_position(queries.last_read_id(self.channel.id, self.ctx.user_id))
 
-    def _join(self) -> None:
+    async def _join(self) -> None:
         if self.channel is None:
             return
-        if self._attempt(channel_actions.join_channel, self.channel.id) is not None:
+        if await self._attempt(channel_actions.join_channel, self.channel.id) is not None:
             self.is_member = True
             self.list.set_read_only(self.channel.archived)
             self._configure_composer(self.label)
             self._reset_latest()  # a newcomer starts with nothing unread: no divider
 
     def _edit_last(self) -> None:
-        if self.channel is None:
+        if not self._still_readable() or self.channel is None:
             return
         last = queries.last_own_message_id(self.channel.id, self.ctx.user_id)
         if last is not None:
@@ -234,14 +283,14 @@ class ChannelPane:
 
     def _open_thread_event(self, e: GenericEventArguments) -> None:
         root_id = id_arg(e)
-        if self.channel is not None and root_id is not None:
+        if root_id is not None and self._still_readable() and self.channel is not None:
             self.on_open_thread(self.channel.id, root_id)
 
     def _permalink(self, e: GenericEventArguments) -> None:
         message_id = id_arg(e)
-        if self.channel is not None and message_id is not None:
+        if message_id is not None and self._still_readable() and self.channel is not None:
             ui.navigate.history.push(f'{self.ctx.channel_url(self.channel.id)}/m/{message_id}')
             self.list.highlight(message_id)
 
-    def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
-        return attempt(self.ctx.user_id, action, *args)
+    async def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
+        return await attempt(self.ctx.user_id, action, *args)

@@ -77,7 +77,12 @@ class Shell:
             self.notifier = Notifier()
         self.columns = ui.row().classes('w-full no-wrap gap-0')
         with self.columns, ui.column().classes('grow min-w-0 gap-0 items-stretch'):
-            self.pane = ChannelPane(ctx, on_open_thread=self.open_thread, channel_names=self.sidebar.channel_names)
+            self.pane = ChannelPane(
+                ctx,
+                on_open_thread=self.open_thread,
+                channel_names=self.sidebar.channel_names,
+                on_access_lost=self._channel_gone,
+            )
         # The side panels are built when first opened: most tabs never open them, and every element a tab
         # holds costs memory and garbage-collector time for as long as the tab is open.
         self._thread: ThreadPanel | None = None
@@ -175,9 +180,7 @@ class Shell:
         access = readable_channel(self.ctx.user_id, self.ctx.workspace_id, channel_id)
         view = queries.channel_view(channel_id) if access is not None else None
         if access is None or view is None:
-            self.missing.text = 'Channel not found.'
-            self.missing.set_visibility(True)
-            self.pane.root.set_visibility(False)
+            self._show_missing()
             return False
         self.missing.set_visibility(False)
         self.pane.root.set_visibility(True)
@@ -189,6 +192,18 @@ class Shell:
         if push:
             ui.navigate.history.push(self.ctx.channel_url(channel_id))
         return True
+
+    def _show_missing(self) -> None:
+        self.missing.text = 'Channel not found.'
+        self.missing.set_visibility(True)
+        self.pane.root.set_visibility(False)
+
+    def _channel_gone(self) -> None:
+        """The pane's channel may no longer be read (left, removed): nothing of it stays on screen."""
+        self._show_missing()
+        if self._thread is not None and self._thread.is_open:
+            self._thread.close()
+        self._update_title()
 
     def _thread_panel(self) -> ThreadPanel:
         if self._thread is None:

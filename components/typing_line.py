@@ -46,6 +46,16 @@ class TypingLine:
         }
         self._render()
 
+    def unfollow(self) -> None:
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
+        if self.channel_id is not None and self._announced:
+            self.announce(False)
+        self.channel_id = self.thread_root_id = None
+        self._typers = {}
+        self._render()
+
     def announce(self, typing: bool) -> None:
         """This user started or stopped typing here (the composer throttles how often)."""
         if self.channel_id is None:

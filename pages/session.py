@@ -7,11 +7,12 @@ a callback that another user's action triggers `app.storage.user` belongs to tha
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import Client, app, ui
 
 from state.actions.accounts import session_for_token
 from state.bus import bus, user_topic
@@ -19,6 +20,7 @@ from state.events import Event, SessionEnded
 
 SESSION_KEY = 'session_token'
 LAST_WORKSPACE_KEY = 'last_workspace'  # slug of the workspace the shell showed last
+SESSION_END_GRACE_SECONDS = 1.0  # time for the redirect to reach the browser before its client is deleted
 
 
 @dataclass(frozen=True)
@@ -52,17 +54,26 @@ def require_user() -> CurrentUser | None:
 
 
 def watch_session_end(user: CurrentUser) -> None:
-    """Send this tab to the login page when its session ends (logout in any tab of this browser)."""
+    """End this tab when its session ends (log-out in any tab, expiry): send it to the log-in page, then
+    delete its server-side client, so a tab that ignores the redirect can neither act nor receive anything."""
 
     # Captured now: NiceGUI's simulated test users swap `ui.navigate` per user, and the logout that triggers this
     # runs as another tab. In a real server it is one object that acts on the client of the slot we run in.
     navigate = ui.navigate
+    client = ui.context.client
 
     def on_event(event: Event) -> None:
         if isinstance(event, SessionEnded) and event.session_id == user.session_id:
             navigate.to('/login')
+            # The redirect goes out with the next outbox flush; then nothing of this tab is left on the server.
+            asyncio.get_running_loop().call_later(SESSION_END_GRACE_SECONDS, _delete, client)
 
     bus.subscribe(user_topic(user.id), on_event)
+
+
+def _delete(client: Client) -> None:
+    if not client.is_deleted:
+        client.delete()
 
 
 def safe_next(target: str | None) -> str:

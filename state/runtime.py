@@ -69,6 +69,12 @@ def _expire_statuses() -> None:
     expire_statuses()
 
 
+def _end_expired_sessions() -> None:
+    from state.actions.accounts import end_expired_sessions
+
+    end_expired_sessions()
+
+
 def _clean_uploads() -> None:
     from state.actions.attachments import start_cleanup
 
@@ -86,6 +92,7 @@ async def start(settings: Settings) -> None:
         await bus.start()
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
+        periodic('sessions', 60.0, _end_expired_sessions)
     if not any(job.name == 'uploads' for job in _jobs):
         periodic('uploads', 3600.0, _clean_uploads)
     if not any(job.name == 'heap-freeze' for job in _jobs):

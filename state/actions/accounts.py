@@ -11,7 +11,7 @@ import unicodedata
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db.engine import read_session, session_scope
 from db.models import User, UserSession, utcnow
@@ -132,6 +132,26 @@ def end_session(token: str) -> None:
         row.revoked_at = utcnow()
         event = SessionEnded(user_id=row.user_id, session_id=_id(row.id))
     bus.publish(user_topic(event.user_id), event)
+
+
+def end_expired_sessions(limit: int = 500) -> int:
+    """Revoke sessions past their age (the app timer, every minute), so their open tabs end like a log-out.
+
+    `session_for_token` already refuses them at the next page build; this makes open tabs follow at once.
+    Returns how many ended (at most `limit` per run; the next run takes the rest).
+    """
+    with session_scope() as session:
+        rows = session.exec(
+            select(UserSession)
+            .where(col(UserSession.revoked_at).is_(None), UserSession.created_at < utcnow() - SESSION_MAX_AGE)
+            .limit(limit)
+        ).all()
+        now = utcnow()
+        for row in rows:
+            row.revoked_at = now
+        events = [SessionEnded(user_id=row.user_id, session_id=_id(row.id)) for row in rows]
+    bus.publish_many((user_topic(event.user_id), event) for event in events)
+    return len(events)
 
 
 def session_for_token(token: str) -> tuple[User, UserSession] | None:
