@@ -87,7 +87,11 @@ class ChannelPane:
         self.channel = channel
         self.is_member = is_member
         self._subscription = bus.subscribe(channel_topic(channel.id), self._on_event, owner=self.root)
-        self.list.configure(link_base=self.ctx.channel_url(channel.id), read_only=channel.archived or not is_member)
+        self.list.configure(
+            link_base=self.ctx.channel_url(channel.id),
+            outbox_key=self.ctx.outbox_key(channel.id),
+            read_only=channel.archived or not is_member,
+        )
         self._render_header(label)
         self.conversation.follow(channel.id, None)
         self._configure_composer(label)
@@ -112,7 +116,10 @@ class ChannelPane:
         self.composer.set_visibility(not show_join)
         placeholder = f'Message {label}'
         self.composer.configure(
-            draft_key=f'{self.ctx.workspace_id}:{channel.id}', placeholder=placeholder, read_only=channel.archived
+            draft_key=f'{self.ctx.workspace_id}:{channel.id}',
+            outbox_key=self.ctx.outbox_key(channel.id),
+            placeholder=placeholder,
+            read_only=channel.archived,
         )
 
     def _render_header(self, label: str) -> None:
@@ -246,10 +253,11 @@ class ChannelPane:
     # ---- user intentions ------------------------------------------------------------------------------------
 
     async def _send(self, e: GenericEventArguments) -> None:
-        if self.channel is not None:
-            await self.messenger.send(
-                self.channel.id, str(e.args.get('body', '')), str(e.args.get('client_msg_id', ''))
-            )
+        # The outbox names the conversation a send was typed in: a resend that arrives after a switch waits for
+        # its own conversation to open again instead of landing in this one.
+        if self.channel is not None and e.args.get('outbox_key') == self.ctx.outbox_key(self.channel.id):
+            body, client_msg_id = str(e.args.get('body', '')), str(e.args.get('client_msg_id', ''))
+            await self.messenger.send(self.channel.id, body, client_msg_id)
 
     async def _read(self, e: GenericEventArguments) -> None:
         last_id = id_arg(e, 'last_id')

@@ -1,6 +1,9 @@
 // The composer: auto-growing textarea, Enter sends, Shift+Enter breaks the line, Up in an empty composer edits
 // the last own message, a draft per conversation (kept in localStorage), @ # : autocomplete, and throttled
-// typing announcements (at most every 10 s while typing; "stopped" after 5 s idle or on send).
+// typing announcements (at most every 10 s while typing; "stopped" after 5 s idle or on send). Every send goes
+// through the outbox (outbox.js) first, and what it still holds is sent again whenever the socket connects.
+import { addToOutbox, announcePending, onConnect, outboxEntries, removeFromOutbox } from "outbox";
+
 const TYPING_RENEW_MS = 10000;
 const TYPING_IDLE_MS = 5000;
 
@@ -38,6 +41,7 @@ export default {
   </div>`,
   props: {
     draftKey: String,
+    outboxKey: String, // person and conversation: what this composer sends (again) from the outbox
     placeholder: String,
     maxChars: { type: Number, default: 4000 },
     members: { type: Array, default: () => [] }, // [[id, name], ...]
@@ -64,14 +68,19 @@ export default {
       this.stopTyping();
       this.$nextTick(this.resize);
     } },
+    outboxKey() {
+      if (window.socket && window.socket.connected) this.sendOutbox();
+    },
   },
   mounted() {
     if (this.emojiUrl) loadEmoji(this.emojiUrl).then((list) => (this.emoji = list));
     this.$nextTick(() => this.focus());
+    this.stopOnConnect = onConnect(() => this.sendOutbox());
   },
   unmounted() {
     this.saveDraft(this.draftKey);
     this.stopTyping();
+    this.stopOnConnect();
   },
   methods: {
     focus() {
@@ -140,16 +149,33 @@ export default {
     },
     send() {
       if (!this.canSend) return;
-      const body = this.text;
+      const entry = {
+        key: this.outboxKey, client_msg_id: newClientId(), body: this.text, also_in_channel: this.alsoToChannel,
+      };
       this.text = "";
       this.suggestions = [];
       this.saveDraft(this.draftKey);
       this.stopTyping();
-      this.$emit("send", { body, client_msg_id: newClientId(), also_in_channel: this.alsoToChannel });
+      if (entry.key) addToOutbox(entry); // shows the pending bubble at once, connected or not
+      this.emitSend(entry);
       this.$nextTick(this.resize);
     },
-    restore(body, error) {
-      // Sending failed: the text comes back (unless the user already typed something new) with the reason.
+    sendOutbox() {
+      // Whatever the server has not confirmed goes again, oldest first; the server keeps each message once.
+      for (const entry of outboxEntries(this.outboxKey)) {
+        announcePending(entry);
+        this.emitSend(entry);
+      }
+    },
+    emitSend(entry) {
+      this.$emit("send", {
+        body: entry.body, client_msg_id: entry.client_msg_id, also_in_channel: entry.also_in_channel, outbox_key: entry.key,
+      });
+    },
+    restore(body, error, clientMsgId) {
+      // The server refused the message: it leaves the outbox, and the text comes back (unless the user already
+      // typed something new) with the reason.
+      if (clientMsgId) removeFromOutbox(clientMsgId);
       if (!this.text) this.text = body;
       this.error = error;
       this.saveDraft(this.draftKey);

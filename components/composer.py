@@ -9,7 +9,7 @@ from nicegui import ui
 from components.client_calls import call_method
 
 
-class Composer(ui.element, component='composer.js'):
+class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
     def __init__(
         self,
         *,
@@ -31,9 +31,11 @@ class Composer(ui.element, component='composer.js'):
         self._props['thread'] = thread
         self._props['read-only'] = read_only
 
-    def configure(self, *, draft_key: str, placeholder: str, read_only: bool) -> None:
-        """Point the composer at another conversation (its draft comes back from the browser's storage)."""
+    def configure(self, *, draft_key: str, outbox_key: str, placeholder: str, read_only: bool) -> None:
+        """Point the composer at another conversation (its draft comes back from the browser's storage, and what
+        its outbox still holds for it is sent again)."""
         self._props['draft-key'] = draft_key
+        self._props['outbox-key'] = outbox_key
         self._props['placeholder'] = placeholder
         self._props['read-only'] = read_only
         self.update()
@@ -59,9 +61,9 @@ class Composer(ui.element, component='composer.js'):
         self._props['has-files'] = has_files
         self.update()
 
-    def restore(self, body: str, error: str) -> None:
-        """Sending failed: put the text back and say why."""
-        call_method(self, 'restore', body, error)
+    def restore(self, body: str, error: str, client_msg_id: str | None = None) -> None:
+        """The message was refused: it leaves the browser's outbox, and the text comes back with the reason."""
+        call_method(self, 'restore', body, error, client_msg_id)
 
     def insert_text(self, text: str) -> None:
         call_method(self, 'insertText', text)

@@ -1,6 +1,9 @@
 // The message list: ONE element per tab that holds the rendered messages in the browser and takes compact
 // JSON deltas from the server (append, update, remove, prepend an older page, ...). Message HTML is rendered
-// and sanitized on the server when it is written; here it is only placed.
+// and sanitized on the server when it is written; here it is only placed. Own messages not yet confirmed show
+// as pending bubbles from the outbox (outbox.js), until the confirmed copy with the same client_msg_id arrives.
+import { onPending, outboxEntries, removeFromOutbox } from "outbox";
+
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const MAX_IN_DOM = 300; // keep the DOM small; older/newer pages come back from the server on scroll
 const PAGE_TRIGGER_PX = 300;
@@ -20,6 +23,12 @@ function dayLabel(date) {
 function initials(name) {
   const parts = (name || "?").trim().split(/\s+/);
   return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+}
+
+function pendingHtml(body) {
+  // Until the server's rendering arrives: the text as typed, escaped, line breaks kept.
+  const escaped = String(body).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  return "<p>" + escaped.replace(/\n/g, "<br>") + "</p>";
 }
 
 function hue(id) {
@@ -105,7 +114,7 @@ export default {
               Seen by {{ seenText(seenBy[row.m.id]) }}</div>
             <div v-if="row.m.failed" class="chat-msg__failed">
               {{ row.m.error || 'Not sent.' }}
-              <button class="chat-btn" data-testid="message-retry" @click.stop="$emit('retry', { client_msg_id: row.m.client_msg_id, body: row.m.body })">Retry</button>
+              <button class="chat-btn" data-testid="message-retry" @click.stop="retry(row.m)">Retry</button>
               <button class="chat-btn" @click.stop="discard(row.m)">Discard</button>
             </div>
           </div>
@@ -153,6 +162,7 @@ export default {
     canModerate: Boolean,
     readOnly: Boolean,
     linkBase: String, // e.g. /w/acme/c/12
+    outboxKey: String, // person and conversation: which outbox entries show here as pending
     startText: { type: String, default: "This is the very beginning of the conversation." },
   },
   data() {
@@ -246,8 +256,10 @@ export default {
     this.onFocus = () => this.reportRead();
     window.addEventListener("focus", this.onFocus);
     document.addEventListener("visibilitychange", this.onFocus);
+    this.stopPending = onPending((entry) => entry.key === this.outboxKey && this.addPending(entry));
   },
   unmounted() {
+    this.stopPending();
     document.removeEventListener("click", this.closePicker);
     window.removeEventListener("focus", this.onFocus);
     document.removeEventListener("visibilitychange", this.onFocus);
@@ -287,11 +299,10 @@ export default {
             m.last_reply_at = d.last_reply_at;
             m.reply_user_ids = d.reply_user_ids;
           });
-        case "pending":
-          return this.addPending(d);
         case "failed":
           return this.markFailed(d.client_msg_id, d.error);
         case "drop-pending":
+          removeFromOutbox(d.client_msg_id);
           this.messages = this.messages.filter((m) => !(m.pending && m.client_msg_id === d.client_msg_id));
           return;
         case "read":
@@ -314,6 +325,7 @@ export default {
     },
     reset(d) {
       this.messages = d.messages.map((m) => ({ ...m, key: "m" + m.id }));
+      this.confirmSent(this.messages);
       this.hasMoreBefore = d.has_more_before;
       this.hasMoreAfter = !!d.has_more_after;
       this.lastReadId = d.last_read_id || 0;
@@ -322,6 +334,7 @@ export default {
       this.editing = null;
       this.confirming = null;
       this.$nextTick(() => {
+        this.showOutbox(); // on the next tick: a new conversation's outboxKey prop has arrived by then
         if (d.highlight_id) this.highlight(d.highlight_id);
         else if (d.scroll_to_unread && this.firstUnreadId) this.jumpToDivider();
         else this.scrollToBottom();
@@ -330,6 +343,7 @@ export default {
     },
     append(message) {
       const m = { ...message, key: "m" + message.id };
+      this.confirmSent([m]);
       // Our own optimistic copy is replaced by the confirmed one, in place; a duplicate delivery is ignored.
       const pending = m.client_msg_id ? this.messages.findIndex((x) => x.pending && x.client_msg_id === m.client_msg_id && x.author_id === m.author_id) : -1;
       if (pending >= 0) {
@@ -390,7 +404,8 @@ export default {
     extend(messages, hasMore) {
       const known = new Set(this.messages.map((m) => m.id));
       const fresh = messages.filter((m) => !known.has(m.id)).map((m) => ({ ...m, key: "m" + m.id }));
-      const pending = this.messages.filter((m) => m.pending);
+      this.confirmSent(fresh);
+      const pending = this.messages.filter((m) => m.pending && !fresh.some((f) => f.client_msg_id === m.client_msg_id));
       this.messages = this.messages.filter((m) => !m.pending).concat(fresh, pending);
       this.hasMoreAfter = hasMore;
       this.trimTop();
@@ -404,23 +419,37 @@ export default {
       this.hasMoreBefore = true;
       if (!this.atBottom) this.$nextTick(() => (scroller.scrollTop = scroller.scrollHeight - before));
     },
+    confirmSent(messages) {
+      // The server stored these: own ones leave the outbox (every tab of this browser shares it).
+      for (const m of messages) if (m.client_msg_id && m.author_id === this.me) removeFromOutbox(m.client_msg_id);
+    },
+    showOutbox() {
+      // After a reset the list holds only what the server sent: what the outbox still holds shows again.
+      for (const entry of outboxEntries(this.outboxKey)) this.addPending(entry);
+    },
     addPending(d) {
+      // id 0, not null: `editing` and `confirming` are null when nothing is being edited or confirmed.
+      if (this.messages.some((x) => x.id && x.client_msg_id === d.client_msg_id && x.author_id === this.me)) return;
       const m = {
-        key: "p" + d.client_msg_id, id: null, pending: true, client_msg_id: d.client_msg_id, author_id: this.me,
-        author_name: this.personName(this.me), html: "", body: d.body, created_at: new Date().toISOString(),
-        reactions: [], attachments: [], reply_count: 0,
+        key: "p" + d.client_msg_id, id: 0, pending: true, client_msg_id: d.client_msg_id, author_id: this.me,
+        author_name: this.personName(this.me), html: pendingHtml(d.body), body: d.body,
+        created_at: new Date().toISOString(), reactions: [], attachments: [], reply_count: 0,
       };
-      m.html = d.preview_html;
       const existing = this.messages.findIndex((x) => x.client_msg_id === d.client_msg_id && (x.pending || x.failed));
       if (existing >= 0) this.messages.splice(existing, 1, m);
       else this.messages.push(m);
       this.$nextTick(() => this.scrollToBottom());
+    },
+    retry(m) {
+      Object.assign(m, { pending: true, failed: false, error: "" });
+      this.$emit("retry", { client_msg_id: m.client_msg_id, body: m.body, outbox_key: this.outboxKey });
     },
     markFailed(clientMsgId, error) {
       const m = this.messages.find((x) => x.client_msg_id === clientMsgId && x.pending);
       if (m) Object.assign(m, { pending: false, failed: true, error });
     },
     discard(m) {
+      removeFromOutbox(m.client_msg_id);
       this.messages = this.messages.filter((x) => x !== m);
     },
     // ---- scrolling and read state ----------------------------------------------------------------

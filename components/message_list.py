@@ -52,7 +52,7 @@ def message_json(view: MessageView) -> dict[str, Any]:
     return _cache.dump(view)
 
 
-class MessageList(ui.element, component='message_list.js'):
+class MessageList(ui.element, component='message_list.js', dependencies=['outbox.js']):
     def __init__(
         self,
         *,
@@ -90,9 +90,11 @@ class MessageList(ui.element, component='message_list.js'):
         self._props['read-only'] = read_only
         self.update()
 
-    def configure(self, *, link_base: str, read_only: bool) -> None:
-        """Point the list at another conversation (permalinks start at `link_base`)."""
+    def configure(self, *, link_base: str, outbox_key: str, read_only: bool) -> None:
+        """Point the list at another conversation (permalinks start at `link_base`; its own unconfirmed sends are
+        the browser outbox's entries under `outbox_key`)."""
         self._props['link-base'] = link_base
+        self._props['outbox-key'] = outbox_key
         self.set_read_only(read_only)
 
     # ---- deltas -----------------------------------------------------------------------------------------
@@ -159,9 +161,6 @@ class MessageList(ui.element, component='message_list.js'):
                 }
             ]
         )
-
-    def pending(self, client_msg_id: str, body: str, preview_html: str) -> None:
-        self.send([{'op': 'pending', 'client_msg_id': client_msg_id, 'body': body, 'preview_html': preview_html}])
 
     def remove_pending(self, client_msg_id: str) -> None:
         self.send([{'op': 'drop-pending', 'client_msg_id': client_msg_id}])

@@ -3,9 +3,10 @@
 Every action runs off the event loop (`state.blocking.off_loop`), so a locked or slow database holds up only
 this user's request. One tab's sends run one after another, so they are stored in the order they were typed.
 
-The message shows at once as pending; the server's confirmation replaces it by `client_msg_id`. A refusal
-(too long, archived, ...) removes it and hands the text back to the composer with the reason; a server
-fault marks it failed, and Retry resends with the same `client_msg_id`, which the action makes idempotent.
+The browser shows a message as pending the moment it is typed, and keeps it in its outbox until the confirmed
+copy (same `client_msg_id`) arrives (composer.js, outbox.js). A refusal (too long, archived, ...) removes it
+and hands the text back to the composer with the reason; a server fault marks it failed, and Retry (or the
+next reconnect) resends with the same `client_msg_id`, which the action makes idempotent.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from nicegui import ui
 from components.attachments import AttachmentUploader
 from components.composer import Composer
 from components.message_list import MessageList
-from components.shell_context import preview_html
 from state.actions import messages as message_actions
 from state.actions import reactions as reaction_actions
 from state.blocking import off_loop
@@ -47,9 +47,9 @@ class Messenger:
         also_in_channel: bool = False,
     ) -> None:
         if self.uploader.is_busy:
-            self.composer.restore(body, 'Files are still uploading; send again when they are done.')
+            self.messages.remove_pending(client_msg_id)
+            self.composer.restore(body, 'Files are still uploading; send again when they are done.', client_msg_id)
             return
-        self.messages.pending(client_msg_id, body, preview_html(body))
         try:
             async with self._sending:
                 view = await off_loop(
@@ -64,7 +64,7 @@ class Messenger:
                 )
         except ActionError as error:
             self.messages.remove_pending(client_msg_id)
-            self.composer.restore(body, error.message)
+            self.composer.restore(body, error.message, client_msg_id)
             return
         except Exception:
             log.exception('sending a message failed')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,13 +34,13 @@ class ShellContext:
     def thread_url(self, channel_id: int, root_id: int) -> str:
         return f'{self.channel_url(channel_id)}/t/{root_id}'
 
+    def outbox_key(self, channel_id: int, root_id: int | None = None) -> str:
+        """Names this person's conversation in the browser's outbox (composer.js, outbox.js)."""
+        thread = f':t{root_id}' if root_id is not None else ''
+        return f'{self.user_id}:{self.workspace_id}:{channel_id}{thread}'
+
 
 # (shortcode, character) pairs for the picker and the `:` autocomplete, in the table's curated order; served
 # once as a cacheable asset whose URL changes with its content (see pages/assets.py).
 EMOJI_JSON = json.dumps(list(EMOJI.items()), separators=(',', ':'))
 EMOJI_URL = f'/assets/emoji-{hashlib.sha256(EMOJI_JSON.encode()).hexdigest()[:12]}.json'
-
-
-def preview_html(body: str) -> str:
-    """How a pending message looks until the server's rendering replaces it: plain, escaped text."""
-    return '<p>' + html.escape(body).replace('\n', '<br>') + '</p>'

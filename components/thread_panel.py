@@ -50,11 +50,18 @@ class ThreadPanel:
         self.channel_id, self.root_id = channel_id, root_id
         self._subscription = bus.subscribe(thread_topic(root_id), self._on_event, owner=self.root)
         self.subtitle.text = channel_label
-        self.list.configure(link_base=self.ctx.channel_url(channel_id), read_only=read_only)
+        self.list.configure(
+            link_base=self.ctx.channel_url(channel_id),
+            outbox_key=self.ctx.outbox_key(channel_id, root_id),
+            read_only=read_only,
+        )
         self.list.reset([root, *replies], has_more_before=False)
         self.conversation.follow(channel_id, root_id)
         self.composer.configure(
-            draft_key=f'{self.ctx.workspace_id}:{channel_id}:t{root_id}', placeholder='Reply…', read_only=read_only
+            draft_key=f'{self.ctx.workspace_id}:{channel_id}:t{root_id}',
+            outbox_key=self.ctx.outbox_key(channel_id, root_id),
+            placeholder='Reply…',
+            read_only=read_only,
         )
         self.root.set_visibility(True)
         return True
@@ -83,6 +90,8 @@ class ThreadPanel:
     async def _send(self, e: GenericEventArguments) -> None:
         if self.channel_id is None or self.root_id is None:
             return
+        if e.args.get('outbox_key') != self.ctx.outbox_key(self.channel_id, self.root_id):
+            return  # typed in another thread: it is sent again when that one opens (see ChannelPane._send)
         await self.messenger.send(
             self.channel_id,
             str(e.args.get('body', '')),

@@ -1,8 +1,8 @@
-"""Pure helpers behind the chat components: typing text, pending previews, JSON-only client calls."""
+"""Pure helpers behind the chat components: typing text, JSON-only client calls (pending previews are made in
+the browser now: e2e/test_outbox.py checks they are escaped)."""
 
 from __future__ import annotations
 
-from components.shell_context import preview_html
 from components.typing_line import typing_text
 
 
@@ -11,9 +11,3 @@ def test_typing_text_names_one_or_two_and_summarises_more() -> None:
     assert typing_text(['Ada']) == 'Ada is typing…'
     assert typing_text(['Ada', 'Bob']) == 'Ada and Bob are typing…'
     assert typing_text(['Ada', 'Bob', 'Cy']) == 'Several people are typing…'
-
-
-def test_pending_preview_escapes_everything() -> None:
-    html = preview_html('<img src=x onerror=alert(1)>\n"quoted" & more')
-    assert '<img' not in html
-    assert '&lt;img src=x onerror=alert(1)&gt;<br>&quot;quoted&quot; &amp; more' in html

@@ -52,13 +52,14 @@ async def test_a_message_sent_by_one_user_reaches_the_other_live(user: User, cre
 
     with user:
         composer = next(iter(ElementFilter(kind=Composer)))
-    user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1'})
+    where = composer.props['outbox-key']  # the conversation the browser typed it in
+    user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1', 'outbox_key': where})
     await handlers_done()
     stored = queries.latest_messages(general_id, limit=5)
     assert [m.body for m in stored] == ['hello *bob*'] and stored[0].author_id == ada_id
     assert composer is not None
     # A retry with the same client id returns the original and stores nothing new.
-    user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1'})
+    user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1', 'outbox_key': where})
     await handlers_done()
     assert len(queries.latest_messages(general_id, limit=5)) == 1
     assert message_lists(bob)[0].newest_id == stored[0].id  # Bob's list was fed the append delta
@@ -67,7 +68,9 @@ async def test_a_message_sent_by_one_user_reaches_the_other_live(user: User, cre
 async def test_a_refused_message_comes_back_to_the_composer(user: User) -> None:
     _, _, general_id, slug = setup_workspace()
     await open_as(user, 'ada@example.com', f'/w/{slug}')
-    user.find(kind=Composer).trigger('send', {'body': 'x' * 5000, 'client_msg_id': 'c-long'})
+    with user:
+        where = next(iter(ElementFilter(kind=Composer))).props['outbox-key']
+    user.find(kind=Composer).trigger('send', {'body': 'x' * 5000, 'client_msg_id': 'c-long', 'outbox_key': where})
     await handlers_done()
     assert queries.latest_messages(general_id, limit=5) == []
 
@@ -87,3 +90,14 @@ def general_workspace_id(slug: str) -> int:
     workspace = workspace_by_slug(slug)
     assert workspace is not None and workspace.id is not None
     return workspace.id
+
+
+async def test_a_resend_typed_in_another_conversation_is_not_posted_here(user: User) -> None:
+    _, _, general_id, slug = setup_workspace()
+    await open_as(user, 'ada@example.com', f'/w/{slug}')
+    with user:
+        where = next(iter(ElementFilter(kind=Composer))).props['outbox-key']
+    elsewhere = where.rsplit(':', 1)[0] + ':999'  # the outbox entry of a conversation not open in this tab
+    user.find(kind=Composer).trigger('send', {'body': 'not for here', 'client_msg_id': 'c-x', 'outbox_key': elsewhere})
+    await handlers_done()
+    assert queries.latest_messages(general_id, limit=5) == []

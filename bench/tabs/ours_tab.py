@@ -82,5 +82,11 @@ class OursTab(NiceGuiTab):
     async def send(self, text: str) -> None:
         if self._composer is None:
             raise PageError('tab is not open')
-        payload = {'body': text, 'client_msg_id': str(uuid.uuid4()), 'also_in_channel': False}
-        await self.fire(*self._composer, 'send', payload)
+        element_id, element = self._composer
+        payload = {
+            'body': text,
+            'client_msg_id': str(uuid.uuid4()),
+            'also_in_channel': False,
+            'outbox_key': element.get('props', {}).get('outbox-key'),  # the conversation it was typed in
+        }
+        await self.fire(element_id, element, 'send', payload)
