@@ -21,6 +21,7 @@ from nicegui import ui
 from components.attachments import AttachmentUploader
 from components.composer import Composer
 from components.message_list import MessageList
+from db.errors import DatabaseUnavailable
 from state.actions import messages as message_actions
 from state.actions import reactions as reaction_actions
 from state.blocking import off_loop
@@ -66,6 +67,9 @@ class Messenger:
             self.messages.remove_pending(client_msg_id)
             self.composer.restore(body, error.message, client_msg_id)
             return
+        except DatabaseUnavailable:
+            self.messages.failed(client_msg_id, 'Not sent yet: the server is busy. Retry?')
+            return
         except Exception:
             log.exception('sending a message failed')
             self.messages.failed(client_msg_id, 'Not sent: the server had a problem. Retry?')
@@ -95,4 +99,7 @@ async def attempt(user_id: int, action: Callable[..., Any], *args: Any) -> Any:
         return await off_loop(action, user_id, *args)
     except ActionError as error:
         ui.notify(error.message, type='warning')
+        return None
+    except DatabaseUnavailable as error:
+        ui.notify(str(error), type='warning')
         return None

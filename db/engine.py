@@ -11,7 +11,10 @@ from psycopg.abc import Buffer
 from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
+
+from db.errors import DatabaseUnavailable, is_transient
 
 _engine: Engine | None = None
 
@@ -83,11 +86,19 @@ def get_engine() -> Engine:
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on any exception."""
+    """One unit of work: commits on success, rolls back on any exception.
+
+    A lock held past the busy timeout, a full disk or a lost connection becomes `DatabaseUnavailable`.
+    """
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except DBAPIError as error:
+            session.rollback()
+            if is_transient(error):
+                raise DatabaseUnavailable(DatabaseUnavailable.message) from error
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -1,4 +1,5 @@
-"""Slack's envelope: HTTP 200 with `ok`, except rate limits (429 with Retry-After)."""
+"""Slack's envelope: HTTP 200 with `ok`, except rate limits (429) and a busy database (503), both with
+Retry-After, which Slack's SDKs know to wait for and retry."""
 
 from __future__ import annotations
 
@@ -25,4 +26,12 @@ def failed(code: str, detail: str = '', messages: list[str] | None = None) -> JS
 def rate_limited(retry_after: int) -> JSONResponse:
     return JSONResponse(
         {'ok': False, 'error': 'ratelimited'}, status_code=429, headers={**HEADERS, 'Retry-After': str(retry_after)}
+    )
+
+
+def unavailable(retry_after: int = 1) -> JSONResponse:
+    return JSONResponse(
+        {'ok': False, 'error': 'service_unavailable'},
+        status_code=503,
+        headers={**HEADERS, 'Retry-After': str(retry_after)},
     )

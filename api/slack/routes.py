@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from api.slack.errors import SlackError, retry_after_seconds, slack_code
 from api.slack.registry import METHODS, Caller, Method, Result
 from api.slack.request_args import CallInput, read_call
-from api.slack.responses import failed, ok, rate_limited
+from api.slack.responses import failed, ok, rate_limited, unavailable
+from db.errors import DatabaseUnavailable
 from state.actions.tokens import token_identity
 from state.blocking import off_loop
 from state.errors import ActionError, RateLimited
@@ -39,6 +40,8 @@ async def web_api(request: Request, method_name: str) -> JSONResponse:
         return failed('invalid_arguments', messages=[_problem(e) for e in error.errors()])
     except RateLimited as error:
         return rate_limited(retry_after_seconds(error))
+    except DatabaseUnavailable:
+        return unavailable()
     except ActionError as error:
         return failed(slack_code(error), error.message)
     return ok(result)
