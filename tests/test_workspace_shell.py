@@ -84,3 +84,12 @@ def general_workspace_id(slug: str) -> int:
     workspace = workspace_by_slug(slug)
     assert workspace is not None and workspace.id is not None
     return workspace.id
+
+
+async def test_a_permalink_id_beyond_64_bits_is_not_found(user: User) -> None:
+    _, _, general_id, slug = setup_workspace()
+    huge = '99999999999999999999999'
+    await open_as(user, 'ada@example.com', f'/w/{slug}')
+    for path in (f'/w/{slug}/c/{general_id}/m/{huge}', f'/w/{slug}/c/{general_id}/t/{huge}', f'/w/{slug}/c/{huge}'):
+        await user.open(path)
+        await user.should_see('not found', retries=RETRIES)
