@@ -7,6 +7,7 @@ from nicegui import app, ui
 from components import stylesheets
 from components.shell import Shell
 from components.shell_context import ShellContext
+from db.models import fits_id
 from db.workspace_queries import is_workspace_admin, membership, workspace_by_slug
 from pages.session import LAST_WORKSPACE_KEY, require_user, watch_session_end
 from settings import get_settings
@@ -49,6 +50,9 @@ async def build_shell(
     member = membership(workspace.id, user.id) if workspace is not None and workspace.id is not None else None
     if workspace is None or workspace.id is None or member is None:
         not_found('Workspace not found.')  # the same answer whether it exists or not
+        return
+    if not all(fits_id(path_id) for path_id in (channel_id, message_id, root_id) if path_id is not None):
+        not_found('Channel not found.')  # a forged id beyond the id column's range would fail every query
         return
     if app.storage.user.get(LAST_WORKSPACE_KEY) != slug:  # every write rewrites the user's storage file
         app.storage.user[LAST_WORKSPACE_KEY] = slug

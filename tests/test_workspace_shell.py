@@ -101,3 +101,12 @@ async def test_a_resend_typed_in_another_conversation_is_not_posted_here(user: U
     user.find(kind=Composer).trigger('send', {'body': 'not for here', 'client_msg_id': 'c-x', 'outbox_key': elsewhere})
     await handlers_done()
     assert queries.latest_messages(general_id, limit=5) == []
+
+
+async def test_a_permalink_id_beyond_64_bits_is_not_found(user: User) -> None:
+    _, _, general_id, slug = setup_workspace()
+    huge = '99999999999999999999999'
+    await open_as(user, 'ada@example.com', f'/w/{slug}')
+    for path in (f'/w/{slug}/c/{general_id}/m/{huge}', f'/w/{slug}/c/{general_id}/t/{huge}', f'/w/{slug}/c/{huge}'):
+        await user.open(path)
+        await user.should_see('not found', retries=RETRIES)
