@@ -24,6 +24,7 @@ from db.engine import read_session, session_scope
 from db.models import Attachment, Channel, ChannelKind, ChannelMember, Workspace, WorkspaceMember, WorkspaceRole, utcnow
 from db.queries import attachment_view
 from settings import get_settings
+from state.actions.guards import active_user
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.events import AttachmentView
 from state.files import policy, storage
@@ -152,6 +153,7 @@ def _persist(actor_id: int, row: Attachment, staged: StagedFile, thumb: StagedFi
 
 
 def _writable_channel(session: Session, actor_id: int, channel_id: int) -> Channel:
+    active_user(session, actor_id)
     channel = session.get(Channel, channel_id)
     if channel is None or session.get(ChannelMember, (channel_id, actor_id)) is None:
         raise NotFound('Channel not found.')  # the same answer whether it exists or not

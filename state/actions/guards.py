@@ -36,7 +36,11 @@ def is_admin(member: WorkspaceMember | None) -> bool:
 
 
 def visible_channel(session: Session, actor_id: int, channel_id: int) -> tuple[Channel, ChannelMember | None]:
-    """The channel and the actor's membership (None for a public channel of their workspace they have not joined)."""
+    """The channel and the actor's membership (None for a public channel of their workspace they have not joined).
+
+    A deactivated account sees nothing, whatever memberships it still has (its tabs and tokens are ended too).
+    """
+    active_user(session, actor_id)
     channel = session.get(Channel, channel_id) if fits_id(channel_id) else None
     if channel is None:
         raise NotFound(CHANNEL_NOT_FOUND, code='channel_not_found')

@@ -9,7 +9,7 @@ from __future__ import annotations
 from db.engine import read_session
 from db.models import fits_id
 from db.search_queries import PAGE_SIZE, SearchPage, parse_search, search_messages, search_scope
-from state.actions.guards import workspace_membership
+from state.actions.guards import active_user, workspace_membership
 from state.errors import InvalidInput, NotFound
 from state.rate_limit import limiter
 
@@ -25,6 +25,7 @@ def search(actor_id: int, workspace_id: int, query: str, *, before_id: int | Non
     if not fits_id(workspace_id):
         raise NotFound(WORKSPACE_NOT_FOUND)
     with read_session() as session:
+        active_user(session, actor_id)
         if workspace_membership(session, workspace_id, actor_id) is None:
             raise NotFound(WORKSPACE_NOT_FOUND)
     parsed = parse_search(text, actor_id, workspace_id)
