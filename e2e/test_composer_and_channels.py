@@ -37,7 +37,8 @@ def test_drafts_up_arrow_edit_and_autocomplete(browser: Browser, server: ServerP
 
     ada.composer().fill('')
     ada.send('first version')
-    expect(ada.message('first version')).to_be_visible()
+    # Shown at once from the browser's outbox; Up edits it once the server has stored it.
+    expect(ada.message('first version')).to_have_attribute('data-pending', 'false')
     ada.composer().press('ArrowUp')  # in an empty composer: edit the last own message
     edit = ada.page.get_by_test_id('edit-input')
     expect(edit).to_have_value('first version')

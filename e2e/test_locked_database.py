@@ -52,30 +52,38 @@ def slowest_healthz_while(server: ServerProcess, busy: threading.Thread) -> floa
     return slowest
 
 
-def post_in_background(server: ServerProcess, token: str, text: str) -> tuple[threading.Thread, list[httpx.Response]]:
+def general_id(server: ServerProcess, token: str) -> str:
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        listed = client.get('/api/conversations.list', headers={'Authorization': f'Bearer {token}'}).json()
+    return str(next(c['id'] for c in listed['channels'] if c['name'] == 'general'))
+
+
+def post(server: ServerProcess, token: str, channel: str, text: str) -> httpx.Response:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        return client.post(
+            '/api/chat.postMessage',
+            data={'channel': channel, 'text': text},
+            headers={'Authorization': f'Bearer {token}'},
+        )
+
+
+def post_in_background(
+    server: ServerProcess, token: str, channel: str, text: str
+) -> tuple[threading.Thread, list[httpx.Response]]:
     answers: list[httpx.Response] = []
 
-    def post() -> None:
-        with httpx.Client(base_url=server.url, timeout=30) as client:
-            answers.append(
-                client.post(
-                    '/api/chat.postMessage',
-                    data={'channel': '#general', 'text': text},
-                    headers={'Authorization': f'Bearer {token}'},
-                )
-            )
+    def send() -> None:
+        answers.append(post(server, token, channel, text))
 
-    thread = threading.Thread(target=post)
+    thread = threading.Thread(target=send)
     thread.start()
     return thread, answers
 
 
-def history(server: ServerProcess, token: str) -> list[str]:
+def history(server: ServerProcess, token: str, channel: str) -> list[str]:
     with httpx.Client(base_url=server.url, timeout=10) as client:
-        listed = client.get('/api/conversations.list', headers={'Authorization': f'Bearer {token}'}).json()
-        general = next(c['id'] for c in listed['channels'] if c['name'] == 'general')
         found = client.get(
-            '/api/conversations.history', params={'channel': general}, headers={'Authorization': f'Bearer {token}'}
+            '/api/conversations.history', params={'channel': channel}, headers={'Authorization': f'Bearer {token}'}
         ).json()
     return [m['text'] for m in found['messages']]
 
@@ -87,17 +95,12 @@ def test_a_locked_database_keeps_healthz_fast_and_loses_nothing(
     workspace = unique_workspace()
     owner = create_user(locked_server, 'Ada', workspace)
     token = locked_server.run('create-token', '--email', owner, '--workspace', workspace).strip()
-    with httpx.Client(base_url=locked_server.url, timeout=10) as client:
-        before = client.post(
-            '/api/chat.postMessage',
-            data={'channel': '#general', 'text': 'acknowledged before the lock'},
-            headers={'Authorization': f'Bearer {token}'},
-        ).json()
-    assert before['ok'] is True
+    general = general_id(locked_server, token)
+    assert post(locked_server, token, general, 'acknowledged before the lock').json()['ok'] is True
 
     text = f'written during a {seconds} s lock'
     with write_lock(locked_server):
-        thread, answers = post_in_background(locked_server, token, text)
+        thread, answers = post_in_background(locked_server, token, general, text)
         release = threading.Timer(seconds, lambda: None)
         release.start()
         slowest = slowest_healthz_while(locked_server, release)
@@ -111,6 +114,6 @@ def test_a_locked_database_keeps_healthz_fast_and_loses_nothing(
         assert answer.status_code == 503
         assert answer.json() == {'ok': False, 'error': 'service_unavailable'}
         assert answer.headers['Retry-After'] == '1'
-    texts = history(locked_server, token)
+    texts = history(locked_server, token, general)
     assert 'acknowledged before the lock' in texts
     assert (text in texts) is stored
