@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import Response
 from nicegui import app
 
@@ -11,16 +13,19 @@ from components.shell_context import EMOJI_JSON, EMOJI_URL
 IMMUTABLE = {'Cache-Control': 'public, max-age=31536000, immutable'}  # the URLs carry a hash of the content
 
 
-@app.get(EMOJI_URL)
-async def emoji_table() -> Response:
+def register() -> None:
+    """Add the routes; called on every app start (NiceGUI's test harness resets plain routes between tests)."""
+    app.add_api_route(EMOJI_URL, _emoji_table, methods=['GET'], include_in_schema=False)
+    for sheet in stylesheets.ALL:
+        app.add_api_route(sheet.url, _stylesheet(sheet), methods=['GET'], include_in_schema=False)
+
+
+async def _emoji_table() -> Response:
     return Response(EMOJI_JSON, media_type='application/json', headers=IMMUTABLE)
 
 
-def _serve(sheet: stylesheets.Stylesheet) -> None:
-    @app.get(sheet.url)
-    async def stylesheet() -> Response:
+def _stylesheet(sheet: stylesheets.Stylesheet) -> Callable[[], Awaitable[Response]]:
+    async def serve() -> Response:
         return Response(sheet.text, media_type='text/css', headers=IMMUTABLE)
 
-
-for _sheet in stylesheets.ALL:
-    _serve(_sheet)
+    return serve
