@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
 from db.queries import in_channel_list, message_views, shown_in_list  # the channel list's own predicates
-from state.events import MessageView
+from db.views import MessageView
 
 T = TypeVar('T')
 

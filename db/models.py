@@ -37,6 +37,9 @@ class ChannelKind(StrEnum):
     GROUP = 'group'
 
 
+DIRECT_KINDS = frozenset({ChannelKind.DIRECT, ChannelKind.GROUP})  # conversations between people, not channels
+
+
 class NotificationLevel(StrEnum):
     ALL = 'all'
     MENTIONS = 'mentions'

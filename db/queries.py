@@ -16,14 +16,13 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from db.engine import read_session
-from db.models import Attachment, Channel, ChannelKind, ChannelMember, Mention, Message, Reaction, User
-from state.events import AttachmentView, ChannelView, MessageView, ReactionView
+from db.models import DIRECT_KINDS, Attachment, Channel, ChannelKind, ChannelMember, Mention, Message, Reaction, User
+from db.views import AttachmentView, ChannelView, MessageView, ReactionView
 
 DELETED_HTML = '<p><em>This message was deleted.</em></p>'
 # Unread and mention badges saturate here (the UI shows "99+"), so a never-read busy channel costs a bounded scan.
 COUNT_CAP = 100
 REPLY_FACES = 5  # how many distinct repliers a thread summary names
-DIRECT_KINDS = (ChannelKind.DIRECT, ChannelKind.GROUP)
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class SidebarChannel:
 
     id: int
     workspace_id: int
-    kind: str  # public | private | direct | group
+    kind: ChannelKind
     name: str | None
     label: str  # channel name, or the other people's names for a DM
     topic: str
@@ -337,7 +336,7 @@ def to_channel_view(channel: Channel, member_ids: Sequence[int] = ()) -> Channel
     return ChannelView(
         id=_id(channel.id),
         workspace_id=channel.workspace_id,
-        kind=str(channel.kind),
+        kind=ChannelKind(channel.kind),
         name=channel.name,
         topic=channel.topic,
         archived=channel.archived,
@@ -406,7 +405,7 @@ def _sidebar_rows(session: Session, user_id: int, where: ColumnElement[bool]) ->
             SidebarChannel(
                 id=channel_id,
                 workspace_id=channel.workspace_id,
-                kind=str(channel.kind),
+                kind=ChannelKind(channel.kind),
                 name=channel.name,
                 label=_label(channel, members, user_id),
                 topic=channel.topic,

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, or_, select
 
 from db.engine import read_session
-from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
+from db.models import DIRECT_KINDS, Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
 from db.search_index import FTS_TABLE, POSTGRESQL_TSVECTOR
 from db.search_snippet import snippet_html
 from db.search_syntax import TOKEN_RE, ParsedQuery, Unit, fold, parse, quoted_end
@@ -31,14 +31,13 @@ from db.search_syntax import TOKEN_RE, ParsedQuery, Unit, fold, parse, quoted_en
 PAGE_SIZE = 20
 INDEXED_PREFIX = 3  # the FTS5 table keeps 2- and 3-letter prefixes (see the migration)
 PREFIX_SCAN = 300  # candidate rows read for a longer prefix before asking the index for the prefix itself
-DIRECT_KINDS = (ChannelKind.DIRECT, ChannelKind.GROUP)
 
 
 @dataclass(frozen=True)
 class SearchHit:
     message_id: int
     channel_id: int
-    channel_kind: str  # public | private | direct | group
+    channel_kind: ChannelKind
     channel_label: str  # "#general", or the other people's names for a direct conversation
     thread_root_id: int | None  # set for thread replies: the result opens that thread
     author_id: int
@@ -293,7 +292,7 @@ def _hits(session: Session, user_id: int, scope: SearchScope, query: ParsedQuery
             SearchHit(
                 message_id=_id(message.id),
                 channel_id=message.channel_id,
-                channel_kind=str(channel.kind),
+                channel_kind=ChannelKind(channel.kind),
                 channel_label=labels.get(message.channel_id) or f'#{channel.name}',
                 thread_root_id=message.thread_root_id,
                 author_id=message.author_id,

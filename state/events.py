@@ -10,75 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-# ---- shared views ---------------------------------------------------------------------------------------
-
-
-class ReactionView(_Frozen):
-    emoji: str  # shortcode without colons
-    count: int
-    user_ids: tuple[int, ...]
-
-
-class AttachmentView(_Frozen):
-    id: str  # public id used in URLs
-    name: str
-    size: int
-    mime: str
-    width: int | None = None
-    height: int | None = None
-    has_thumbnail: bool = False
-
-
-class MessageView(_Frozen):
-    """A message as every viewer sees it (per-viewer bits, like "is this mine", are derived in the browser)."""
-
-    id: int
-    channel_id: int
-    thread_root_id: int | None
-    author_id: int
-    author_name: str
-    html: str
-    body: str
-    created_at: datetime
-    edited_at: datetime | None = None
-    deleted: bool = False
-    also_in_channel: bool = False
-    client_msg_id: str | None = None
-    reply_count: int = 0
-    last_reply_at: datetime | None = None
-    reply_user_ids: tuple[int, ...] = ()
-    reactions: tuple[ReactionView, ...] = ()
-    attachments: tuple[AttachmentView, ...] = ()
-
-
-class ChannelView(_Frozen):
-    id: int
-    workspace_id: int
-    kind: str  # public | private | direct | group
-    name: str | None
-    topic: str = ''
-    archived: bool = False
-    member_ids: tuple[int, ...] = ()  # filled for direct and group conversations only
-
-
-class UserView(_Frozen):
-    id: int
-    display_name: str
-    status_text: str = ''
-    status_emoji: str = ''
-
+from db.views import AttachmentView as AttachmentView  # re-exported: events carry the views of db/views.py
+from db.views import ChannelView, Frozen, MessageView, ReactionView, UserView
 
 # ---- events ---------------------------------------------------------------------------------------------
 
 
-class MessageCreated(_Frozen):
+class MessageCreated(Frozen):
     type: Literal['message.created'] = 'message.created'
     workspace_id: int
     message: MessageView
@@ -86,13 +26,13 @@ class MessageCreated(_Frozen):
     mentions_all: bool = False
 
 
-class MessageUpdated(_Frozen):
+class MessageUpdated(Frozen):
     type: Literal['message.updated'] = 'message.updated'
     workspace_id: int
     message: MessageView
 
 
-class MessageDeleted(_Frozen):
+class MessageDeleted(Frozen):
     type: Literal['message.deleted'] = 'message.deleted'
     workspace_id: int
     channel_id: int
@@ -100,7 +40,7 @@ class MessageDeleted(_Frozen):
     thread_root_id: int | None = None
 
 
-class ReactionChanged(_Frozen):
+class ReactionChanged(Frozen):
     """A reaction was added or removed; carries the message's new aggregate for that emoji."""
 
     type: Literal['reaction.changed'] = 'reaction.changed'
@@ -112,7 +52,7 @@ class ReactionChanged(_Frozen):
     reaction: ReactionView  # count 0 when the last one went away
 
 
-class ThreadReplied(_Frozen):
+class ThreadReplied(Frozen):
     """The thread summary on a root message changed (sent to the channel, so the root's line updates)."""
 
     type: Literal['thread.replied'] = 'thread.replied'
@@ -124,40 +64,40 @@ class ThreadReplied(_Frozen):
     reply_user_ids: tuple[int, ...]
 
 
-class ChannelCreated(_Frozen):
+class ChannelCreated(Frozen):
     type: Literal['channel.created'] = 'channel.created'
     channel: ChannelView
 
 
-class ChannelUpdated(_Frozen):
+class ChannelUpdated(Frozen):
     """Name, topic or archived flag changed."""
 
     type: Literal['channel.updated'] = 'channel.updated'
     channel: ChannelView
 
 
-class MemberJoined(_Frozen):
+class MemberJoined(Frozen):
     type: Literal['member.joined'] = 'member.joined'
     workspace_id: int
     channel_id: int | None  # None: joined the workspace
     user: UserView
 
 
-class MemberLeft(_Frozen):
+class MemberLeft(Frozen):
     type: Literal['member.left'] = 'member.left'
     workspace_id: int
     channel_id: int | None
     user_id: int
 
 
-class PresenceChanged(_Frozen):
+class PresenceChanged(Frozen):
     """Only diffs travel: the users whose effective status changed."""
 
     type: Literal['presence.changed'] = 'presence.changed'
     statuses: dict[int, str]  # user id -> online | away | busy | offline
 
 
-class TypingChanged(_Frozen):
+class TypingChanged(Frozen):
     type: Literal['typing.changed'] = 'typing.changed'
     channel_id: int
     thread_root_id: int | None = None
@@ -166,21 +106,21 @@ class TypingChanged(_Frozen):
     typing: bool
 
 
-class ReadPositionMoved(_Frozen):
+class ReadPositionMoved(Frozen):
     type: Literal['read.moved'] = 'read.moved'
     channel_id: int
     user_id: int
     last_read_message_id: int
 
 
-class UserChanged(_Frozen):
+class UserChanged(Frozen):
     """Profile or custom status changed."""
 
     type: Literal['user.changed'] = 'user.changed'
     user: UserView
 
 
-class NotificationsChanged(_Frozen):
+class NotificationsChanged(Frozen):
     """A member changed how a conversation notifies them (level or mute); only their own tabs care."""
 
     type: Literal['notifications.changed'] = 'notifications.changed'
@@ -190,7 +130,7 @@ class NotificationsChanged(_Frozen):
     muted: bool
 
 
-class PresenceReport(_Frozen):
+class PresenceReport(Frozen):
     """Between nodes only (several nodes): one node's own view of who is present through its tabs.
 
     `full` replaces everything the receivers knew from that node (the periodic heartbeat, or the answer to a
@@ -204,7 +144,7 @@ class PresenceReport(_Frozen):
     bye: bool = False
 
 
-class ManualPresenceSet(_Frozen):
+class ManualPresenceSet(Frozen):
     """Between nodes only: a person set away/busy by hand (or went back to automatic) on `node_id`."""
 
     type: Literal['presence.manual'] = 'presence.manual'
@@ -214,7 +154,7 @@ class ManualPresenceSet(_Frozen):
     until: float | None = None  # epoch seconds
 
 
-class SessionEnded(_Frozen):
+class SessionEnded(Frozen):
     """A login session was revoked (logout): its open pages must leave."""
 
     type: Literal['session.ended'] = 'session.ended'

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import redis.asyncio as redis
 
+from db.models import ChannelKind
 from state.bus_redis import Envelope, RedisBackend, backoff_seconds
 from state.events import (
     ChannelCreated,
@@ -85,7 +86,7 @@ def sample_events() -> list[Event]:
         reply_user_ids=(3,),
         reactions=(reaction,),
     )
-    channel = ChannelView(id=1, workspace_id=1, kind='direct', name=None, member_ids=(1, 2))
+    channel = ChannelView(id=1, workspace_id=1, kind=ChannelKind.DIRECT, name=None, member_ids=(1, 2))
     user = UserView(id=2, display_name='Ada', status_text='lunch', status_emoji='pizza')
     return [
         MessageCreated(workspace_id=1, message=message, mentioned_user_ids=(3,), mentions_all=True),

@@ -25,6 +25,7 @@ from nicegui import Event as UiEvent
 from nicegui import binding
 from nicegui.slot import Slot
 
+from db.models import DIRECT_KINDS, ChannelKind
 from db.queries import COUNT_CAP, SidebarChannel, channels_for_user, sidebar_channel
 from state.bus import Subscription, bus, channel_topic, presence_topic, user_topic, workspace_topic
 from state.events import (
@@ -43,14 +44,13 @@ from state.events import (
 from state.stores import presence
 
 log = logging.getLogger(__name__)
-DIRECT_KINDS = ('direct', 'group')
 
 
 @binding.bindable_dataclass
 class ChannelEntry:
     id: int
     workspace_id: int
-    kind: str  # public | private | direct | group
+    kind: ChannelKind
     name: str | None
     label: str  # the channel name, or the other people's names for a DM
     topic: str = ''

@@ -11,7 +11,7 @@ from api.slack.lookup import conversation, message_in
 from api.slack.registry import Args, Caller, Result, method
 from api.slack.shapes import channel_view_json, conversation_json, message_json
 from db.api_queries import Conversation, conversations_page, history_page, members_page, replies_page
-from db.models import ChannelKind
+from db.models import DIRECT_KINDS, ChannelKind
 from db.queries import channel_member_ids
 from state.access import ChannelAccess
 from state.actions.channels import create_channel, join_channel, open_direct
@@ -22,7 +22,6 @@ TYPES = {
     'mpim': ChannelKind.GROUP,
     'im': ChannelKind.DIRECT,
 }
-DIRECT_KINDS = (ChannelKind.DIRECT, ChannelKind.GROUP)
 
 
 class ListArgs(Args):
