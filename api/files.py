@@ -29,8 +29,8 @@ from state.files import policy
 from state.files.csrf import HEADER, is_valid_upload_token
 from state.files.errors import BadImage, FileTooLarge, UnsupportedFileType
 from state.files.storage import StagedFile, StagingWriter, limit_message
+from state.web_session import SESSION_KEY
 
-SESSION_KEY = 'session_token'  # where pages/auth.py keeps the raw login-session token
 THUMB_NAME = 'thumb'
 
 FILE_SECURITY_HEADERS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from nicegui import app, ui
 
-from pages.session import SESSION_KEY
 from state.actions.accounts import end_session
+from state.web_session import SESSION_KEY
 
 
 def logout_button() -> ui.button:

@@ -33,7 +33,6 @@ from components.workspace_switcher import workspace_switcher
 from db import queries
 from db.search_queries import SearchHit
 from db.workspace_queries import general_channel
-from pages.session import CurrentUser
 from state.access import readable_channel
 from state.actions import channels as channel_actions
 from state.bus import bus, user_topic, workspace_topic
@@ -50,6 +49,7 @@ from state.events import (
 from state.stores import presence as presence_store
 from state.stores import roster as roster_store
 from state.stores.sidebar import ChannelEntry, sidebar_store
+from state.web_session import CurrentUser
 
 
 class Shell:

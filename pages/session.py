@@ -1,48 +1,23 @@
-"""Who is looking at this page: the login session behind the browser's cookie, resolved once per page build.
-
-The raw session token lives in `app.storage.user` (server side, keyed by the signed cookie's id); the database
-holds only its hash. DESIGN rule 8: call these while the page is built, never inside callbacks, because inside
-a callback that another user's action triggers `app.storage.user` belongs to that other user.
+"""Page-side session helpers: require a logged-in user (or send the tab to /login), end a tab whose session
+ended, and safe redirects. Who the user is comes from `state/web_session.py` (shared with components and the
+file routes); resolve it while the page is built, never inside callbacks (DESIGN rule 8).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi.responses import RedirectResponse
-from nicegui import Client, app, ui
+from nicegui import Client, ui
 
-from state.actions.accounts import session_for_token
 from state.bus import bus, user_topic
 from state.events import Event, SessionEnded
+from state.web_session import SESSION_KEY as SESSION_KEY  # re-exported for the page modules
+from state.web_session import CurrentUser, current_user
 
-SESSION_KEY = 'session_token'
 LAST_WORKSPACE_KEY = 'last_workspace'  # slug of the workspace the shell showed last
 SESSION_END_GRACE_SECONDS = 1.0  # time for the redirect to reach the browser before its client is deleted
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    id: int
-    email: str
-    display_name: str
-    session_id: int
-
-
-def current_user() -> CurrentUser | None:
-    """The logged-in user of this page's browser, checked against the database (revoked or expired: None)."""
-    token = app.storage.user.get(SESSION_KEY)
-    if not isinstance(token, str):
-        return None
-    found = session_for_token(token)
-    if found is None:
-        return None
-    user, session = found
-    if user.id is None or session.id is None:
-        return None
-    return CurrentUser(id=user.id, email=user.email, display_name=user.display_name, session_id=session.id)
 
 
 def require_user() -> CurrentUser | None:
