@@ -25,6 +25,7 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy .
+.venv/bin/lint-imports  # the layers of docs/ARCHITECTURE.md: a back-up import fails here
 
 # The simulated-UI tests and the Playwright tests run as separate pytest processes (their event loops clash).
 .venv/bin/python -m pytest -q tests
