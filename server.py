@@ -6,9 +6,9 @@ import logging
 
 from nicegui import app, ui
 
+import hardening
 from db.engine import init_engine
 from db.migrate import upgrade_to_head
-from hardening.headers import SecurityHeadersMiddleware
 from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ async def _on_shutdown() -> None:
 def serve(settings: Settings) -> None:
     """Configure and start NiceGUI (under NiceGUI's user simulation, ui.run only prepares the app)."""
     _register_routes()
-    app.add_middleware(SecurityHeadersMiddleware)
+    hardening.install()
     app.on_startup(_on_startup)
     app.on_shutdown(_on_shutdown)
     ui.run(
