@@ -54,7 +54,7 @@ async def _on_shutdown() -> None:
 def serve(settings: Settings) -> None:
     """Configure and start NiceGUI (under NiceGUI's user simulation, ui.run only prepares the app)."""
     _register_routes()
-    hardening.install()
+    hardening.install(settings)
     app.on_startup(_on_startup)
     app.on_shutdown(_on_shutdown)
     ui.run(

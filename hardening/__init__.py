@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from nicegui import app, core
 
-from hardening import origin
+from hardening import cookies, origin
 from hardening.headers import SecurityHeadersMiddleware
+from settings import Settings
 
 
-def install() -> None:
-    """Wire every defence into NiceGUI's app and socket.io server."""
+def install(settings: Settings) -> None:
+    """Wire every defence into NiceGUI's app and socket.io server (before `ui.run`, which starts the app)."""
     app.add_middleware(SecurityHeadersMiddleware)
+    # Added after the headers, so outside them: the last middleware added is the outermost.
+    cookies.install(settings.resolved_storage_secret(), settings.secure_cookies)
     origin.install(core.sio)
