@@ -8,7 +8,7 @@ from __future__ import annotations
 from nicegui import app, core
 from nicegui.storage import Storage
 
-from hardening import cookies, file_modes, origin
+from hardening import cookies, file_modes, origin, socket_events
 from hardening.headers import SecurityHeadersMiddleware
 from settings import Settings
 
@@ -20,3 +20,4 @@ def install(settings: Settings) -> None:
     # Added after the headers, so outside them: the last middleware added is the outermost.
     cookies.install(settings.resolved_storage_secret(), settings.secure_cookies)
     origin.install(core.sio)
+    socket_events.install(core.sio)
