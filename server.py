@@ -6,6 +6,7 @@ import logging
 
 from nicegui import app, ui
 
+import hardening
 from db.engine import init_engine
 from db.migrate import upgrade_to_head
 from settings import Settings, get_settings
@@ -53,6 +54,7 @@ async def _on_shutdown() -> None:
 def serve(settings: Settings) -> None:
     """Configure and start NiceGUI (under NiceGUI's user simulation, ui.run only prepares the app)."""
     _register_routes()
+    hardening.install(settings)
     app.on_startup(_on_startup)
     app.on_shutdown(_on_shutdown)
     ui.run(

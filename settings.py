@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +20,9 @@ class Settings(BaseSettings):
     host: str = '127.0.0.1'
     port: int = 8080
     storage_secret: str | None = None
+    # Secure flag of the session cookie: `auto` sets it when the request came over HTTPS (directly or as a
+    # proxy's X-Forwarded-Proto says); `always` behind a TLS proxy that sends no such header.
+    secure_cookies: Literal['auto', 'always', 'never'] = 'auto'
 
     # How long a closed tab's page stays alive for a reconnect (NiceGUI's reconnect_timeout).
     reconnect_timeout: float = 5.0

@@ -1,0 +1,55 @@
+"""Two gaps in NiceGUI 3.18's socket.io handlers (`nicegui/nicegui.py`), closed without patching NiceGUI.
+
+- `event`, `javascript_response` and `ack` are dispatched by the `client_id` inside the message, whatever
+  socket sent it: anyone who learns a page's client id can click its buttons from their own socket. We pass
+  a message on only when its socket is in the room NiceGUI's handshake made for that client.
+- `log` writes whatever a visitor sends into the server log, at the level they choose, of any size (900 KB
+  and newlines that forge log lines were accepted). We keep known levels only, cut the text to
+  `LOG_MESSAGE_CAP` characters and escape control characters; the same socket rule applies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import socketio
+from nicegui.logging import log
+
+GUARDED_EVENTS = ('event', 'javascript_response', 'ack')
+LOG_MESSAGE_CAP = 1000
+LOG_LEVELS = {'debug': logging.DEBUG, 'info': logging.INFO, 'warning': logging.WARNING, 'error': logging.ERROR}
+
+Handler = Callable[[str, Any], Any]
+_nicegui_handlers: dict[str, Handler] = {}  # NiceGUI's originals, kept on the first install (the app re-runs in tests)
+
+
+def from_own_socket(sio: socketio.AsyncServer, sid: str, msg: Any) -> bool:
+    """Did the socket that sent `msg` hand-shake for the client the message names?"""
+    client_id = msg.get('client_id') if isinstance(msg, dict) else None
+    return isinstance(client_id, str) and client_id in sio.rooms(sid)
+
+
+def install(sio: socketio.AsyncServer) -> None:
+    for name in (*GUARDED_EVENTS, 'log'):
+        _nicegui_handlers.setdefault(name, sio.handlers['/'][name])
+    for name in GUARDED_EVENTS:
+        sio.on(name, _guarded(sio, _nicegui_handlers[name]))
+    sio.on('log', _guarded(sio, _log_from_browser))
+
+
+def _guarded(sio: socketio.AsyncServer, handler: Handler) -> Handler:
+    def only_from_own_socket(sid: str, msg: Any) -> Any:
+        return handler(sid, msg) if from_own_socket(sio, sid, msg) else None
+
+    return only_from_own_socket
+
+
+def _log_from_browser(_sid: str, msg: dict[str, Any]) -> None:
+    level, text = LOG_LEVELS.get(msg.get('level')), msg.get('message')  # type: ignore[arg-type]
+    if level is None or not isinstance(text, str):
+        return
+    shown = text[:LOG_MESSAGE_CAP].encode('unicode_escape').decode('ascii')
+    cut = f' [{len(text) - LOG_MESSAGE_CAP} more characters dropped]' if len(text) > LOG_MESSAGE_CAP else ''
+    log.log(level, 'browser %s: %s%s', msg['client_id'], shown, cut)
