@@ -66,6 +66,14 @@ def log_in(browser: Browser, server: ServerProcess, name: str, email: str, path:
     return ChatUser(name, email, context, page)
 
 
+def pair(browser: Browser, server: ServerProcess) -> tuple[ChatUser, ChatUser]:
+    """Ada and Bob in a new workspace, each logged in in a browser context of their own."""
+    workspace = unique_workspace()
+    ada = create_user(server, 'Ada', workspace)
+    bob = create_user(server, 'Bob', workspace)
+    return log_in(browser, server, 'Ada', ada), log_in(browser, server, 'Bob', bob)
+
+
 def run_script(server: ServerProcess, code: str) -> str:
     """Run Python against the server's database in a separate process (bulk history for scroll tests)."""
     done = subprocess.run(

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,13 +100,22 @@ class ServerProcess:
         return self.log_path.read_text()[-4000:] if self.log_path.exists() else ''
 
 
+@contextmanager
+def started(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+    """A server of its own for the block (stopped afterwards, also when the test killed it)."""
+    process = ServerProcess(data_dir, env)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
 @pytest.fixture(scope='session')
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server for the whole e2e session; tests use fresh users and workspaces to stay independent."""
-    process = ServerProcess(tmp_path_factory.mktemp('server') / 'data')
-    process.start()
-    yield process
-    process.stop()
+    with started(tmp_path_factory.mktemp('server') / 'data') as process:
+        yield process
 
 
 @pytest.fixture(scope='session')

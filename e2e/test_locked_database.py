@@ -17,17 +17,15 @@ import httpx
 import pytest
 
 from e2e.chat_helpers import create_user, unique_workspace
-from e2e.conftest import ServerProcess
+from e2e.conftest import ServerProcess, started
 
 HEALTHZ_BUDGET_SECONDS = 0.2
 
 
 @pytest.fixture(scope='module')
 def locked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp('locked') / 'data')
-    process.start()
-    yield process
-    process.stop()
+    with started(tmp_path_factory.mktemp('locked') / 'data') as process:
+        yield process
 
 
 @contextmanager

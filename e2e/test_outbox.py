@@ -10,15 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Error, expect
 
-from e2e.chat_helpers import ChatUser, create_user, log_in, unique_workspace
-from e2e.conftest import ServerProcess
-
-
-def pair(browser: Browser, server: ServerProcess) -> tuple[ChatUser, ChatUser]:
-    workspace = unique_workspace()
-    ada = create_user(server, 'Ada', workspace)
-    bob = create_user(server, 'Bob', workspace)
-    return log_in(browser, server, 'Ada', ada), log_in(browser, server, 'Bob', bob)
+from e2e.chat_helpers import ChatUser, pair
+from e2e.conftest import ServerProcess, started
 
 
 def texts(user: ChatUser) -> list[str]:
@@ -70,9 +63,7 @@ def test_a_page_reload_while_offline_keeps_and_sends_the_message(browser: Browse
 def test_a_message_pending_while_the_server_is_killed_arrives_after_the_restart(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    server = ServerProcess(tmp_path_factory.mktemp('outbox-kill') / 'data')
-    server.start()
-    try:
+    with started(tmp_path_factory.mktemp('outbox-kill') / 'data') as server:
         ada, bob = pair(browser, server)
         ada.send('before the crash')
         expect(bob.message('before the crash')).to_have_count(1)
@@ -85,5 +76,3 @@ def test_a_message_pending_while_the_server_is_killed_arrives_after_the_restart(
         server.start()
         for user in (ada, bob):
             expect_once_in_order(user, ['before the crash', *sent])
-    finally:
-        server.stop()

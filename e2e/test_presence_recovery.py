@@ -10,25 +10,16 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.chat_helpers import ChatUser, create_user, log_in, unique_workspace
-from e2e.conftest import ServerProcess
+from e2e.chat_helpers import pair
+from e2e.conftest import ServerProcess, started
 
 AWAY_AFTER = 4  # seconds
 
 
 @pytest.fixture(scope='module')
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp('live') / 'data', env={'CHAT_AWAY_AFTER_SECONDS': str(AWAY_AFTER)})
-    process.start()
-    yield process
-    process.stop()
-
-
-def pair(browser: Browser, server: ServerProcess) -> tuple[ChatUser, ChatUser]:
-    workspace = unique_workspace()
-    ada = create_user(server, 'Ada', workspace)
-    bob = create_user(server, 'Bob', workspace)
-    return log_in(browser, server, 'Ada', ada), log_in(browser, server, 'Bob', bob)
+    with started(tmp_path_factory.mktemp('live') / 'data', {'CHAT_AWAY_AFTER_SECONDS': str(AWAY_AFTER)}) as process:
+        yield process
 
 
 def presence_of(page: Page, name: str) -> str:
@@ -138,9 +129,7 @@ def test_nothing_is_missed_or_doubled_after_being_offline(
 def test_a_server_restart_ends_with_every_tab_showing_every_message(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    server = ServerProcess(tmp_path_factory.mktemp('restart') / 'data')
-    server.start()
-    try:
+    with started(tmp_path_factory.mktemp('restart') / 'data') as server:
         ada, bob = pair(browser, server)
         ada.send('before the restart')
         expect(bob.message('before the restart')).to_be_visible()
@@ -152,5 +141,3 @@ def test_a_server_restart_ends_with_every_tab_showing_every_message(
         for user in (ada, bob):
             expect(user.message('before the restart')).to_have_count(1, timeout=30_000)
             expect(user.message('after the restart')).to_have_count(1, timeout=30_000)
-    finally:
-        server.stop()
