@@ -19,6 +19,7 @@ class ThreadPanel:
         self.ctx = ctx
         self.channel_id: int | None = None
         self.root_id: int | None = None
+        self.read_only = False  # as the thread was opened: a reconnect reopens it the same way
         self._subscription: Subscription | None = None
         with ui.element('div').classes('chat-thread').props('data-testid=thread-panel') as self.root:
             with ui.element('div').classes('chat-header'):
@@ -48,6 +49,7 @@ class ThreadPanel:
             return False
         self.close()
         self.channel_id, self.root_id = channel_id, root_id
+        self.read_only = read_only
         self._subscription = bus.subscribe(thread_topic(root_id), self._on_event, owner=self.root)
         self.subtitle.text = channel_label
         self.list.configure(
@@ -75,7 +77,7 @@ class ThreadPanel:
 
     def catch_up(self) -> None:
         if self.channel_id is not None and self.root_id is not None:
-            self.open(self.channel_id, self.root_id, channel_label=self.subtitle.text, read_only=False)
+            self.open(self.channel_id, self.root_id, channel_label=self.subtitle.text, read_only=self.read_only)
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, MessageCreated):

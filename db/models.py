@@ -37,7 +37,7 @@ class ChannelKind(StrEnum):
     GROUP = 'group'
 
 
-DIRECT_KINDS = frozenset({ChannelKind.DIRECT, ChannelKind.GROUP})  # conversations between people, not channels
+DIRECT_KINDS = (ChannelKind.DIRECT, ChannelKind.GROUP)  # conversations between people, not channels
 
 
 class NotificationLevel(StrEnum):
