@@ -17,6 +17,7 @@ import puremagic
 
 from state.files import policy
 from state.files.names import extension_of
+from state.files.zip_directory import directory_mentions, read_zip_directory
 
 HEAD_BYTES = 64 * 1024
 
@@ -85,7 +86,16 @@ def detect_type(path: Path, name: str) -> Detected:
     return _detect_other(head)
 
 
+# Names that make a zip a Java or Android program; searched for as bytes when the zip is too big to list.
+_PROGRAM_MARKERS = (b'META-INF/MANIFEST.MF', b'.class', b'classes.dex')
+
+
 def _detect_zip(path: Path) -> Detected:
+    directory = read_zip_directory(path)
+    if directory is not None and not directory.is_small_enough_to_list:
+        if directory_mentions(path, directory, _PROGRAM_MARKERS):
+            return Detected('application/java-archive', 'a Java or Android program')
+        return Detected('application/zip', 'a zip archive')  # too many entries to list: just a zip to us
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
