@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.authz import readable_in_session
 from db.engine import read_session
-from db.models import Channel, ChannelKind, ChannelMember, WorkspaceMember, fits_id
+from db.models import Channel
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,9 @@ def readable_channel(user_id: int, workspace_id: int, channel_id: int) -> Channe
     None for anything else — unknown ids, another workspace's channels, private channels and DMs of others —
     so a forged id tells nothing about what exists.
     """
-    if not fits_id(channel_id):
-        return None  # a forged id no database column can hold
     with read_session() as session:
-        channel = session.get(Channel, channel_id)
-        if channel is None or channel.workspace_id != workspace_id:
-            return None
-        if session.get(ChannelMember, (channel_id, user_id)) is not None:
-            return ChannelAccess(channel, is_member=True)
-        if channel.kind == ChannelKind.PUBLIC and session.get(WorkspaceMember, (workspace_id, user_id)) is not None:
-            return ChannelAccess(channel, is_member=False)
-    return None
+        readable = readable_in_session(session, user_id, channel_id)  # forged ids included: None
+    if readable is None or readable[0].workspace_id != workspace_id:
+        return None
+    channel, member = readable
+    return ChannelAccess(channel, is_member=member is not None)

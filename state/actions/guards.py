@@ -11,18 +11,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, case
 from sqlmodel import Session
 
-from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember, WorkspaceRole, fits_id
+from db import authz
+from db.authz import ADMIN_ROLES, GENERAL_CHANNEL_NAME  # noqa: F401  (re-exported for callers)
+from db.models import Channel, ChannelMember, Message, User, WorkspaceMember, fits_id
 from state.errors import Forbidden, NotFound
 
-GENERAL_CHANNEL_NAME = 'general'  # every workspace's default channel; it can be neither left nor archived
 CHANNEL_NOT_FOUND = 'This channel does not exist or you are not a member of it.'
 MESSAGE_NOT_FOUND = 'This message does not exist.'
-ADMIN_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
 
 
 def active_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    if user is None or not authz.is_active_user(user):
         raise NotFound('This account does not exist.')
     return user
 
@@ -32,7 +32,7 @@ def workspace_membership(session: Session, workspace_id: int, user_id: int) -> W
 
 
 def is_admin(member: WorkspaceMember | None) -> bool:
-    return member is not None and member.role in ADMIN_ROLES
+    return member is not None and authz.is_admin_role(member.role)
 
 
 def visible_channel(session: Session, actor_id: int, channel_id: int) -> tuple[Channel, ChannelMember | None]:
@@ -41,15 +41,10 @@ def visible_channel(session: Session, actor_id: int, channel_id: int) -> tuple[C
     A deactivated account sees nothing, whatever memberships it still has (its tabs and tokens are ended too).
     """
     active_user(session, actor_id)
-    channel = session.get(Channel, channel_id) if fits_id(channel_id) else None
-    if channel is None:
+    readable = authz.readable_in_session(session, actor_id, channel_id)
+    if readable is None:
         raise NotFound(CHANNEL_NOT_FOUND, code='channel_not_found')
-    member = session.get(ChannelMember, (channel_id, actor_id))
-    if member is not None:
-        return channel, member
-    if channel.kind == ChannelKind.PUBLIC and workspace_membership(session, channel.workspace_id, actor_id):
-        return channel, None
-    raise NotFound(CHANNEL_NOT_FOUND, code='channel_not_found')
+    return readable
 
 
 def joined_channel(session: Session, actor_id: int, channel_id: int) -> tuple[Channel, ChannelMember]:
@@ -75,7 +70,7 @@ def live_message(session: Session, message_id: int) -> Message:
 
 
 def is_general(channel: Channel) -> bool:
-    return channel.kind == ChannelKind.PUBLIC and channel.name == GENERAL_CHANNEL_NAME
+    return authz.is_general(channel.kind, channel.name)
 
 
 def at_least(column: Any, value: int) -> ColumnElement[int]:
