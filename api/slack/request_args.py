@@ -6,15 +6,16 @@ on top. The token comes from `Authorization: Bearer …` or, as Slack allows, a 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from api.slack.errors import SlackError
+from api.slack.json_body import json_args
 
 MAX_BODY_BYTES = 1_000_000  # messages are at most a few thousand characters; this leaves room for blocks
 
@@ -46,23 +47,22 @@ def _bearer(header: str) -> str | None:
 async def _body_args(request: Request) -> dict[str, Any]:
     content_type = request.headers.get('content-type', '').split(';')[0].strip().lower()
     if content_type == 'multipart/form-data':
-        form = await request.form(max_files=0)
+        try:
+            form = await request.form(max_files=0)  # file parts are refused: no method takes files
+        except HTTPException as error:  # Starlette's 400 for malformed multipart or file parts
+            raise SlackError('invalid_form_data', str(error.detail)) from error
         return {key: value for key, value in form.items() if not isinstance(value, UploadFile)}
     body = await _read_capped(request)
     if not body:
         return {}
     if content_type == 'application/json':
-        try:
-            parsed = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise SlackError('invalid_arguments', 'The body is not valid JSON.') from error
-        if not isinstance(parsed, dict):
-            raise SlackError('invalid_arguments', 'The JSON body must be an object.')
-        return parsed
+        return json_args(body)
     try:
         return dict(parse_qsl(body.decode('utf-8'), keep_blank_values=True))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise SlackError('invalid_arguments', 'The form body is not valid UTF-8.') from error
+    except UnicodeDecodeError as error:
+        raise SlackError('invalid_charset', 'The form body is not valid UTF-8.') from error
+    except ValueError as error:
+        raise SlackError('invalid_form_data', 'The form body is malformed.') from error
 
 
 async def _read_capped(request: Request) -> bytes:

@@ -44,6 +44,9 @@ async def web_api(request: Request, method_name: str) -> JSONResponse:
         return unavailable()
     except ActionError as error:
         return failed(slack_code(error), error.message)
+    except Exception:  # a bug: Slack's answer, the traceback in our log only (its text may hold user data)
+        log.exception('Web API method %s failed', method_name)
+        return failed('internal_error')
     return ok(result)
 
 
