@@ -176,10 +176,11 @@ class Bus:
         batch = list(items)
         if not batch:
             return
-        if self._loop is not None and threading.get_ident() != self._loop_thread:
+        loop = self._loop
+        if loop is not None and loop.is_running() and threading.get_ident() != self._loop_thread:
             # An action ran in a worker thread (off the event loop, so a slow database stalls no one else):
             # subscribers touch tabs, which only the loop may do (rule 10). FIFO keeps the order of batches.
-            self._loop.call_soon_threadsafe(self.backend.publish, batch)
+            loop.call_soon_threadsafe(self.backend.publish, batch)
             return
         self.backend.publish(batch)
 
