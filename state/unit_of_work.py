@@ -1,0 +1,83 @@
+"""One transaction and what it announces: events and follow-up work happen only once it has committed.
+
+`with unit_of_work() as uow:` opens `db.engine.session_scope()`; code inside calls `uow.publish(topic, event)`
+(or `after_commit(callback)`) as it changes things. When the block ends and the commit succeeds, the events go
+out in one `bus.publish_many` call, in the order they were published, then the callbacks run. An exception
+inside the block, or a failing commit, drops all of it. A helper deep in an action finds the unit from the
+session it was given (`unit_of_work_of(session)`), so event lists need not be handed up by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlmodel import Session
+
+from db.engine import session_scope
+from state.bus import bus
+from state.events import Event
+
+log = logging.getLogger(__name__)
+
+_UNIT_KEY = 'unit_of_work'
+
+
+class UnitOfWork:
+    """The session of one transaction plus the events and callbacks waiting for its commit."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._events: list[tuple[str, Event]] = []
+        self._callbacks: list[Callable[[], None]] = []
+        self._open = True
+
+    def publish(self, topic: str, event: Event) -> None:
+        self._require_open()
+        self._events.append((topic, event))
+
+    def publish_many(self, items: Iterable[tuple[str, Event]]) -> None:
+        self._require_open()
+        self._events.extend(items)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the transaction has committed and its events are published."""
+        self._require_open()
+        self._callbacks.append(callback)
+
+    def _require_open(self) -> None:
+        if not self._open:  # it would be silently lost: the commit has already happened or failed
+            raise RuntimeError('this unit of work has ended; publish inside its `with` block')
+
+    def _close(self) -> None:
+        self._open = False
+
+    def _release(self) -> None:
+        bus.publish_many(self._events)
+        for callback in self._callbacks:
+            try:
+                callback()
+            except Exception:  # the change is committed either way; one failing follow-up must not stop the rest
+                log.exception('after-commit callback %r failed', callback)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[UnitOfWork]:
+    """One transaction whose events are published, and callbacks run, only after it commits."""
+    with session_scope() as session:
+        unit = UnitOfWork(session)
+        session.info[_UNIT_KEY] = unit
+        try:
+            yield unit
+        finally:
+            unit._close()
+    unit._release()  # reached only when the block and the commit succeeded
+
+
+def unit_of_work_of(session: Session) -> UnitOfWork:
+    """The unit of work a session belongs to (for helpers that are handed only the session)."""
+    unit = session.info.get(_UNIT_KEY)
+    if not isinstance(unit, UnitOfWork):
+        raise LookupError('this session was not opened by unit_of_work()')
+    return unit
