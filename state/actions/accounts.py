@@ -13,9 +13,10 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from db.engine import read_session, session_scope
+from db.engine import read_session
 from db.models import User, UserSession, utcnow
-from state.bus import bus, user_topic
+from state.actions.guards import require_id
+from state.bus import user_topic
 from state.errors import Conflict, InvalidInput, NotFound
 from state.events import SessionEnded
 from state.security import (
@@ -29,6 +30,7 @@ from state.security import (
     verify_password,
 )
 from state.throttle import ip_key, login_throttle, pair_key, signup_throttle, taken_email_throttle
+from state.unit_of_work import unit_of_work
 
 DISPLAY_NAME_MAX_CHARS = 80
 # Matches the session cookie's lifetime (Starlette's default max_age of 14 days): a stolen token ages out.
@@ -66,7 +68,8 @@ def sign_up(email: str, display_name: str, password: str, ip: str | None = None)
         raise Conflict(EMAIL_TAKEN)
     password_hash = hash_password(password)
     try:
-        with session_scope() as session:
+        with unit_of_work() as uow:
+            session = uow.session
             user = User(email=normalized, display_name=name, password_hash=password_hash)
             session.add(user)
             session.flush()
@@ -102,7 +105,8 @@ def authenticate(email: str, password: str, ip: str) -> User:
         raise InvalidInput(LOGIN_FAILED, code='invalid_auth')
     login_throttle.clear(pair_key(normalized, ip))
     if new_hash is not None:  # the cost settings changed since this hash was made
-        with session_scope() as session:
+        with unit_of_work() as uow:
+            session = uow.session
             stored = session.get(User, user.id)
             if stored is not None:
                 stored.password_hash = new_hash
@@ -113,7 +117,8 @@ def authenticate(email: str, password: str, ip: str) -> User:
 def start_session(user_id: int) -> tuple[str, UserSession]:
     """Open a login session; returns the raw token (shown to the browser once) and the stored row."""
     token = new_token()
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         user = session.get(User, user_id)
         if user is None or not user.is_active:
             raise NotFound('This account does not exist.')
@@ -125,13 +130,13 @@ def start_session(user_id: int) -> tuple[str, UserSession]:
 
 def end_session(token: str) -> None:
     """Revoke the session (log out). Its open pages leave through `SessionEnded`. Unknown tokens are ignored."""
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash(token))).first()
         if row is None or row.revoked_at is not None:
             return
         row.revoked_at = utcnow()
-        event = SessionEnded(user_id=row.user_id, session_id=_id(row.id))
-    bus.publish(user_topic(event.user_id), event)
+        uow.publish(user_topic(row.user_id), SessionEnded(user_id=row.user_id, session_id=require_id(row.id)))
 
 
 def end_expired_sessions(limit: int = 500) -> int:
@@ -140,7 +145,8 @@ def end_expired_sessions(limit: int = 500) -> int:
     `session_for_token` already refuses them at the next page build; this makes open tabs follow at once.
     Returns how many ended (at most `limit` per run; the next run takes the rest).
     """
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         rows = session.exec(
             select(UserSession)
             .where(col(UserSession.revoked_at).is_(None), UserSession.created_at < utcnow() - SESSION_MAX_AGE)
@@ -149,9 +155,8 @@ def end_expired_sessions(limit: int = 500) -> int:
         now = utcnow()
         for row in rows:
             row.revoked_at = now
-        events = [SessionEnded(user_id=row.user_id, session_id=_id(row.id)) for row in rows]
-    bus.publish_many((user_topic(event.user_id), event) for event in events)
-    return len(events)
+            uow.publish(user_topic(row.user_id), SessionEnded(user_id=row.user_id, session_id=require_id(row.id)))
+    return len(rows)
 
 
 def session_for_token(token: str) -> tuple[User, UserSession] | None:
@@ -180,9 +185,3 @@ def user_for_session_token(token: str) -> User | None:
 def _email_taken(email: str) -> bool:
     with read_session() as session:
         return session.exec(select(User.id).where(User.email == email)).first() is not None
-
-
-def _id(value: int | None) -> int:
-    if value is None:
-        raise AssertionError('row has no id after flush')
-    return value

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from db.engine import session_scope
 from db.models import User, utcnow
 from state.stores import presence
+from state.unit_of_work import unit_of_work
 
 LAST_ACTIVE_WRITE_EVERY = 60.0  # seconds; "last active 3 min ago" needs no finer grain than this
 
@@ -20,7 +20,8 @@ def note_activity(actor_id: int, *, now: float | None = None) -> None:
     if moment - _last_written.get(actor_id, -LAST_ACTIVE_WRITE_EVERY) < LAST_ACTIVE_WRITE_EVERY:
         return
     _last_written[actor_id] = moment
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         user = session.get(User, actor_id)
         if user is not None:
             user.last_active_at = utcnow()

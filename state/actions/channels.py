@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.engine import read_session, session_scope
+from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, NotificationLevel, User, WorkspaceMember
 from db.queries import to_channel_view
 from state.actions.guards import (
@@ -27,7 +27,7 @@ from state.actions.guards import (
     workspace_membership,
     writable,
 )
-from state.bus import bus, channel_topic, user_topic, workspace_topic
+from state.bus import channel_topic, user_topic, workspace_topic
 from state.errors import Conflict, Forbidden, InvalidInput, NotFound
 from state.events import (
     ChannelCreated,
@@ -41,6 +41,7 @@ from state.events import (
 )
 from state.rate_limit import limiter
 from state.text_safety import strip_unsafe_characters
+from state.unit_of_work import unit_of_work, unit_of_work_of
 
 MAX_NAME = 80
 MAX_TOPIC = 250
@@ -48,8 +49,6 @@ NOTIFICATION_LEVELS = tuple(level.value for level in NotificationLevel)
 MAX_GROUP_OTHERS = 8  # a group conversation holds the actor and up to eight others
 _NAME_RE = re.compile(r'[a-z0-9_-]+')
 WORKSPACE_NOT_FOUND = 'This workspace does not exist or you are not a member of it.'
-
-Published = list[tuple[str, Event]]
 
 
 def clean_channel_name(name: str) -> str:
@@ -83,7 +82,8 @@ def create_channel(actor_id: int, workspace_id: int, name: str, private: bool = 
     clean = clean_topic(topic)
     limiter.take('channel', actor_id)
     try:
-        with session_scope() as session:
+        with unit_of_work() as uow:
+            session = uow.session
             user = active_user(session, actor_id)
             if workspace_membership(session, workspace_id, actor_id) is None:
                 raise NotFound(WORKSPACE_NOT_FOUND)
@@ -101,17 +101,17 @@ def create_channel(actor_id: int, workspace_id: int, name: str, private: bool = 
             session.add(ChannelMember(channel_id=channel_id, user_id=actor_id))
             session.flush()
             view = to_channel_view(channel)
-            events = _announce(session, channel, ChannelCreated(channel=view))
-            events += _joined(workspace_id, channel_id, user)
+            _announce(session, channel, ChannelCreated(channel=view))
+            _joined(session, workspace_id, channel_id, user)
     except IntegrityError as error:
         raise Conflict(f'A channel named #{clean_name} already exists.', code='name_taken') from error
-    bus.publish_many(events)
     return view
 
 
 def join_channel(actor_id: int, channel_id: int) -> ChannelView:
     """Join a public channel (private ones are joined by invitation). Joining again changes nothing."""
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         user = active_user(session, actor_id)
         channel, member = visible_channel(session, actor_id, channel_id)
         view = to_channel_view(channel)
@@ -124,8 +124,7 @@ def join_channel(actor_id: int, channel_id: int) -> ChannelView:
         session.add(
             ChannelMember(channel_id=channel_id, user_id=actor_id, last_read_message_id=channel.last_message_id)
         )
-        events = _joined(channel.workspace_id, channel_id, user)
-    bus.publish_many(events)
+        _joined(session, channel.workspace_id, channel_id, user)
     return view
 
 
@@ -134,19 +133,21 @@ def set_notifications(actor_id: int, channel_id: int, level: str, muted: bool) -
     greys it out and keeps it out of the unread total. Only the member's own tabs hear of it."""
     if level not in NOTIFICATION_LEVELS:
         raise InvalidInput('Notifications can be: all, mentions or nothing.')
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         _, member = joined_channel(session, actor_id, channel_id)
         if (member.notification_level, member.muted) == (level, bool(muted)):
             return
         member.notification_level = NotificationLevel(level)
         member.muted = bool(muted)
         session.add(member)
-    changed = NotificationsChanged(channel_id=channel_id, user_id=actor_id, level=level, muted=bool(muted))
-    bus.publish(user_topic(actor_id), changed)
+        changed = NotificationsChanged(channel_id=channel_id, user_id=actor_id, level=level, muted=bool(muted))
+        uow.publish(user_topic(actor_id), changed)
 
 
 def leave_channel(actor_id: int, channel_id: int) -> None:
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         channel, member = joined_channel(session, actor_id, channel_id)
         if is_general(channel):
             raise Forbidden('Everyone stays in #general.')
@@ -154,13 +155,13 @@ def leave_channel(actor_id: int, channel_id: int) -> None:
             raise Forbidden('Direct messages cannot be left.')
         session.delete(member)
         left = MemberLeft(workspace_id=channel.workspace_id, channel_id=channel_id, user_id=actor_id)
-        events: Published = [(channel_topic(channel_id), left), (user_topic(actor_id), left)]
-    bus.publish_many(events)
+        uow.publish_many([(channel_topic(channel_id), left), (user_topic(actor_id), left)])
 
 
 def invite_to_channel(actor_id: int, channel_id: int, user_id: int) -> None:
     """A member adds another workspace member to a channel (the way into a private one)."""
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         channel, _ = joined_channel(session, actor_id, channel_id)
         writable(channel)
         if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
@@ -171,13 +172,13 @@ def invite_to_channel(actor_id: int, channel_id: int, user_id: int) -> None:
         if session.get(ChannelMember, (channel_id, user_id)) is not None:
             return
         session.add(ChannelMember(channel_id=channel_id, user_id=user_id, last_read_message_id=channel.last_message_id))
-        events = _joined(channel.workspace_id, channel_id, invitee)
-    bus.publish_many(events)
+        _joined(session, channel.workspace_id, channel_id, invitee)
 
 
 def set_topic(actor_id: int, channel_id: int, topic: str) -> ChannelView:
     clean = clean_topic(topic)
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         channel, _ = joined_channel(session, actor_id, channel_id)
         writable(channel)
         if channel.topic == clean:
@@ -186,8 +187,7 @@ def set_topic(actor_id: int, channel_id: int, topic: str) -> ChannelView:
         session.add(channel)
         session.flush()
         view = _view(session, channel)
-        events = _announce(session, channel, ChannelUpdated(channel=view))
-    bus.publish_many(events)
+        _announce(session, channel, ChannelUpdated(channel=view))
     return view
 
 
@@ -201,7 +201,8 @@ def unarchive_channel(actor_id: int, channel_id: int) -> ChannelView:
 
 
 def _set_archived(actor_id: int, channel_id: int, *, archived: bool) -> ChannelView:
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         channel, _ = visible_channel(session, actor_id, channel_id)
         if not is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
             raise Forbidden('Only workspace owners and admins can archive or unarchive channels.')
@@ -215,8 +216,7 @@ def _set_archived(actor_id: int, channel_id: int, *, archived: bool) -> ChannelV
         session.add(channel)
         session.flush()
         view = _view(session, channel)
-        events = _announce(session, channel, ChannelUpdated(channel=view))
-    bus.publish_many(events)
+        _announce(session, channel, ChannelUpdated(channel=view))
     return view
 
 
@@ -238,7 +238,8 @@ def open_direct(actor_id: int, workspace_id: int, other_user_ids: Sequence[int])
         return existing
     limiter.take('direct', actor_id)  # only new conversations count: they land in other people's sidebars
     try:
-        with session_scope() as session:
+        with unit_of_work() as uow:
+            session = uow.session
             active_user(session, actor_id)
             members = session.exec(
                 select(WorkspaceMember.user_id)
@@ -266,14 +267,13 @@ def open_direct(actor_id: int, workspace_id: int, other_user_ids: Sequence[int])
                 session.add(ChannelMember(channel_id=channel_id, user_id=uid))
             session.flush()
             view = to_channel_view(channel, people)
-            events = _announce(session, channel, ChannelCreated(channel=view))
+            _announce(session, channel, ChannelCreated(channel=view))
     except IntegrityError:
         # Both people opened it at the same moment; the other request created it.
         raced = _existing_direct(workspace_id, dm_key, actor_id)
         if raced is None:
             raise
         return raced
-    bus.publish_many(events)
     return view
 
 
@@ -312,16 +312,19 @@ def _view(session: Session, channel: Channel) -> ChannelView:
     return to_channel_view(channel, _member_ids(session, channel_id) if direct else ())
 
 
-def _announce(session: Session, channel: Channel, event: Event) -> Published:
+def _announce(session: Session, channel: Channel, event: Event) -> None:
     """Public channels: the whole workspace. Private ones and DMs: their members only."""
+    uow = unit_of_work_of(session)
     if channel.kind == ChannelKind.PUBLIC:
-        return [(workspace_topic(channel.workspace_id), event)]
-    return [(user_topic(uid), event) for uid in _member_ids(session, require_id(channel.id))]
+        uow.publish(workspace_topic(channel.workspace_id), event)
+        return
+    uow.publish_many((user_topic(uid), event) for uid in _member_ids(session, require_id(channel.id)))
 
 
-def _joined(workspace_id: int, channel_id: int, user: User) -> Published:
+def _joined(session: Session, workspace_id: int, channel_id: int, user: User) -> None:
     joined = MemberJoined(workspace_id=workspace_id, channel_id=channel_id, user=_user_view(user))
-    return [(channel_topic(channel_id), joined), (user_topic(require_id(user.id)), joined)]
+    topics = (channel_topic(channel_id), user_topic(require_id(user.id)))
+    unit_of_work_of(session).publish_many((topic, joined) for topic in topics)
 
 
 def _user_view(user: User) -> UserView:

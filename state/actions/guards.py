@@ -12,7 +12,6 @@ from sqlalchemy import ColumnElement, case
 from sqlmodel import Session
 
 from db import authz
-from db.authz import ADMIN_ROLES, GENERAL_CHANNEL_NAME  # noqa: F401  (re-exported for callers)
 from db.models import Channel, ChannelMember, Message, User, WorkspaceMember, fits_id
 from state.errors import Forbidden, NotFound
 

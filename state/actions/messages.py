@@ -13,7 +13,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from db.engine import read_session, session_scope
+from db.engine import read_session
 from db.models import Attachment, Channel, ChannelMember, Mention, Message, Reaction, User, Workspace, utcnow
 from db.queries import message_view, message_views, new_message_view, reply_user_ids
 from settings import get_settings
@@ -30,7 +30,7 @@ from state.actions.guards import (
     writable,
 )
 from state.actions.message_refs import WorkspaceResolver
-from state.bus import bus, channel_topic, thread_topic, user_topic
+from state.bus import channel_topic, thread_topic, user_topic
 from state.errors import ActionError, Conflict, Forbidden, InvalidInput, NotFound
 from state.events import (
     Event,
@@ -45,6 +45,7 @@ from state.rate_limit import limiter
 from state.render import Rendered, render_message
 from state.stores import typing
 from state.text_safety import strip_unsafe_characters
+from state.unit_of_work import unit_of_work
 
 MAX_ATTACHMENTS = 10
 MAX_CLIENT_MSG_ID = 64
@@ -72,10 +73,11 @@ def send_message(
     try:
         limiter.take('message', actor_id)
         spent = True
-        with session_scope() as session:
+        with unit_of_work() as uow:
             view, events = _send(
-                session, actor_id, channel_id, text, client_msg_id, thread_root_id, also_in_channel, attachment_ids
+                uow.session, actor_id, channel_id, text, client_msg_id, thread_root_id, also_in_channel, attachment_ids
             )
+            uow.publish_many(events)
     except (ActionError, IntegrityError):
         original = _original(actor_id, client_msg_id, channel_id) if client_msg_id is not None else None
         if original is None:
@@ -83,7 +85,6 @@ def send_message(
         if spent:
             limiter.give_back('message', actor_id)  # a retry is not a new message: it costs no token
         return original
-    bus.publish_many(events)
     typing.typing_stopped(actor_id, channel_id, view.thread_root_id)  # sending ends "is typing"
     return view
 
@@ -181,7 +182,8 @@ def _send(
 
 def edit_message(actor_id: int, message_id: int, body: str) -> MessageView:
     """Change the text of one's own message; unchanged text is a no-op that publishes nothing."""
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         message = live_message(session, message_id)
         channel, _ = visible_channel(session, actor_id, message.channel_id)
         if message.author_id != actor_id:
@@ -205,8 +207,7 @@ def edit_message(actor_id: int, message_id: int, body: str) -> MessageView:
         session.flush()
         view = message_views(session, [message])[0]
         updated = MessageUpdated(workspace_id=channel.workspace_id, message=view)
-        events: Published = [(topic, updated) for topic in message_topics(message)]
-    bus.publish_many(events)
+        uow.publish_many((topic, updated) for topic in message_topics(message))
     return view
 
 
@@ -216,7 +217,8 @@ def delete_message(actor_id: int, message_id: int) -> None:
     The row stays (soft delete) with its text erased; a thread root that still has replies keeps showing
     as a placeholder. Deleting a reply updates its root's summary.
     """
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         message = live_message(session, message_id)
         channel, _ = visible_channel(session, actor_id, message.channel_id)
         admin = is_admin(workspace_membership(session, channel.workspace_id, actor_id))
@@ -247,7 +249,7 @@ def delete_message(actor_id: int, message_id: int) -> None:
             events = [(topic, updated) for topic in message_topics(message)]
         if message.thread_root_id is not None:
             events.extend(_reply_removed(session, channel.workspace_id, message.thread_root_id))
-    bus.publish_many(events)
+        uow.publish_many(events)
 
 
 def _reply_removed(session: Session, workspace_id: int, root_id: int) -> Published:

@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from db.engine import session_scope
 from db.models import User, WorkspaceMember, utcnow
 from state.actions.guards import active_user, require_id
-from state.bus import bus, user_topic, workspace_topic
+from state.bus import user_topic, workspace_topic
 from state.errors import InvalidInput
 from state.events import Event, UserChanged, UserView
 from state.render import canonical_shortcode
 from state.stores import presence
 from state.text_safety import strip_unsafe_characters
+from state.unit_of_work import unit_of_work, unit_of_work_of
 
 MAX_STATUS_TEXT = 100
 MANUAL_STATUSES = ('away', 'busy')
@@ -36,15 +36,15 @@ def set_status(actor_id: int, text: str, emoji: str, expires_at: datetime | None
             raise InvalidInput(f'Unknown emoji: {emoji[:40]!r}.')
         shortcode = known
     expiry = _future(expires_at)
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         user = active_user(session, actor_id)
         user.status_text = clean_text
         user.status_emoji = shortcode
         user.status_expires_at = expiry if (clean_text or shortcode) else None
         session.add(user)
         view = user_view(user)
-        events = _to_workspaces(session, actor_id, UserChanged(user=view))
-    bus.publish_many(events)
+        _to_workspaces(session, actor_id, UserChanged(user=view))
     return view
 
 
@@ -56,7 +56,8 @@ def set_manual_presence(actor_id: int, status: str | None, expires_at: datetime 
     if status is not None and status not in MANUAL_STATUSES:
         raise InvalidInput("Presence can be set to 'away', 'busy', or back to automatic.")
     expiry = _future(expires_at) if status is not None else None
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         user = active_user(session, actor_id)
         user.manual_status = status
         user.manual_status_expires_at = expiry
@@ -67,14 +68,15 @@ def set_manual_presence(actor_id: int, status: str | None, expires_at: datetime 
 
 def set_read_receipts(actor_id: int, enabled: bool) -> UserView:
     """Whether others see how far this person has read ("seen by")."""
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         user = active_user(session, actor_id)
         changed = user.send_read_receipts != bool(enabled)
         user.send_read_receipts = bool(enabled)
         session.add(user)
         view = user_view(user)
-    if changed:
-        bus.publish(user_topic(actor_id), UserChanged(user=view))  # the person's other tabs update their settings
+        if changed:  # the person's other tabs update their settings
+            uow.publish(user_topic(actor_id), UserChanged(user=view))
     return view
 
 
@@ -96,15 +98,15 @@ def _future(moment: datetime | None) -> datetime | None:
     return aware
 
 
-def _to_workspaces(session: Session, user_id: int, event: Event) -> list[tuple[str, Event]]:
+def _to_workspaces(session: Session, user_id: int, event: Event) -> None:
     workspace_ids = session.exec(select(WorkspaceMember.workspace_id).where(WorkspaceMember.user_id == user_id)).all()
-    return [(workspace_topic(workspace_id), event) for workspace_id in workspace_ids]
+    unit_of_work_of(session).publish_many((workspace_topic(workspace_id), event) for workspace_id in workspace_ids)
 
 
 def expire_statuses() -> int:
     """Clear custom statuses whose expiry passed (run by the app timer); returns how many were cleared."""
-    events: list[tuple[str, Event]] = []
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         expired = session.exec(
             select(User).where(col(User.status_expires_at).is_not(None), col(User.status_expires_at) <= utcnow())
         ).all()
@@ -113,6 +115,5 @@ def expire_statuses() -> int:
             user.status_emoji = ''
             user.status_expires_at = None
             session.add(user)
-            events += _to_workspaces(session, require_id(user.id), UserChanged(user=user_view(user)))
-    bus.publish_many(events)
+            _to_workspaces(session, require_id(user.id), UserChanged(user=user_view(user)))
     return len(expired)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.engine import session_scope
 from db.models import Reaction
 from state.actions.guards import joined_channel, live_message, writable
 from state.actions.messages import message_topics
-from state.bus import bus
 from state.errors import InvalidInput
-from state.events import Event, ReactionChanged, ReactionView
+from state.events import ReactionChanged, ReactionView
 from state.rate_limit import limiter
 from state.render import canonical_shortcode
+from state.unit_of_work import unit_of_work
 
 MAX_DISTINCT_EMOJI = 50  # per message, so one message cannot grow an unbounded reaction bar
 
@@ -41,18 +40,16 @@ def _react(actor_id: int, message_id: int, emoji: str, *, want: bool | None) -> 
     shortcode = _shortcode(emoji)
     limiter.take('reaction', actor_id)
     try:
-        view, events = _apply(actor_id, message_id, shortcode, want)
+        return _apply(actor_id, message_id, shortcode, want)
     except IntegrityError:
         # Another tab of the same person added it at the same moment: the outcome they wanted holds.
-        view, events = _apply(actor_id, message_id, shortcode, want if want is not None else True)
-    bus.publish_many(events)
-    return view, bool(events)
+        return _apply(actor_id, message_id, shortcode, want if want is not None else True)
 
 
-def _apply(
-    actor_id: int, message_id: int, shortcode: str, want: bool | None
-) -> tuple[ReactionView, list[tuple[str, Event]]]:
-    with session_scope() as session:
+def _apply(actor_id: int, message_id: int, shortcode: str, want: bool | None) -> tuple[ReactionView, bool]:
+    """The reaction as it stands afterwards, and whether anything changed (only then is it announced)."""
+    with unit_of_work() as uow:
+        session = uow.session
         message = live_message(session, message_id)
         channel, _ = joined_channel(session, actor_id, message.channel_id)
         writable(channel)
@@ -63,7 +60,7 @@ def _apply(
         ).first()
         add = existing is None if want is None else want
         if add == (existing is not None):
-            return _aggregate(session, message_id, shortcode), []  # already as wanted
+            return _aggregate(session, message_id, shortcode), False  # already as wanted
         if add:
             _check_room(session, message_id, shortcode)
             session.add(Reaction(message_id=message_id, user_id=actor_id, emoji=shortcode))
@@ -79,7 +76,8 @@ def _apply(
             added=add,
             reaction=view,
         )
-        return view, [(topic, changed) for topic in message_topics(message)]
+        uow.publish_many((topic, changed) for topic in message_topics(message))
+        return view, True
 
 
 def _shortcode(emoji: str) -> str:

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from db.engine import read_session, session_scope
+from db.authz import is_admin_role
+from db.engine import read_session
 from db.models import ApiToken, User, Workspace, WorkspaceMember, WorkspaceRole, utcnow
 from state.actions.accounts import clean_display_name
 from state.actions.guards import require_id
 from state.actions.workspaces import WORKSPACE_NOT_FOUND, join_in_session
-from state.bus import bus
 from state.errors import Forbidden, InvalidInput, NotFound
-from state.events import Event
 from state.security import UNUSABLE_PASSWORD, new_token, token_hash
+from state.unit_of_work import unit_of_work
 
 TOKEN_NAME_MAX_CHARS = 80
 TOKEN_MAX_CHARS = 200  # ours are 43; a longer one is not worth hashing
@@ -33,8 +33,8 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
         raise InvalidInput(f'The token name must be at most {TOKEN_NAME_MAX_CHARS} characters long.')
     bot_display_name = clean_display_name(bot_name) if bot_name is not None else None
     token = new_token()
-    events: list[tuple[str, Event]] = []
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         user = session.get(User, user_id)
         workspace = session.get(Workspace, workspace_id)
         member = session.get(WorkspaceMember, (workspace_id, user_id))
@@ -42,7 +42,7 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
             raise NotFound(WORKSPACE_NOT_FOUND)
         owner_id = user_id
         if bot_display_name is not None:
-            if member.role not in (WorkspaceRole.OWNER, WorkspaceRole.ADMIN):
+            if not is_admin_role(member.role):
                 raise Forbidden('Only workspace owners and admins can create bots.')
             bot = User(
                 email=f'bot-{secrets.token_hex(8)}@{BOT_EMAIL_DOMAIN}',
@@ -54,7 +54,7 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
             if bot.id is None:
                 raise AssertionError('bot has no id after flush')
             owner_id = bot.id
-            events = join_in_session(session, workspace, bot, WorkspaceRole.MEMBER)
+            join_in_session(session, workspace, bot, WorkspaceRole.MEMBER)
         session.add(
             ApiToken(
                 token_hash=token_hash(token),
@@ -64,7 +64,6 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
                 is_bot=bot_display_name is not None,
             )
         )
-    bus.publish_many(events)
     return token
 
 
@@ -112,7 +111,8 @@ def token_identity(token: str) -> TokenIdentity | None:
 
 def revoke_api_token(token_id: int) -> bool:
     """Revoke a token; its holder proves it by calling with it (Slack's auth.revoke). False when already revoked."""
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         row = session.get(ApiToken, token_id)
         if row is None or row.revoked_at is not None:
             return False

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.engine import session_scope
+from db.authz import GENERAL_CHANNEL_NAME, is_admin_role
 from db.models import (
     Channel,
     ChannelKind,
@@ -26,12 +26,13 @@ from db.models import (
     WorkspaceRole,
     utcnow,
 )
-from db.workspace_queries import GENERAL_CHANNEL
-from state.bus import bus, channel_topic, user_topic, workspace_topic
+from state.actions.guards import active_user, require_id
+from state.bus import channel_topic, user_topic, workspace_topic
 from state.errors import Forbidden, InvalidInput, NotFound
-from state.events import Event, MemberJoined, UserView
+from state.events import MemberJoined, UserView
 from state.rate_limit import limiter
 from state.security import new_token, token_hash
+from state.unit_of_work import unit_of_work, unit_of_work_of
 
 WORKSPACE_NAME_MAX_CHARS = 80
 SLUG_MAX_CHARS = 40
@@ -71,25 +72,26 @@ def create_workspace(actor_id: int, name: str) -> Workspace:
     limiter.take('workspace', actor_id)
     for _attempt in range(3):  # a concurrent creation may take the chosen slug between check and insert
         try:
-            with session_scope() as session:
-                _active_user(session, actor_id)
+            with unit_of_work() as uow:
+                session = uow.session
+                active_user(session, actor_id)
                 workspace = Workspace(
                     name=clean_name, slug=_free_slug(session, slugify(clean_name)), created_by=actor_id
                 )
                 session.add(workspace)
                 session.flush()
-                workspace_id = _id(workspace.id)
+                workspace_id = require_id(workspace.id)
                 session.add(WorkspaceMember(workspace_id=workspace_id, user_id=actor_id, role=WorkspaceRole.OWNER))
                 general = Channel(
                     workspace_id=workspace_id,
                     kind=ChannelKind.PUBLIC,
-                    name=GENERAL_CHANNEL,
+                    name=GENERAL_CHANNEL_NAME,
                     topic='Company-wide announcements and work-based matters',
                     created_by=actor_id,
                 )
                 session.add(general)
                 session.flush()
-                session.add(ChannelMember(channel_id=_id(general.id), user_id=actor_id))
+                session.add(ChannelMember(channel_id=require_id(general.id), user_id=actor_id))
             return workspace
         except IntegrityError:
             continue
@@ -104,7 +106,8 @@ def create_invite(actor_id: int, workspace_id: int, expires_in: timedelta, max_u
         raise InvalidInput(f'An invite can be used between 1 and {INVITE_MAX_USES} times.')
     token = new_token()
     now = utcnow()
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         _require_admin(session, actor_id, workspace_id)
         session.add(
             Invite(
@@ -121,7 +124,8 @@ def create_invite(actor_id: int, workspace_id: int, expires_in: timedelta, max_u
 
 def revoke_invite(actor_id: int, invite_id: int) -> None:
     """Owners and admins revoke an invite of their workspace; revoking twice is harmless."""
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         invite = session.get(Invite, invite_id)
         if invite is None:
             raise NotFound('This invite does not exist.')
@@ -142,17 +146,16 @@ def accept_invite(actor_id: int, token: str) -> Workspace:
         raise NotFound(INVITE_INVALID)
     for _attempt in range(2):  # a double click can race the same user's membership insert
         try:
-            workspace, events = _accept(actor_id, token)
+            return _accept(actor_id, token)
         except IntegrityError:
             continue
-        bus.publish_many(events)
-        return workspace
     raise InvalidInput(INVITE_INVALID)
 
 
-def _accept(actor_id: int, token: str) -> tuple[Workspace, list[tuple[str, Event]]]:
-    with session_scope() as session:
-        user = _active_user(session, actor_id)
+def _accept(actor_id: int, token: str) -> Workspace:
+    with unit_of_work() as uow:
+        session = uow.session
+        user = active_user(session, actor_id)
         invite = session.exec(select(Invite).where(Invite.token_hash == token_hash(token))).first()
         if invite is None:
             raise NotFound(INVITE_INVALID)
@@ -160,7 +163,7 @@ def _accept(actor_id: int, token: str) -> tuple[Workspace, list[tuple[str, Event
         if workspace is None:
             raise NotFound(INVITE_INVALID)
         if session.get(WorkspaceMember, (invite.workspace_id, actor_id)) is not None:
-            return workspace, []
+            return workspace
         if invite.revoked:
             raise InvalidInput(INVITE_REVOKED, code='invite_revoked')
         if invite.expires_at <= utcnow():
@@ -173,8 +176,8 @@ def _accept(actor_id: int, token: str) -> tuple[Workspace, list[tuple[str, Event
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise InvalidInput(INVITE_USED_UP, code='invite_used_up')
-        events = join_in_session(session, workspace, user, WorkspaceRole.MEMBER)
-    return workspace, events
+        join_in_session(session, workspace, user, WorkspaceRole.MEMBER)
+    return workspace
 
 
 def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceRole.MEMBER) -> WorkspaceMember:
@@ -182,51 +185,47 @@ def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceR
 
     People in the UI join only through invites.
     """
-    with session_scope() as session:
+    with unit_of_work() as uow:
+        session = uow.session
         workspace = session.get(Workspace, workspace_id)
         if workspace is None:
             raise NotFound(WORKSPACE_NOT_FOUND)
-        user = _active_user(session, user_id)
+        user = active_user(session, user_id)
         member = session.get(WorkspaceMember, (workspace_id, user_id))
-        events: list[tuple[str, Event]] = []
         if member is None:
-            events = join_in_session(session, workspace, user, role)
+            join_in_session(session, workspace, user, role)
             member = session.get(WorkspaceMember, (workspace_id, user_id))
         elif _ROLE_RANK[WorkspaceRole(member.role)] < _ROLE_RANK[role]:
             member.role = role
-    bus.publish_many(events)
     if member is None:
         raise AssertionError('membership vanished inside its own transaction')
     return member
 
 
-def join_in_session(session: Session, workspace: Workspace, user: User, role: WorkspaceRole) -> list[tuple[str, Event]]:
-    """Insert the membership and the #general membership; returns the events to publish after commit.
+def join_in_session(session: Session, workspace: Workspace, user: User, role: WorkspaceRole) -> None:
+    """Insert the membership and the #general membership, announced when the session's unit of work commits.
 
     The workspace hears of the new member on `workspace:{id}`; the #general join goes, as every channel join
     does, to `channel:{id}` and to the joiner's `user:{id}`. For callers that add a member as part of a larger
-    change (a bot with its token) and publish themselves.
+    change (a bot with its token).
     """
-    workspace_id, user_id = _id(workspace.id), _id(user.id)
+    workspace_id, user_id = require_id(workspace.id), require_id(user.id)
     session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user_id, role=role))
     general = session.exec(
-        select(Channel).where(Channel.workspace_id == workspace_id, Channel.name == GENERAL_CHANNEL)
+        select(Channel).where(Channel.workspace_id == workspace_id, Channel.name == GENERAL_CHANNEL_NAME)
     ).first()
     view = UserView(
         id=user_id, display_name=user.display_name, status_text=user.status_text, status_emoji=user.status_emoji
     )
-    events: list[tuple[str, Event]] = [
-        (workspace_topic(workspace_id), MemberJoined(workspace_id=workspace_id, channel_id=None, user=view))
-    ]
+    uow = unit_of_work_of(session)
+    uow.publish(workspace_topic(workspace_id), MemberJoined(workspace_id=workspace_id, channel_id=None, user=view))
     if general is not None:
-        general_id = _id(general.id)
+        general_id = require_id(general.id)
         # Like any channel join: a newcomer starts with nothing unread, and the channel and the joiner hear of it.
         session.add(ChannelMember(channel_id=general_id, user_id=user_id, last_read_message_id=general.last_message_id))
         joined_general = MemberJoined(workspace_id=workspace_id, channel_id=general_id, user=view)
-        events.append((channel_topic(general_id), joined_general))
-        events.append((user_topic(user_id), joined_general))
+        uow.publish_many([(channel_topic(general_id), joined_general), (user_topic(user_id), joined_general)])
     session.flush()
-    return events
 
 
 def _free_slug(session: Session, base: str) -> str:
@@ -239,23 +238,10 @@ def _free_slug(session: Session, base: str) -> str:
     return f'{base}-{counter}'
 
 
-def _active_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        raise NotFound('This account does not exist.')
-    return user
-
-
 def _require_admin(session: Session, actor_id: int, workspace_id: int) -> WorkspaceMember:
     member = session.get(WorkspaceMember, (workspace_id, actor_id))
     if member is None:
         raise NotFound(WORKSPACE_NOT_FOUND)  # outsiders cannot tell a private workspace from a missing one
-    if member.role not in (WorkspaceRole.OWNER, WorkspaceRole.ADMIN):
+    if not is_admin_role(member.role):
         raise Forbidden('Only workspace owners and admins can manage invites.')
     return member
-
-
-def _id(value: int | None) -> int:
-    if value is None:
-        raise AssertionError('row has no id after flush')
-    return value
