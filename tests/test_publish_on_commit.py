@@ -97,13 +97,14 @@ def _writes_or_publishes_directly(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Name) and node.id == 'session_scope':
             found.append(f'{path.name}:{node.lineno} uses session_scope')
+            continue
         is_bus_call = (
             isinstance(node, ast.Attribute)
             and node.attr.startswith('publish')
             and isinstance(node.value, ast.Name)
             and node.value.id == 'bus'
         )
-        if is_bus_call:
+        if is_bus_call and isinstance(node, ast.Attribute):
             found.append(f'{path.name}:{node.lineno} publishes on the bus directly')
     return found
 
