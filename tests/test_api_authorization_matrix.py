@@ -1,0 +1,212 @@
+"""Every Web API method against every kind of token and every kind of conversation, generated from one table.
+
+The actions have their own matrix (tests/test_authorization_matrix.py); this one proves the HTTP layer asks
+them, and that the read methods, which go to queries directly, apply the same rule. Tokens: the workspace's
+owner, an admin who is in no conversation, a member of the conversation (the author of its message), a
+workspace member outside it, a member whose account was deactivated, and someone from another workspace.
+A conversation the token may not read answers `channel_not_found`, exactly like one that does not exist.
+Every registered method must have a row here or be listed with the test that covers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from nicegui.testing import User
+
+from api.slack.ids import channel_sid, message_ts, user_sid
+from api.slack.methods import load as load_methods
+from api.slack.registry import METHODS
+from db.models import ChannelKind, WorkspaceRole
+from db.models import User as UserRow
+from state.actions import messages, reactions
+from state.actions.tokens import create_api_token
+from tests.factories import add_member, make_channel, make_user, make_workspace, update_row
+from tests.slack_support import SlackCaller
+
+ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger')
+KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
+
+
+@dataclass(frozen=True)
+class ApiScene:
+    kind: ChannelKind
+    tokens: dict[str, str]
+    user_ids: dict[str, int]
+    channel: str  # the conversation's Slack id
+    ts: str  # the member's message in it (the member has reacted :tada: to it)
+
+    def in_it(self, role: str) -> bool:
+        people = {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
+        return role in people and role != 'deactivated'
+
+    def readable(self, role: str) -> bool:
+        in_workspace = role in ('owner', 'admin', 'member', 'outsider')
+        return self.in_it(role) or (self.kind == ChannelKind.PUBLIC and in_workspace)
+
+
+def build_api_scene(kind: ChannelKind) -> ApiScene:
+    people = {role: make_user(role.title()) for role in ROLES}
+    workspace = make_workspace(people['owner'])
+    add_member(workspace, people['admin'], WorkspaceRole.ADMIN)
+    for role in ('member', 'outsider', 'deactivated'):
+        add_member(workspace, people[role])
+    elsewhere = make_workspace(people['stranger'], 'Elsewhere')
+    in_it = ['member', 'deactivated'] if kind == ChannelKind.DIRECT else ['owner', 'member', 'deactivated']
+    channel = make_channel(workspace, f'c-{kind.value}', [people[role] for role in in_it], kind=kind)
+    ids = {role: int(person.id or 0) for role, person in people.items()}
+    channel_id = int(channel.id or 0)
+    message = messages.send_message(ids['member'], channel_id, 'hello there', 'm-1')
+    reactions.add_reaction(ids['member'], message.id, 'tada')
+    home = {role: int(workspace.id or 0) for role in ROLES} | {'stranger': int(elsewhere.id or 0)}
+    tokens = {role: create_api_token(ids[role], home[role]) for role in ROLES}
+    update_row(UserRow, ids['deactivated'], is_active=False)
+    return ApiScene(kind, tokens, ids, channel_sid(channel_id, kind), message_ts(message.id))
+
+
+# ---- the rules, once: what each method answers when it is refused ------------------------------------------
+
+
+def read(scene: ApiScene, role: str) -> str:
+    return 'ok' if scene.readable(role) else 'channel_not_found'
+
+
+def write(scene: ApiScene, role: str) -> str:
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'ok' if scene.in_it(role) else 'not_in_channel'
+
+
+def unreact(scene: ApiScene, role: str) -> str:
+    outcome = write(scene, role)
+    return 'no_reaction' if outcome == 'ok' and role != 'member' else outcome  # only the member reacted
+
+
+def edit(scene: ApiScene, role: str) -> str:
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'ok' if role == 'member' else 'cant_update_message'  # the author, nobody else
+
+
+def remove(scene: ApiScene, role: str) -> str:
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'ok' if role in ('member', 'owner', 'admin') else 'cant_delete_message'  # author or admins
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    args: Callable[[ApiScene], dict[str, Any]]
+    expect: Callable[[ApiScene, str], str]
+
+
+def _channel(scene: ApiScene) -> dict[str, Any]:
+    return {'channel': scene.channel}
+
+
+def _message(scene: ApiScene) -> dict[str, Any]:
+    return {'channel': scene.channel, 'ts': scene.ts}
+
+
+ROWS = [
+    Row('conversations.info', _channel, read),
+    Row('conversations.history', _channel, read),
+    Row('conversations.members', _channel, read),
+    Row('conversations.replies', _message, read),
+    Row('conversations.join', _channel, read),  # public: anyone who reads it joins; others are already in
+    Row('reactions.get', lambda s: {'channel': s.channel, 'timestamp': s.ts}, read),
+    Row('chat.getPermalink', lambda s: {'channel': s.channel, 'message_ts': s.ts}, read),
+    Row('chat.postMessage', lambda s: {'channel': s.channel, 'text': 'hi'}, write),
+    Row('chat.postMessage', lambda s: {'channel': s.channel, 'text': 'hi', 'thread_ts': s.ts}, write),
+    Row('reactions.add', lambda s: {'channel': s.channel, 'timestamp': s.ts, 'name': 'eyes'}, write),
+    Row('reactions.remove', lambda s: {'channel': s.channel, 'timestamp': s.ts, 'name': 'tada'}, unreact),
+    Row('chat.update', lambda s: {'channel': s.channel, 'ts': s.ts, 'text': 'changed'}, edit),
+    Row('chat.delete', _message, remove),
+]
+
+# Methods that name no conversation: who may see what is checked by the tests below.
+PEOPLE_AND_LISTS = ('conversations.list', 'conversations.open', 'users.info', 'users.list')
+COVERED_ELSEWHERE = {
+    'api.test': 'tests/test_slack_api.py (needs no token)',
+    'auth.test': 'tests/test_slack_api.py',
+    'auth.revoke': 'tests/test_slack_api.py',
+    'conversations.create': 'tests/test_slack_api.py (creates in the caller own workspace only)',
+}
+
+CASES = [
+    pytest.param(index, kind, id=f'{row.method}-{index}-{kind.value}')
+    for index, row in enumerate(ROWS)
+    for kind in KINDS
+]
+CHANGES_WHAT_OTHERS_SEE = {'chat.delete'}  # after one token deleted the message, the next would find none
+
+
+@pytest.fixture
+def slack(user: User) -> SlackCaller:  # the `user` fixture has started the app and migrated its database
+    return SlackCaller(user.http_client)
+
+
+async def _answer(slack: SlackCaller, method: str, token: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    body = await slack(method, token, **args)
+    return ('ok' if body['ok'] else str(body['error'])), body
+
+
+@pytest.mark.parametrize(('index', 'kind'), CASES)
+async def test_each_method_answers_each_token_as_the_rules_say(
+    slack: SlackCaller, index: int, kind: ChannelKind
+) -> None:
+    row = ROWS[index]
+    scene = build_api_scene(kind)
+    wrong: list[tuple[str, str, str]] = []
+    for role in ROLES:
+        if row.method in CHANGES_WHAT_OTHERS_SEE and role != ROLES[0]:
+            scene = build_api_scene(kind)
+        expected = 'invalid_auth' if role == 'deactivated' else row.expect(scene, role)
+        outcome, body = await _answer(slack, row.method, scene.tokens[role], row.args(scene))
+        if outcome != expected:
+            wrong.append((role, expected, outcome))
+        if outcome != 'ok':
+            assert 'hello there' not in str(body), (role, body)  # a refusal never carries the conversation's content
+    assert wrong == []  # (token, expected, answered)
+
+
+@pytest.mark.parametrize('kind', KINDS)
+async def test_the_conversation_list_shows_exactly_what_each_token_may_read(
+    slack: SlackCaller, kind: ChannelKind
+) -> None:
+    scene = build_api_scene(kind)
+    for role in ROLES:
+        outcome, body = await _answer(
+            slack, 'conversations.list', scene.tokens[role], {'types': 'public_channel,private_channel,mpim,im'}
+        )
+        if role == 'deactivated':
+            assert outcome == 'invalid_auth'
+            continue
+        listed = {channel['id'] for channel in body['channels']}
+        assert (scene.channel in listed) == scene.readable(role), (role, listed)
+
+
+async def test_people_of_another_workspace_stay_unknown(slack: SlackCaller) -> None:
+    scene = build_api_scene(ChannelKind.PUBLIC)
+    member_sid = user_sid(scene.user_ids['member'])
+    stranger = scene.tokens['stranger']
+    assert (await _answer(slack, 'users.info', stranger, {'user': member_sid}))[0] == 'user_not_found'
+    assert (await _answer(slack, 'conversations.open', stranger, {'users': member_sid}))[0] == 'user_not_found'
+    _, listed = await _answer(slack, 'users.list', stranger, {})
+    assert member_sid not in {person['id'] for person in listed['members']}
+    insider = scene.tokens['outsider']
+    assert (await _answer(slack, 'users.info', insider, {'user': member_sid}))[0] == 'ok'
+    assert (await _answer(slack, 'conversations.open', insider, {'users': member_sid}))[0] == 'ok'
+    _, listed = await _answer(slack, 'users.list', insider, {})
+    assert member_sid in {person['id'] for person in listed['members']}
+
+
+def test_every_method_has_a_row_or_a_reason() -> None:
+    load_methods()
+    covered = {row.method for row in ROWS} | set(PEOPLE_AND_LISTS) | set(COVERED_ELSEWHERE)
+    assert sorted(set(METHODS) - covered) == []
+    assert sorted(covered - set(METHODS)) == []  # no row for a method that no longer exists
