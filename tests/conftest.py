@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from nicegui.testing import User
 
 from db.engine import init_engine
 from db.migrate import upgrade_to_head
@@ -16,6 +17,7 @@ from state.stores import presence, roster, sidebar, typing
 from state.throttle import login_throttle, signup_throttle, taken_email_throttle
 from tests import postgres_schemas
 from tests.factories import RecordingBackend, World, build_world, recording_bus
+from tests.slack_support import ApiWorld, SlackCaller, make_api_world
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +68,14 @@ def published(db: None) -> Iterator[RecordingBackend]:
 def world(db: None) -> World:
     """Ada (owner), Bob and Carl in one workspace, Eve in another, plus #secret and #side (see factories)."""
     return build_world()
+
+
+@pytest.fixture
+def api_world(user: User) -> ApiWorld:  # the `user` fixture has started the app and migrated its database
+    return make_api_world()
+
+
+@pytest.fixture
+def slack(user: User) -> SlackCaller:
+    """Calls the Web API in process, the way Slack's clients do (form fields, a Bearer token)."""
+    return SlackCaller(user.http_client)

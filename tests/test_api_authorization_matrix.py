@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from nicegui.testing import User
 
 from api.slack.ids import channel_sid, message_ts, user_sid
 from api.slack.methods import load as load_methods
@@ -143,11 +142,6 @@ CASES = [
     for kind in KINDS
 ]
 CHANGES_WHAT_OTHERS_SEE = {'chat.delete'}  # after one token deleted the message, the next would find none
-
-
-@pytest.fixture
-def slack(user: User) -> SlackCaller:  # the `user` fixture has started the app and migrated its database
-    return SlackCaller(user.http_client)
 
 
 async def _answer(slack: SlackCaller, method: str, token: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -6,22 +6,11 @@ import logging
 
 import httpx
 import pytest
-from nicegui.testing import User
 
 from api.slack.registry import METHODS, Caller, Method
-from tests.slack_support import ApiWorld, SlackCaller, make_api_world
+from tests.slack_support import ApiWorld, SlackCaller
 
 JSON = {'Content-Type': 'application/json'}
-
-
-@pytest.fixture
-def world(user: User) -> ApiWorld:
-    return make_api_world()
-
-
-@pytest.fixture
-def slack(user: User) -> SlackCaller:
-    return SlackCaller(user.http_client)
 
 
 def _error(response: httpx.Response) -> str:
@@ -31,23 +20,23 @@ def _error(response: httpx.Response) -> str:
     return str(body['error'])
 
 
-async def test_deeply_nested_json_is_invalid_json(world: ApiWorld, slack: SlackCaller) -> None:
+async def test_deeply_nested_json_is_invalid_json(api_world: ApiWorld, slack: SlackCaller) -> None:
     for depth in (100_000, 200):  # past Python's recursion limit, and merely deeper than any real call
         body = '{"text": ' + '[' * depth + ']' * depth + '}'
         response = await slack.client.post('/api/api.test', content=body, headers=JSON)
         assert _error(response) == 'invalid_json'
 
 
-async def test_broken_json_is_invalid_json(world: ApiWorld, slack: SlackCaller) -> None:
+async def test_broken_json_is_invalid_json(api_world: ApiWorld, slack: SlackCaller) -> None:
     response = await slack.client.post('/api/auth.test', content='{"token": ', headers=JSON)
     assert _error(response) == 'invalid_json'
 
 
-async def test_lone_surrogates_are_invalid_charset(world: ApiWorld, slack: SlackCaller) -> None:
-    headers = {**JSON, 'Authorization': f'Bearer {world.ada_token}'}
+async def test_lone_surrogates_are_invalid_charset(api_world: ApiWorld, slack: SlackCaller) -> None:
+    headers = {**JSON, 'Authorization': f'Bearer {api_world.ada_token}'}
     bodies = [
         '{"token": "\\ud800"}',
-        f'{{"channel": "{world.general}", "text": "hi \\udfff"}}',
+        f'{{"channel": "{api_world.general}", "text": "hi \\udfff"}}',
         '{"\\ud800": 1}',
         '{"blocks": [{"x": ["\\ud83d"]}]}',
     ]
@@ -61,7 +50,7 @@ async def test_lone_surrogates_are_invalid_charset(world: ApiWorld, slack: Slack
     assert _error(response) == 'invalid_charset'
 
 
-async def test_multipart_with_a_file_is_invalid_form_data(world: ApiWorld, slack: SlackCaller) -> None:
+async def test_multipart_with_a_file_is_invalid_form_data(api_world: ApiWorld, slack: SlackCaller) -> None:
     response = await slack.client.post(
         '/api/api.test', data={'a': 'b'}, files={'file': ('x.txt', b'hello', 'text/plain')}
     )
@@ -69,7 +58,7 @@ async def test_multipart_with_a_file_is_invalid_form_data(world: ApiWorld, slack
 
 
 async def test_an_unexpected_exception_is_internal_error_logged_once(
-    world: ApiWorld, slack: SlackCaller, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    api_world: ApiWorld, slack: SlackCaller, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def boom(caller: Caller, args: object) -> dict[str, object]:
         raise RuntimeError('secret detail')

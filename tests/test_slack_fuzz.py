@@ -6,13 +6,11 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nicegui.testing import User
 
 from api.slack.registry import METHODS
-from tests.slack_support import ApiWorld, SlackCaller, make_api_world
+from tests.slack_support import ApiWorld, SlackCaller
 
 NAMES = ['channel', 'text', 'ts', 'thread_ts', 'limit', 'cursor', 'user', 'users', 'name', 'types', 'latest',
          'oldest', 'inclusive', 'timestamp', 'token', 'is_private', 'reply_broadcast', 'error']  # fmt: skip
@@ -29,16 +27,6 @@ VALUES = st.recursive(
     max_leaves=8,
 )
 ARGS = st.dictionaries(st.sampled_from(NAMES) | st.text(max_size=8), VALUES, max_size=5)
-
-
-@pytest.fixture
-def world(user: User) -> ApiWorld:
-    return make_api_world()
-
-
-@pytest.fixture
-def slack(user: User) -> SlackCaller:
-    return SlackCaller(user.http_client)
 
 
 def _draw(count: int) -> list[dict[str, Any]]:
@@ -61,8 +49,8 @@ def _form(args: dict[str, Any]) -> bytes:
     return urlencode(pairs).encode('ascii')
 
 
-async def test_no_method_answers_a_5xx_or_a_traceback(world: ApiWorld, slack: SlackCaller) -> None:
-    headers = {'Authorization': f'Bearer {world.ada_token}'}
+async def test_no_method_answers_a_5xx_or_a_traceback(api_world: ApiWorld, slack: SlackCaller) -> None:
+    headers = {'Authorization': f'Bearer {api_world.ada_token}'}
     cases = _draw(20)  # x every method x JSON and form: a few seconds
     for name in METHODS:
         for args in cases:
