@@ -57,6 +57,16 @@ async def test_multipart_with_a_file_is_invalid_form_data(api_world: ApiWorld, s
     assert _error(response) == 'invalid_form_data'
 
 
+async def test_a_multipart_body_past_the_cap_is_refused_before_it_is_parsed(
+    api_world: ApiWorld, slack: SlackCaller
+) -> None:
+    fields = {f'f{index}': 'x' * 1200 for index in range(900)}  # 1.08 MB, within Starlette's field count
+    response = await slack.client.post('/api/api.test', files={**{k: (None, v) for k, v in fields.items()}})
+    assert _error(response) == 'invalid_arguments'
+    small = await slack.client.post('/api/api.test', files={'a': (None, 'b')})
+    assert small.json() == {'ok': True, 'args': {'a': 'b'}}
+
+
 async def test_an_unexpected_exception_is_internal_error_logged_once(
     api_world: ApiWorld, slack: SlackCaller, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -47,6 +47,7 @@ def _bearer(header: str) -> str | None:
 async def _body_args(request: Request) -> dict[str, Any]:
     content_type = request.headers.get('content-type', '').split(';')[0].strip().lower()
     if content_type == 'multipart/form-data':
+        _declared_within_cap(request)  # Starlette parses from the stream: the cap is checked before it starts
         try:
             form = await request.form(max_files=0)  # file parts are refused: no method takes files
         except HTTPException as error:  # Starlette's 400 for malformed multipart or file parts
@@ -63,6 +64,15 @@ async def _body_args(request: Request) -> dict[str, Any]:
         raise SlackError('invalid_charset', 'The form body is not valid UTF-8.') from error
     except ValueError as error:
         raise SlackError('invalid_form_data', 'The form body is malformed.') from error
+
+
+def _declared_within_cap(request: Request) -> None:
+    """A multipart body must declare its length (the server holds it to it), and that length must fit."""
+    declared = request.headers.get('content-length', '')
+    if not declared.isdigit():
+        raise SlackError('invalid_form_data', 'A multipart body needs a Content-Length.')
+    if int(declared) > MAX_BODY_BYTES:
+        raise SlackError('invalid_arguments', 'The request body is too large.')
 
 
 async def _read_capped(request: Request) -> bytes:
