@@ -22,3 +22,24 @@ def private_channel(workspace: str, owner_email: str, member_email: str, name: s
     assert found is not None and found.id is not None and owner.id is not None and member.id is not None
     channel = create_channel(owner.id, found.id, name, private=True)
     invite_to_channel(owner.id, channel.id, member.id)
+
+
+def bodies_by_author(workspace: str) -> dict[str, list[str]]:
+    """Every stored message of the workspace, per author's email, in the server's order (for loss checks)."""
+    from db.models import Channel, Message
+
+    init_database(get_settings())
+    found = workspace_by_name_or_slug(workspace)
+    assert found is not None
+    stored: dict[str, list[str]] = {}
+    with read_session() as session:
+        rows = session.exec(
+            select(User.email, Message.body)
+            .join(Message, Message.author_id == User.id)  # type: ignore[arg-type]
+            .join(Channel, Channel.id == Message.channel_id)  # type: ignore[arg-type]
+            .where(Channel.workspace_id == found.id)
+            .order_by(Message.id)  # type: ignore[arg-type]
+        ).all()
+    for email, body in rows:
+        stored.setdefault(email, []).append(body)
+    return stored
