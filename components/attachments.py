@@ -68,12 +68,12 @@ class AttachmentUploader(ui.element, component='attachment_uploader.js'):
         self._pending: list[AttachmentView] = []
         self._uploading = 0
         self._on_change = on_change
-        self._props['channel-id'] = channel_id
-        self._props['token'] = page_upload_token() if token is None else token
-        self._props['max-bytes'] = get_settings().max_upload_bytes
+        self.props['channel-id'] = channel_id
+        self.props['token'] = page_upload_token() if token is None else token
+        self.props['max-bytes'] = get_settings().max_upload_bytes
         if drop_zone is not None:
             drop_zone.props('data-attach-zone')
-            self._props['drop-target'] = f'c{drop_zone.id}'
+            self.props['drop-target'] = f'c{drop_zone.id}'
         self.on('uploaded', self._uploaded)
         self.on('removed', self._removed)
         self.on('busy', self._busy)
@@ -108,7 +108,7 @@ class AttachmentUploader(ui.element, component='attachment_uploader.js'):
         self._pending = []
         self._uploading = 0
         self._channel_id = channel_id
-        self._props['channel-id'] = channel_id
+        self.props['channel-id'] = channel_id
         self.update()
         self._changed()
 
