@@ -12,6 +12,7 @@ from nicegui import app, background_tasks, run, ui
 
 from db.models import User
 from pages.session import SESSION_KEY, current_user, redirect, safe_next
+from seams.nicegui_internals import open_user_storage, user_storage
 from state.actions.accounts import authenticate, end_session, sign_up, start_session
 from state.errors import ActionError
 from state.login_tickets import login_tickets
@@ -79,10 +80,9 @@ async def complete_login(request: Request, ticket: str = '', next: str = '/') ->
         return RedirectResponse('/login?' + urlencode({'next': target, 'error': 'ticket'}), status_code=303)
     token, _row = start_session(user_id)
     # NiceGUI keys app.storage.user by request.session['id'] and offers no public way to open the storage of a
-    # fresh id inside a request, hence the private calls. The old storage is emptied: it belonged to whoever
+    # fresh id inside a request (seams/nicegui_internals.py). The old storage is emptied: it belonged to whoever
     # used this browser before, and a session still recorded there ends now.
-    users = app.storage._users
-    old_storage = users.get(old_id) if old_id else None
+    old_storage = user_storage(old_id) if old_id else None
     if old_storage is not None:
         previous = old_storage.get(SESSION_KEY)
         if isinstance(previous, str):
@@ -90,7 +90,7 @@ async def complete_login(request: Request, ticket: str = '', next: str = '/') ->
         old_storage.clear()
     new_id = str(uuid.uuid4())
     request.session['id'] = new_id
-    await app.storage._create_user_storage(new_id)
+    await open_user_storage(new_id)
     app.storage.user[SESSION_KEY] = token
     return RedirectResponse(target, status_code=303)
 

@@ -8,13 +8,14 @@ import json
 from collections.abc import Callable
 
 from itsdangerous import TimestampSigner
-from nicegui import app, background_tasks
+from nicegui import background_tasks
 from nicegui.testing import User
 from sqlmodel import select
 
 from db.engine import read_session
 from db.models import User as Account
 from pages.session import SESSION_KEY
+from seams.nicegui_internals import open_user_storage
 from settings import get_settings
 from state.actions.accounts import start_session
 
@@ -93,7 +94,5 @@ async def open_logged_in(user: User, email: str, path: str) -> None:
     with read_session() as session:
         account = session.exec(select(Account).where(Account.email == email)).one()
     token, _ = start_session(account.id or 0)
-    if browser_id not in app.storage._users:
-        await app.storage._create_user_storage(browser_id)
-    app.storage._users[browser_id][SESSION_KEY] = token
+    (await open_user_storage(browser_id))[SESSION_KEY] = token
     await user.open(path)
