@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from urllib.parse import quote
 
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.events import GenericEventArguments
 from pydantic import ValidationError
 
@@ -26,6 +26,7 @@ from state.errors import NotFound
 from state.events import AttachmentView
 from state.files.csrf import upload_token
 from state.files.images import thumbnail_size
+from state.web_session import session_token
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,9 @@ def file_urls(view: AttachmentView) -> dict[str, str | int | None]:
 
 
 def page_upload_token() -> str:
-    """The CSRF token for this page's uploads. Call while the page is built (it reads `app.storage.user`)."""
-    session_token = app.storage.user.get('session_token')
-    return upload_token(session_token) if isinstance(session_token, str) else ''
+    """The CSRF token for this page's uploads. Call while the page is built (it reads the session cookie)."""
+    token = session_token()
+    return upload_token(token) if token is not None else ''
 
 
 class AttachmentUploader(ui.element, component='attachment_uploader.js'):

@@ -10,7 +10,7 @@ one fails a test that names it. Callers use these functions and never the intern
   NiceGUI's modules look up on `nicegui.helpers` at every call
 - `current_slot`: `Slot.get_stack()`, the current task's slot stack (asking does not enter script mode)
 - `forget_delete_handler`: `Client.delete_handlers`
-- `user_storage`, `open_user_storage`, `user_storage_ids`, `remove_user_storage`: `Storage._users`,
+- `user_storage`, `open_user_storage`, `user_storage_ids`, `user_storage_file`, `remove_user_storage`: `Storage._users`,
   `Storage._create_user_storage`, and the `storage-user-{id}.json` files under `Storage.path`
 - `socket_handler`: NiceGUI's socket.io handlers, registered by event name in the default namespace
 
@@ -108,7 +108,8 @@ async def open_user_storage(browser_id: str) -> PersistentDict:
     return storage
 
 
-def _user_file(browser_id: str) -> Path:
+def user_storage_file(browser_id: str) -> Path:
+    """Where NiceGUI's file storage keeps the user storage of `browser_id` (`storage-user-{id}.json`)."""
     return Storage.path / f'storage-{USER_PREFIX}{browser_id}.json'
 
 
@@ -125,7 +126,7 @@ def remove_user_storage(browser_id: str) -> None:
     """Forget the browser's user storage: emptied (its pending writes then delete rather than write), dropped
     from memory (`Storage._users`) and its file removed now. A later request of that browser starts empty."""
     storage = app.storage._users.pop(browser_id, None)
-    path = _user_file(browser_id)
+    path = user_storage_file(browser_id)
     if storage is not None:
         storage.clear()
         path = getattr(storage, 'filepath', path)  # FilePersistentDict: where it was opened
