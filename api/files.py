@@ -2,7 +2,7 @@
 
 - `POST /files/upload/{channel_id}?name=<file name>`: the raw file is the request body (no multipart), so
   bytes are counted as they arrive and the request is cut off past `settings.max_upload_bytes`. The caller is
-  the browser session (cookie -> `app.storage.user['session_token']` -> user). CSRF: the `X-Upload-Token`
+  the browser session (`state/web_session.py: current_user`). CSRF: the `X-Upload-Token`
   header must carry the page's token (`state/files/csrf.py`), and a `Sec-Fetch-Site` header, when the browser
   sends one, must say `same-origin`. Answers the pending `AttachmentView` as JSON (201) or
   `{"ok": false, "error": code, "message": text}`.
@@ -22,14 +22,13 @@ from nicegui import app, run
 from starlette.requests import ClientDisconnect
 
 from settings import get_settings
-from state.actions.accounts import user_for_session_token
 from state.actions.attachments import Downloadable, authorize_upload, downloadable_file, store_upload
 from state.errors import ActionError, Conflict, Forbidden, NotFound, RateLimited
 from state.files import policy
 from state.files.csrf import HEADER, is_valid_upload_token
 from state.files.errors import BadImage, FileTooLarge, UnsupportedFileType
 from state.files.storage import StagedFile, StagingWriter, limit_message
-from state.web_session import SESSION_KEY
+from state.web_session import current_user, session_token
 
 THUMB_NAME = 'thumb'
 
@@ -51,14 +50,13 @@ def register() -> None:
 
 
 def _session_token() -> str | None:
-    token = app.storage.user.get(SESSION_KEY)
-    return token if isinstance(token, str) else None
+    return session_token()
 
 
 def _user_id(session_token: str | None) -> int | None:
     if session_token is None:
         return None
-    user = user_for_session_token(session_token)
+    user = current_user()  # the cookie's token and the browser's storage name the same active session
     return user.id if user is not None else None
 
 

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from nicegui import app, ui
+from nicegui import ui
 
 from state.actions.accounts import end_session
-from state.web_session import SESSION_KEY
+from state.web_session import browser_id, forget_browser, session_token
 
 
 def logout_button() -> ui.button:
-    """Call while the page is built: it captures this browser's storage and token then (DESIGN rule 8).
+    """Call while the page is built: it captures this browser's id and token then (DESIGN rule 8).
 
     Logging out revokes the session in the database, which sends every open tab of it to /login
-    (`watch_session_end`), and empties this browser's user storage.
+    (`watch_session_end`), and removes this browser's user storage from the server (file and memory).
     """
-    storage = app.storage.user
-    token = storage.get(SESSION_KEY)
+    browser, token = browser_id(), session_token()
 
     def log_out() -> None:
-        if isinstance(token, str):
+        if token is not None:
             end_session(token)
-        storage.clear()
+        forget_browser(browser)
         ui.navigate.to('/login')
 
     return ui.button('Log out', icon='logout', on_click=log_out).props('flat no-caps data-testid=logout').mark('logout')

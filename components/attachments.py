@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from urllib.parse import quote
 
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.events import GenericEventArguments
 from pydantic import ValidationError
 
@@ -26,6 +26,7 @@ from state.errors import NotFound
 from state.events import AttachmentView
 from state.files.csrf import upload_token
 from state.files.images import thumbnail_size
+from state.web_session import session_token
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,9 @@ def file_urls(view: AttachmentView) -> dict[str, str | int | None]:
 
 
 def page_upload_token() -> str:
-    """The CSRF token for this page's uploads. Call while the page is built (it reads `app.storage.user`)."""
-    session_token = app.storage.user.get('session_token')
-    return upload_token(session_token) if isinstance(session_token, str) else ''
+    """The CSRF token for this page's uploads. Call while the page is built (it reads the session cookie)."""
+    token = session_token()
+    return upload_token(token) if token is not None else ''
 
 
 class AttachmentUploader(ui.element, component='attachment_uploader.js'):
@@ -68,12 +69,12 @@ class AttachmentUploader(ui.element, component='attachment_uploader.js'):
         self._pending: list[AttachmentView] = []
         self._uploading = 0
         self._on_change = on_change
-        self._props['channel-id'] = channel_id
-        self._props['token'] = page_upload_token() if token is None else token
-        self._props['max-bytes'] = get_settings().max_upload_bytes
+        self.props['channel-id'] = channel_id
+        self.props['token'] = page_upload_token() if token is None else token
+        self.props['max-bytes'] = get_settings().max_upload_bytes
         if drop_zone is not None:
             drop_zone.props('data-attach-zone')
-            self._props['drop-target'] = f'c{drop_zone.id}'
+            self.props['drop-target'] = f'c{drop_zone.id}'
         self.on('uploaded', self._uploaded)
         self.on('removed', self._removed)
         self.on('busy', self._busy)
@@ -108,7 +109,7 @@ class AttachmentUploader(ui.element, component='attachment_uploader.js'):
         self._pending = []
         self._uploading = 0
         self._channel_id = channel_id
-        self._props['channel-id'] = channel_id
+        self.props['channel-id'] = channel_id
         self.update()
         self._changed()
 

@@ -17,6 +17,8 @@ import json
 from nicegui import ui
 from nicegui.client import Client
 
+from seams.nicegui_internals import enqueue_javascript
+
 _pending: dict[str, tuple[Client, list[str]]] = {}  # client id -> the calls waiting for the end of this turn
 
 
@@ -51,4 +53,4 @@ def _flush(client_id: str) -> None:
 
 
 def _enqueue(client: Client, calls: list[str]) -> None:
-    client.outbox.enqueue_message('run_javascript', {'code': ';'.join(calls)}, client.id)
+    enqueue_javascript(client, ';'.join(calls))

@@ -23,21 +23,21 @@ class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
         read_only: bool = False,
     ) -> None:
         super().__init__()
-        self._props['draft-key'] = draft_key
-        self._props['placeholder'] = placeholder
-        self._props['max-chars'] = max_chars
+        self.props['draft-key'] = draft_key
+        self.props['placeholder'] = placeholder
+        self.props['max-chars'] = max_chars
         self._set_suggestions(members, channels)
-        self._props['emoji-url'] = emoji_url
-        self._props['thread'] = thread
-        self._props['read-only'] = read_only
+        self.props['emoji-url'] = emoji_url
+        self.props['thread'] = thread
+        self.props['read-only'] = read_only
 
     def configure(self, *, draft_key: str, outbox_key: str, placeholder: str, read_only: bool) -> None:
         """Point the composer at another conversation (its draft comes back from the browser's storage, and what
         its outbox still holds for it is sent again)."""
-        self._props['draft-key'] = draft_key
-        self._props['outbox-key'] = outbox_key
-        self._props['placeholder'] = placeholder
-        self._props['read-only'] = read_only
+        self.props['draft-key'] = draft_key
+        self.props['outbox-key'] = outbox_key
+        self.props['placeholder'] = placeholder
+        self.props['read-only'] = read_only
         self.update()
 
     def set_suggestions(self, *, members: Sequence[tuple[int, str]], channels: Sequence[tuple[int, str]]) -> None:
@@ -50,15 +50,15 @@ class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
         # workspace's roster of 500 people became ~300 KB and ~2,000 objects for the garbage collector per
         # composer, two per tab (bench/RESULTS.md). The browser gets the same JSON arrays.
         # The roster's own sorted tuple is shared by every tab of the workspace, so it is kept as it is.
-        self._props['members'] = (
+        self.props['members'] = (
             members if isinstance(members, tuple) else tuple((int(m[0]), str(m[1])) for m in members)
         )
-        self._props['channels'] = tuple((int(c[0]), str(c[1])) for c in channels)
+        self.props['channels'] = tuple((int(c[0]), str(c[1])) for c in channels)
 
     def set_has_files(self, has_files: bool) -> None:
-        if self._props.get('has-files', False) == has_files:
+        if self.props.get('has-files', False) == has_files:
             return  # every send clears the files: re-sending the whole element (roster included) is waste
-        self._props['has-files'] = has_files
+        self.props['has-files'] = has_files
         self.update()
 
     def restore(self, body: str, error: str, client_msg_id: str | None = None) -> None:

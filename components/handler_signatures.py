@@ -14,9 +14,9 @@ from collections.abc import Callable
 from types import CodeType, FunctionType, MethodType
 from typing import Any
 
-from nicegui import helpers
+from seams.nicegui_internals import original_expects_arguments as _original
+from seams.nicegui_internals import replace_expects_arguments
 
-_original: Callable[[Callable[..., Any]], bool] = helpers.expects_arguments
 _cache: dict[tuple[CodeType, int, frozenset[str], bool], bool] = {}
 
 
@@ -33,5 +33,5 @@ def expects_arguments(func: Callable[..., Any]) -> bool:
 
 
 def install() -> None:
-    """Every NiceGUI module looks the helper up as `helpers.expects_arguments` when it calls it."""
-    helpers.expects_arguments = expects_arguments
+    """Make NiceGUI ask the cached version (see `seams/nicegui_internals.py`)."""
+    replace_expects_arguments(expects_arguments)

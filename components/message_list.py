@@ -66,16 +66,16 @@ class MessageList(ui.element, component='message_list.js', dependencies=['outbox
         start_text: str = 'This is the very beginning of the conversation.',
     ) -> None:
         super().__init__()
-        self._props['start-text'] = start_text
-        self._props['me'] = me
-        self._props['mode'] = mode
+        self.props['start-text'] = start_text
+        self.props['me'] = me
+        self.props['mode'] = mode
         # Tuples, not a dict or lists: NiceGUI wraps those in observable copies per tab (see composer.py); and
         # the roster's own tuple, shared by every tab of the workspace.
-        self._props['people'] = people
-        self._props['emoji-url'] = emoji_url
-        self._props['can-moderate'] = can_moderate
-        self._props['read-only'] = read_only
-        self._props['link-base'] = link_base
+        self.props['people'] = people
+        self.props['emoji-url'] = emoji_url
+        self.props['can-moderate'] = can_moderate
+        self.props['read-only'] = read_only
+        self.props['link-base'] = link_base
         self.newest_id = 0  # newest confirmed message id this tab holds (catch-up after reconnect starts here)
         self.oldest_id = 0
         self._recent: deque[int] = deque(maxlen=32)  # ids appended lately, to drop a repeated delivery
@@ -83,18 +83,18 @@ class MessageList(ui.element, component='message_list.js', dependencies=['outbox
     # ---- props that change rarely -----------------------------------------------------------------------
 
     def set_people(self, people: Pairs) -> None:
-        self._props['people'] = people
+        self.props['people'] = people
         self.update()
 
     def set_read_only(self, read_only: bool) -> None:
-        self._props['read-only'] = read_only
+        self.props['read-only'] = read_only
         self.update()
 
     def configure(self, *, link_base: str, outbox_key: str, read_only: bool) -> None:
         """Point the list at another conversation (permalinks start at `link_base`; its own unconfirmed sends are
         the browser outbox's entries under `outbox_key`)."""
-        self._props['link-base'] = link_base
-        self._props['outbox-key'] = outbox_key
+        self.props['link-base'] = link_base
+        self.props['outbox-key'] = outbox_key
         self.set_read_only(read_only)
 
     # ---- deltas -----------------------------------------------------------------------------------------

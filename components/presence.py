@@ -18,7 +18,7 @@ class PresenceFollower(ui.element):
         self._status = ''
 
     def follow(self, user_id: int) -> None:
-        self._props['data-user'] = str(user_id)
+        self.props['data-user'] = str(user_id)
         binding.bind_from(self, 'status', user_presence(user_id), 'status')
 
     @property
@@ -28,7 +28,7 @@ class PresenceFollower(ui.element):
     @status.setter
     def status(self, value: str) -> None:
         self._status = value
-        self._props['data-status'] = value
+        self.props['data-status'] = value
         self.status_changed(value)
         self.update()
 

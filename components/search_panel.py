@@ -29,10 +29,10 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 
 class SearchResults(ui.element, component='search_results.js'):
     def show(self, hits: list[SearchHit], *, more: bool, error: str = '') -> None:
-        self._props['hits'] = [hit_json(hit) for hit in hits]
-        self._props['searched'] = True
-        self._props['more'] = more
-        self._props['error'] = error
+        self.props['hits'] = [hit_json(hit) for hit in hits]
+        self.props['searched'] = True
+        self.props['more'] = more
+        self.props['error'] = error
         self.update()
 
 

@@ -16,6 +16,7 @@ from components.client_calls import call_method
 from components.event_args import id_arg
 from components.shell_context import ShellContext
 from db.queries import COUNT_CAP
+from seams.nicegui_internals import props_quietly
 from state.stores.sidebar import DIRECT_KINDS, ChannelEntry, SidebarStore
 
 Row = tuple[int, str, str, str, int, int, bool, str, int]
@@ -46,24 +47,24 @@ class ConversationList(ui.element, component='side_list.js'):
         super().__init__()
         self._rows: dict[int, Row] = {}
         self._stale = False  # `_rows` moved on since the rows prop was last set
-        self._props['rows'] = ()  # tuples: NiceGUI would wrap lists in observable copies per tab
-        self._props['active'] = 0
-        self._props['cap'] = COUNT_CAP
-        self._props['drawer-id'] = drawer_id or 0
+        self.props['rows'] = ()  # tuples: NiceGUI would wrap lists in observable copies per tab
+        self.props['active'] = 0
+        self.props['cap'] = COUNT_CAP
+        self.props['drawer-id'] = drawer_id or 0
         self.classes('w-full')
         self.on('open', lambda e: self._open(e, on_open))
 
     def set_rows(self, entries: Iterable[ChannelEntry], active_id: int | None) -> None:
         self._rows = {entry.id: _row(entry) for entry in entries}
         self._stale = True
-        with self._props.suspend_updates():
-            self._props['active'] = active_id or 0
+        with props_quietly(self):
+            self.props['active'] = active_id or 0
         self.update()
 
     def set_active(self, channel_id: int | None) -> None:
-        if self._props['active'] != (channel_id or 0):
-            with self._props.suspend_updates():
-                self._props['active'] = channel_id or 0
+        if self.props['active'] != (channel_id or 0):
+            with props_quietly(self):
+                self.props['active'] = channel_id or 0
             self.update()
 
     def refresh_row(self, entry: ChannelEntry, method: str, *args: object) -> None:
@@ -77,8 +78,8 @@ class ConversationList(ui.element, component='side_list.js'):
     def update(self) -> None:
         if self._stale:  # a full update must not send rows older than the deltas the browser has seen
             self._stale = False
-            with self._props.suspend_updates():
-                self._props['rows'] = tuple(self._rows.values())
+            with props_quietly(self):
+                self.props['rows'] = tuple(self._rows.values())
         super().update()
 
     @staticmethod

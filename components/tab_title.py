@@ -7,6 +7,6 @@ from nicegui import ui
 
 class TabTitle(ui.element, component='tab_title.js'):
     def set(self, title: str) -> None:
-        if self._props.get('title') != title:  # unread counts move often; the title text changes rarely
-            self._props['title'] = title
+        if self.props.get('title') != title:  # unread counts move often; the title text changes rarely
+            self.props['title'] = title
             self.update()

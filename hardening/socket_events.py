@@ -17,6 +17,8 @@ from typing import Any
 import socketio
 from nicegui.logging import log
 
+from seams.nicegui_internals import socket_handler
+
 GUARDED_EVENTS = ('event', 'javascript_response', 'ack')
 LOG_MESSAGE_CAP = 1000
 LOG_LEVELS = {'debug': logging.DEBUG, 'info': logging.INFO, 'warning': logging.WARNING, 'error': logging.ERROR}
@@ -33,7 +35,7 @@ def from_own_socket(sio: socketio.AsyncServer, sid: str, msg: Any) -> bool:
 
 def install(sio: socketio.AsyncServer) -> None:
     for name in (*GUARDED_EVENTS, 'log'):
-        _nicegui_handlers.setdefault(name, sio.handlers['/'][name])
+        _nicegui_handlers.setdefault(name, socket_handler(sio, name))
     for name in GUARDED_EVENTS:
         sio.on(name, _guarded(sio, _nicegui_handlers[name]))
     sio.on('log', _guarded(sio, _log_from_browser))

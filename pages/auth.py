@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
@@ -11,10 +10,12 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, background_tasks, run, ui
 
 from db.models import User
-from pages.session import SESSION_KEY, current_user, redirect, safe_next
+from pages.session import current_user, redirect, safe_next
 from state.actions.accounts import authenticate, end_session, sign_up, start_session
 from state.errors import ActionError
 from state.login_tickets import login_tickets
+from state.security import new_token
+from state.web_session import forget_browser, previous_login, remember_session
 
 # Messages for `?error=` codes; the query string only ever selects one, it never supplies text.
 ERRORS = {'ticket': 'That login took too long or was already used. Please log in again.'}
@@ -73,25 +74,17 @@ def signup_page(next: str = '/') -> RedirectResponse | None:
 async def complete_login(request: Request, ticket: str = '', next: str = '/') -> RedirectResponse:
     """Redeem a login ticket: new cookie session id (no fixation), a new DB session, then on to `next`."""
     target = safe_next(next)
-    old_id = request.session.get('id')
+    old_id, old_token = previous_login(request)
     user_id = login_tickets.redeem(ticket, old_id)
     if user_id is None:
         return RedirectResponse('/login?' + urlencode({'next': target, 'error': 'ticket'}), status_code=303)
-    token, _row = start_session(user_id)
-    # NiceGUI keys app.storage.user by request.session['id'] and offers no public way to open the storage of a
-    # fresh id inside a request, hence the private calls. The old storage is emptied: it belonged to whoever
-    # used this browser before, and a session still recorded there ends now.
-    users = app.storage._users
-    old_storage = users.get(old_id) if old_id else None
-    if old_storage is not None:
-        previous = old_storage.get(SESSION_KEY)
-        if isinstance(previous, str):
-            end_session(previous)
-        old_storage.clear()
-    new_id = str(uuid.uuid4())
-    request.session['id'] = new_id
-    await app.storage._create_user_storage(new_id)
-    app.storage.user[SESSION_KEY] = token
+    token, row = start_session(user_id)
+    # Whoever used this browser before is logged out: their session ends now and their storage goes.
+    if old_token is not None:
+        end_session(old_token)
+    forget_browser(old_id)
+    # A fresh cookie id (no session fixation) and a fresh storage; the token goes into the cookie only.
+    await remember_session(request, new_token(), token, row.id or 0)
     return RedirectResponse(target, status_code=303)
 
 

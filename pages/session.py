@@ -13,7 +13,6 @@ from nicegui import Client, ui
 
 from state.bus import bus, user_topic
 from state.events import Event, SessionEnded
-from state.web_session import SESSION_KEY as SESSION_KEY  # re-exported for the page modules
 from state.web_session import CurrentUser, current_user
 
 LAST_WORKSPACE_KEY = 'last_workspace'  # slug of the workspace the shell showed last

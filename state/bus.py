@@ -23,6 +23,7 @@ from nicegui import background_tasks, ui
 from nicegui.client import Client
 from nicegui.slot import Slot
 
+from seams.nicegui_internals import current_slot, forget_delete_handler
 from state.events import Event
 
 log = logging.getLogger(__name__)
@@ -157,9 +158,8 @@ class Bus:
         if owner is not None:
             slot: Slot | None = owner.default_slot
         else:
-            # Slot.get_stack() first: touching ui.context outside a page would enter script mode.
-            stack = [] if detached else Slot.get_stack()
-            slot = stack[-1] if stack else None
+            # current_slot(), not ui.context: touching ui.context outside a page would enter script mode.
+            slot = None if detached else current_slot()
         subscription = Subscription(self, topic, callback, slot)
         self._topics.setdefault(topic, {})[subscription.id] = subscription
         if slot is not None:
@@ -215,9 +215,8 @@ class Bus:
 
 
 def _forget_delete_handler(client: Client, handler: Callable[[], None]) -> None:
-    # A tab that switches channels a thousand times must not collect a thousand delete handlers. A new list,
-    # not an in-place removal: this also runs while `client.delete()` iterates the old one.
-    client.delete_handlers = [h for h in client.delete_handlers if h != handler]
+    # A tab that switches channels a thousand times must not collect a thousand delete handlers.
+    forget_delete_handler(client, handler)
 
 
 bus = Bus()

@@ -71,8 +71,23 @@ def _expire_statuses() -> None:
 
 def _end_expired_sessions() -> None:
     from state.actions.accounts import end_expired_sessions
+    from state.web_session import forget_ended_browsers
 
     end_expired_sessions()
+    # Their browsers' user storage goes too (files and memory); every minute, not only when this node ended some:
+    # with several nodes another node may have ended them, or a browser of this node logged out elsewhere.
+    forget_ended_browsers()
+
+
+def _forget_ended_browsers() -> None:
+    """Once at start: storage of sessions that ended while the server was down, and raw tokens an older
+    version left in storage files (their sessions end now)."""
+    from state.web_session import forget_ended_browsers
+
+    try:
+        forget_ended_browsers()
+    except Exception:
+        log.exception('removing the storage of ended sessions failed')
 
 
 def _clean_uploads() -> None:
@@ -90,6 +105,7 @@ async def start(settings: Settings) -> None:
         presence.store.join_cluster(backend.node_id)
     else:
         await bus.start()
+    _forget_ended_browsers()
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
         periodic('sessions', 60.0, _end_expired_sessions)

@@ -6,17 +6,19 @@ import asyncio
 import base64
 import json
 from collections.abc import Callable
+from typing import Any
 
 from itsdangerous import TimestampSigner
-from nicegui import app, background_tasks
+from nicegui import background_tasks
 from nicegui.testing import User
 from sqlmodel import select
 
 from db.engine import read_session
 from db.models import User as Account
-from pages.session import SESSION_KEY
+from seams.nicegui_internals import open_user_storage
 from settings import get_settings
 from state.actions.accounts import start_session
+from state.web_session import COOKIE_TOKEN_KEY, STORAGE_SESSION_KEY
 
 # Page chains like submit -> /auth/complete -> / -> /new-workspace take a few event-loop rounds plus ~25 ms of
 # argon2 per hash; should_see retries every 0.1 s, so allow a few seconds.
@@ -38,14 +40,30 @@ async def log_in_via_page(user: User, email: str, password: str, path: str = '/l
     user.find('login-submit').click()
 
 
-def browser_session_id(user: User) -> str | None:
-    """The id inside the signed session cookie (the key NiceGUI uses for app.storage.user)."""
+def browser_cookie(user: User) -> dict[str, Any]:
+    """What the signed session cookie holds (Starlette's SessionMiddleware: signed base64 JSON)."""
     cookie = user.http_client.cookies.get('session')
     if cookie is None:
-        return None
+        return {}
     signed = TimestampSigner(get_settings().resolved_storage_secret()).unsign(cookie.encode())
     data = json.loads(base64.b64decode(signed))
-    value = data.get('id')
+    return data if isinstance(data, dict) else {}
+
+
+def set_browser_cookie(user: User, data: dict[str, Any]) -> None:
+    """Give the simulated browser a session cookie holding `data`, signed as the server signs it."""
+    value = TimestampSigner(get_settings().resolved_storage_secret()).sign(base64.b64encode(json.dumps(data).encode()))
+    jar = user.http_client.cookies.jar
+    old = next((cookie for cookie in jar if cookie.name == 'session'), None)
+    domain, path = (old.domain, old.path) if old is not None else ('', '/')
+    if old is not None:
+        jar.clear(old.domain, old.path, old.name)
+    user.http_client.cookies.set('session', value.decode(), domain=domain, path=path)
+
+
+def browser_session_id(user: User) -> str | None:
+    """The id inside the signed session cookie (the key NiceGUI uses for app.storage.user)."""
+    value = browser_cookie(user).get('id')
     return value if isinstance(value, str) else None
 
 
@@ -84,16 +102,16 @@ async def handlers_done(timeout: float = 5.0) -> None:
 async def open_logged_in(user: User, email: str, path: str) -> None:
     """Open `path` as an already logged-in user, without the log-in form (for tests of other pages).
 
-    A simulated browser gets its cookie session id from a first page; its server-side user storage then holds a
-    fresh session token, exactly what the real log-in leaves behind (tests/test_auth_pages.py covers that form).
+    A simulated browser gets its cookie session id from a first page; then its cookie gets a fresh session token
+    and its server-side user storage the session id, exactly what the real log-in leaves behind
+    (tests/test_auth_pages.py covers that form).
     """
     await user.open('/login')
     browser_id = browser_session_id(user)
     assert browser_id is not None
     with read_session() as session:
         account = session.exec(select(Account).where(Account.email == email)).one()
-    token, _ = start_session(account.id or 0)
-    if browser_id not in app.storage._users:
-        await app.storage._create_user_storage(browser_id)
-    app.storage._users[browser_id][SESSION_KEY] = token
+    token, row = start_session(account.id or 0)
+    set_browser_cookie(user, {**browser_cookie(user), COOKIE_TOKEN_KEY: token})
+    (await open_user_storage(browser_id))[STORAGE_SESSION_KEY] = row.id
     await user.open(path)

@@ -7,19 +7,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from nicegui import Client, app, ui
+from nicegui import Client, ui
 from nicegui.testing import User
 
 from components.message_list import MessageList
 from db import queries
 from db.models import UserSession, utcnow
-from pages.session import SESSION_KEY
 from state.actions.accounts import SESSION_MAX_AGE, end_expired_sessions, end_session
 from state.actions.channels import create_channel, invite_to_channel, join_channel, leave_channel
 from state.actions.messages import send_message
 from state.events import SessionEnded
+from state.web_session import COOKIE_TOKEN_KEY
 from tests.factories import RecordingBackend, count_rows, update_row
-from tests.page_helpers import RETRIES, eventually, handlers_done, open_logged_in
+from tests.page_helpers import RETRIES, browser_cookie, eventually, handlers_done, open_logged_in
 from tests.test_workspace_shell import message_lists, open_as, setup_workspace
 
 
@@ -81,7 +81,7 @@ async def test_a_tab_whose_session_ended_loses_its_server_side_client(
     await open_as(user, 'ada@example.com', f'/w/{slug}')
     assert user.client is not None
     client: Client = user.client
-    token = next(storage[SESSION_KEY] for storage in app.storage._users.values() if SESSION_KEY in storage)
+    token = browser_cookie(user)[COOKIE_TOKEN_KEY]
     end_session(token)  # log-out in another tab of this browser
     await eventually(lambda: client.is_deleted, timeout=5)
 

@@ -23,7 +23,7 @@ async def test_a_tab_links_the_stylesheets_instead_of_carrying_them(user: User) 
     _, slug = acme()
     await open_shell(user, 'ada@example.com', slug)
     assert user.client is not None
-    head = user.client._head_html
+    head = user.client.head_html  # public: the shared head plus this tab's own
     assert f'<link rel="stylesheet" href="{stylesheets.CHAT.url}">' in head
     assert head.count(stylesheets.ATTACHMENTS.url) == 1  # linked once although the tab has an uploader or two
     assert '.chat-sidebar' not in head

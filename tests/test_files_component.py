@@ -19,6 +19,7 @@ from state.actions.accounts import start_session
 from state.actions.attachments import store_upload
 from state.events import AttachmentView
 from state.files.csrf import upload_token
+from state.web_session import COOKIE_TOKEN_KEY
 from tests import files_support as samples
 from tests.files_support import World, make_world
 
@@ -55,7 +56,7 @@ async def test_uploader_tracks_pending_files_for_the_composer(user: User, world:
     @ui.page('/_test/uploader')
     def page() -> None:
         token, _ = start_session(world.owner)
-        app.storage.user['session_token'] = token
+        app.storage.browser[COOKIE_TOKEN_KEY] = token  # what a log-in leaves in the cookie
         session_tokens.append(token)
         uploader = AttachmentUploader(
             world.owner, world.general, on_change=lambda: changes.append((uploader.pending_ids(), uploader.is_busy))

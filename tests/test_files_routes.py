@@ -17,6 +17,7 @@ from settings import get_settings
 from state.actions.accounts import start_session
 from state.files import storage
 from state.files.csrf import HEADER, upload_token
+from state.web_session import remember_session
 from tests import files_support as samples
 from tests.files_support import World, make_message, make_world
 
@@ -33,8 +34,8 @@ def login() -> Login:
     """Log a simulated browser in as `user_id`; returns the page's upload token for that session."""
 
     async def _session(request: Request, user_id: int) -> dict[str, str]:
-        token, _row = start_session(user_id)
-        app.storage.user['session_token'] = token
+        token, row = start_session(user_id)
+        await remember_session(request, request.session['id'], token, row.id or 0)
         return {'upload_token': upload_token(token)}
 
     app.add_api_route('/_test/login/{user_id}', _session, methods=['POST'])

@@ -23,10 +23,10 @@ from typing import Any
 
 from nicegui import Event as UiEvent
 from nicegui import binding
-from nicegui.slot import Slot
 
 from db.models import DIRECT_KINDS, ChannelKind
 from db.queries import COUNT_CAP, SidebarChannel, channels_for_user, sidebar_channel
+from seams.nicegui_internals import current_slot
 from state.bus import Subscription, bus, channel_topic, presence_topic, user_topic, workspace_topic
 from state.events import (
     ChannelCreated,
@@ -344,7 +344,7 @@ def sidebar_store(user_id: int, workspace_id: int) -> SidebarStore:
     if store is None:
         store = _stores[key] = SidebarStore(user_id, workspace_id)
         store.start()
-    if Slot.get_stack():  # inside a page: this tab holds the store until NiceGUI deletes it
+    if current_slot() is not None:  # inside a page: this tab holds the store until NiceGUI deletes it
         from nicegui import context
 
         client = context.client
