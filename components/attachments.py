@@ -46,7 +46,7 @@ def page_upload_token() -> str:
     return upload_token(session_token) if isinstance(session_token, str) else ''
 
 
-class AttachmentUploader(ui.element, component='attachment_uploader.js'):
+class AttachmentUploader(ui.element, component='attachment_uploader.js', dependencies=['chat_format.js']):
     """Attach button, drag and drop, paste, progress and the tray of pending uploads for one conversation."""
 
     def __init__(

@@ -2,43 +2,16 @@
 // JSON deltas from the server (append, update, remove, prepend an older page, ...). Message HTML is rendered
 // and sanitized on the server when it is written; here it is only placed. Own messages not yet confirmed show
 // as pending bubbles from the outbox (outbox.js), until the confirmed copy with the same client_msg_id arrives.
+import { clockTime, dayKey, dayLabel, escapeHtml, formatSize, hue, initials, relativeTime } from "chat_format";
 import { onPending, outboxEntries, removeFromOutbox } from "outbox";
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const MAX_IN_DOM = 300; // keep the DOM small; older/newer pages come back from the server on scroll
 const PAGE_TRIGGER_PX = 300;
 
-function dayKey(date) {
-  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
-}
-
-function dayLabel(date) {
-  const today = new Date();
-  const yesterday = new Date(Date.now() - 86400000);
-  if (dayKey(date) === dayKey(today)) return "Today";
-  if (dayKey(date) === dayKey(yesterday)) return "Yesterday";
-  return date.toLocaleDateString(undefined, { weekday: "long", month: "long", day: "numeric", year: "numeric" });
-}
-
-function initials(name) {
-  const parts = (name || "?").trim().split(/\s+/);
-  return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
-}
-
 function pendingHtml(body) {
   // Until the server's rendering arrives: the text as typed, escaped, line breaks kept.
-  const escaped = String(body).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  return "<p>" + escaped.replace(/\n/g, "<br>") + "</p>";
-}
-
-function hue(id) {
-  return (Number(id) * 67) % 360;
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return "<p>" + escapeHtml(body).replace(/\n/g, "<br>") + "</p>";
 }
 
 // The emoji table is one cached asset per browser, not a copy in every element's props.
@@ -588,14 +561,10 @@ export default {
       return r.user_ids.map((id) => (id === this.me ? "You" : this.personName(id))).join(", ") + ` reacted with :${r.emoji}:`;
     },
     time(m) {
-      return new Date(m.created_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+      return clockTime(m.created_at);
     },
     relative(iso) {
-      const seconds = (Date.now() - new Date(iso)) / 1000;
-      if (seconds < 60) return "just now";
-      if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-      if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-      return new Date(iso).toLocaleDateString();
+      return relativeTime(iso);
     },
     fileUrl(a) {
       return `/files/${a.id}/${encodeURIComponent(a.name)}`;

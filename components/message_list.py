@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from nicegui import ui
@@ -52,7 +53,12 @@ def message_json(view: MessageView) -> dict[str, Any]:
     return _cache.dump(view)
 
 
-class MessageList(ui.element, component='message_list.js', dependencies=['outbox.js']):
+# The browser modules message_list.js imports (NiceGUI puts each into the page's import map under its file stem):
+# shared formatting and the outbox.
+LIST_MODULES: list[str | Path] = ['chat_format.js', 'outbox.js']
+
+
+class MessageList(ui.element, component='message_list.js', dependencies=LIST_MODULES):
     def __init__(
         self,
         *,
