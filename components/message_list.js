@@ -3,6 +3,7 @@
 // and sanitized on the server when it is written; here it is only placed. Own messages not yet confirmed show
 // as pending bubbles from the outbox (outbox.js), until the confirmed copy with the same client_msg_id arrives.
 import { clockTime, dayKey, dayLabel, escapeHtml, formatSize, hue, initials, relativeTime } from "chat_format";
+import { EmojiPicker, loadEmoji, pickerPosition } from "emoji_picker";
 import { onPending, outboxEntries, removeFromOutbox } from "outbox";
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
@@ -14,13 +15,8 @@ function pendingHtml(body) {
   return "<p>" + escapeHtml(body).replace(/\n/g, "<br>") + "</p>";
 }
 
-// The emoji table is one cached asset per browser, not a copy in every element's props.
-function loadEmoji(url) {
-  window.__chatEmoji = window.__chatEmoji || {};
-  return (window.__chatEmoji[url] = window.__chatEmoji[url] || fetch(url).then((r) => r.json()));
-}
-
 export default {
+  components: { EmojiPicker },
   template: `
   <div class="chat-list" :class="'chat-list--' + mode">
     <div ref="scroller" class="chat-list__scroller" data-testid="message-list" :data-mode="mode" @scroll.passive="onScroll">
@@ -113,19 +109,8 @@ export default {
       {{ unseenBelow > 0 ? unseenBelow + ' new message' + (unseenBelow === 1 ? '' : 's') : 'Jump to newest' }} ↓
     </button>
     <button v-if="dividerAbove" class="chat-pill chat-pill--top" data-testid="jump-to-unread" @click="jumpToDivider">Jump to first unread ↑</button>
-    <div v-if="picker" class="chat-picker" data-testid="emoji-picker" :style="{ top: picker.top + 'px', left: picker.left + 'px' }" @click.stop>
-      <input ref="pickerSearch" v-model="pickerQuery" placeholder="Search emoji" data-testid="emoji-search" @keydown.esc="picker = null"
-             @keydown.enter.prevent="pickFirst" />
-      <div v-if="!pickerQuery && recent.length" class="chat-picker__label">Recent</div>
-      <div v-if="!pickerQuery && recent.length" class="chat-picker__grid">
-        <button v-for="code in recent" :key="'r' + code" :title="':' + code + ':'" data-testid="emoji-option" :data-emoji="code" @click="pick(code)">{{ emojiChar(code) }}</button>
-      </div>
-      <div class="chat-picker__label">{{ pickerQuery ? 'Results' : 'All' }}</div>
-      <div class="chat-picker__grid">
-        <button v-for="e in pickerResults" :key="e[0]" :title="':' + e[0] + ':'" data-testid="emoji-option" :data-emoji="e[0]" @click="pick(e[0])">{{ e[1] }}</button>
-        <div v-if="!pickerResults.length" class="chat-picker__empty">No emoji found</div>
-      </div>
-    </div>
+    <emoji-picker v-if="picker" :key="picker.opened" :emoji="emoji" :emoji-map="emojiMap" :top="picker.top" :left="picker.left"
+                  @pick="pick" @close="picker = null" />
   </div>`,
   props: {
     me: Number,
@@ -153,9 +138,8 @@ export default {
       editText: "",
       confirming: null,
       touched: null,
-      picker: null,
-      pickerQuery: "",
-      recent: JSON.parse(localStorage.getItem("chat.recentEmoji") || "[]"),
+      picker: null, // {id, top, left, opened}: the open emoji picker, for which message and where
+      pickerOpened: 0,
       emoji: [],
       receipts: {}, // user id -> read position, for "seen by"
       dividerAbove: false,
@@ -168,11 +152,6 @@ export default {
     },
     emojiMap() {
       return Object.fromEntries(this.emoji);
-    },
-    pickerResults() {
-      const q = this.pickerQuery.trim().toLowerCase().replace(/:/g, "");
-      const list = q ? this.emoji.filter((e) => e[0].includes(q)) : this.emoji;
-      return list.slice(0, 160);
     },
     seenBy() {
       // Each reader shows under the newest loaded message they have read up to (never the viewer).
@@ -528,23 +507,14 @@ export default {
       this.$emit("copied", { url });
     },
     openPicker(m, event) {
-      const rect = this.$el.getBoundingClientRect();
-      const target = event.currentTarget.getBoundingClientRect();
-      const top = Math.min(Math.max(target.bottom - rect.top + 4, 0), Math.max(rect.height - 330, 0));
-      const left = Math.min(Math.max(target.left - rect.left - 150, 4), Math.max(rect.width - 312, 4));
-      this.picker = { id: m.id, top, left };
-      this.pickerQuery = "";
-      this.$nextTick(() => this.$refs.pickerSearch && this.$refs.pickerSearch.focus());
+      const position = pickerPosition(this.$el.getBoundingClientRect(), event.currentTarget.getBoundingClientRect());
+      this.pickerOpened += 1; // a new picker (empty search, focused) also when one is open already
+      this.picker = { id: m.id, ...position, opened: this.pickerOpened };
     },
-    pick(code) {
+    pick({ code }) {
       if (!this.picker) return;
       this.$emit("react", { id: this.picker.id, emoji: code });
-      this.recent = [code, ...this.recent.filter((c) => c !== code)].slice(0, 16);
-      localStorage.setItem("chat.recentEmoji", JSON.stringify(this.recent));
       this.picker = null;
-    },
-    pickFirst() {
-      if (this.pickerResults.length) this.pick(this.pickerResults[0][0]);
     },
     // ---- formatting ------------------------------------------------------------------------------
     emojiChar(code) {

@@ -54,8 +54,8 @@ def message_json(view: MessageView) -> dict[str, Any]:
 
 
 # The browser modules message_list.js imports (NiceGUI puts each into the page's import map under its file stem):
-# shared formatting and the outbox.
-LIST_MODULES: list[str | Path] = ['chat_format.js', 'outbox.js']
+# shared formatting, the emoji picker and the outbox.
+LIST_MODULES: list[str | Path] = ['chat_format.js', 'emoji_picker.js', 'outbox.js']
 
 
 class MessageList(ui.element, component='message_list.js', dependencies=LIST_MODULES):
