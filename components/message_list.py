@@ -54,8 +54,14 @@ def message_json(view: MessageView) -> dict[str, Any]:
 
 
 # The browser modules message_list.js imports (NiceGUI puts each into the page's import map under its file stem):
-# shared formatting, the emoji picker and the outbox.
-LIST_MODULES: list[str | Path] = ['chat_format.js', 'emoji_picker.js', 'outbox.js']
+# shared formatting, the rows, a message's files, the emoji picker and the outbox.
+LIST_MODULES: list[str | Path] = [
+    'chat_format.js',
+    'message_files.js',
+    'message_row.js',
+    'emoji_picker.js',
+    'outbox.js',
+]
 
 
 class MessageList(ui.element, component='message_list.js', dependencies=LIST_MODULES):
