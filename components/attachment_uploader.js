@@ -3,17 +3,10 @@
 // a tray of pending uploads with remove buttons. Files go to POST /files/upload/{channel} as the raw body;
 // the server checks size, type and membership and answers the pending attachment (or an error to show).
 // Python hears "uploaded" ({channel_id, view}), "removed" ({id}) and "busy" ({count}).
+import { formatSize } from "chat_format";
+
 const ZONE_ATTRIBUTE = "data-attach-zone";
 let nextKey = 1;
-
-function formatSize(bytes) {
-  if (bytes < 1024) return bytes + " bytes";
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-  return value.toFixed(1).replace(/\.0$/, "") + " " + units[unit];
-}
 
 function carriesFiles(event) {
   const types = event.dataTransfer ? Array.from(event.dataTransfer.types || []) : [];

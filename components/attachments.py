@@ -2,7 +2,7 @@
 
 The composer places an `AttachmentUploader` in its button bar; the channel pane passes itself as the drop
 zone. Sending reads `pending_ids()` into `send_message(..., attachment_ids=...)` and calls `clear_pending()` once the
-message is accepted. The message list renders `MessageView.attachments` itself (message_list.js): an image
+message is accepted. The message list renders `MessageView.attachments` itself (message_files.js): an image
 (`has_thumbnail`) as `<a data-testid="attachment" data-kind="image" href=url target=_blank><img src=thumb_url
 width height></a>` with the thumbnail box from `thumbnail_size`; anything else as a card `<a
 data-testid="attachment" data-kind="file" href=url>` with name, size and type. `file_urls` gives the same URLs.
@@ -47,7 +47,7 @@ def page_upload_token() -> str:
     return upload_token(token) if token is not None else ''
 
 
-class AttachmentUploader(ui.element, component='attachment_uploader.js'):
+class AttachmentUploader(ui.element, component='attachment_uploader.js', dependencies=['chat_format.js']):
     """Attach button, drag and drop, paste, progress and the tray of pending uploads for one conversation."""
 
     def __init__(

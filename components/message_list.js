@@ -2,157 +2,38 @@
 // JSON deltas from the server (append, update, remove, prepend an older page, ...). Message HTML is rendered
 // and sanitized on the server when it is written; here it is only placed. Own messages not yet confirmed show
 // as pending bubbles from the outbox (outbox.js), until the confirmed copy with the same client_msg_id arrives.
+// This file keeps the deltas, the pending bubbles, scrolling and read reporting; the rows and what a row does
+// are message_row.js (a message's files: message_files.js), the picker emoji_picker.js, the helpers chat_format.js.
+import { escapeHtml } from "chat_format";
+import { EmojiPicker, loadEmoji, pickerPosition } from "emoji_picker";
+import { buildRows, messageRows, ROWS_TEMPLATE } from "message_row";
 import { onPending, outboxEntries, removeFromOutbox } from "outbox";
 
-const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const MAX_IN_DOM = 300; // keep the DOM small; older/newer pages come back from the server on scroll
 const PAGE_TRIGGER_PX = 300;
 
-function dayKey(date) {
-  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
-}
-
-function dayLabel(date) {
-  const today = new Date();
-  const yesterday = new Date(Date.now() - 86400000);
-  if (dayKey(date) === dayKey(today)) return "Today";
-  if (dayKey(date) === dayKey(yesterday)) return "Yesterday";
-  return date.toLocaleDateString(undefined, { weekday: "long", month: "long", day: "numeric", year: "numeric" });
-}
-
-function initials(name) {
-  const parts = (name || "?").trim().split(/\s+/);
-  return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
-}
-
 function pendingHtml(body) {
   // Until the server's rendering arrives: the text as typed, escaped, line breaks kept.
-  const escaped = String(body).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  return "<p>" + escaped.replace(/\n/g, "<br>") + "</p>";
-}
-
-function hue(id) {
-  return (Number(id) * 67) % 360;
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-// The emoji table is one cached asset per browser, not a copy in every element's props.
-function loadEmoji(url) {
-  window.__chatEmoji = window.__chatEmoji || {};
-  return (window.__chatEmoji[url] = window.__chatEmoji[url] || fetch(url).then((r) => r.json()));
+  return "<p>" + escapeHtml(body).replace(/\n/g, "<br>") + "</p>";
 }
 
 export default {
+  components: { EmojiPicker },
+  mixins: [messageRows],
   template: `
   <div class="chat-list" :class="'chat-list--' + mode">
     <div ref="scroller" class="chat-list__scroller" data-testid="message-list" :data-mode="mode" @scroll.passive="onScroll">
       <div v-if="loadingOlder" class="chat-list__loading">Loading older messages…</div>
       <div v-else-if="!hasMoreBefore && mode === 'channel'" class="chat-list__start">{{ startText }}</div>
-      <template v-for="row in rows" :key="row.key">
-        <div v-if="row.kind === 'date'" class="chat-date" data-testid="date-separator"><span>{{ row.label }}</span></div>
-        <div v-else-if="row.kind === 'divider'" class="chat-divider" data-testid="new-messages-divider" ref="divider"><span>New messages</span></div>
-        <div v-else class="chat-msg" :class="{ 'chat-msg--grouped': !row.header, 'chat-msg--highlight': row.m.id === highlighted,
-               'chat-msg--pending': row.m.pending, 'chat-msg--failed': row.m.failed, 'chat-msg--touched': touched === row.m.key }"
-             data-testid="message" :data-message-id="row.m.id || ''" :data-client-id="row.m.client_msg_id || ''"
-             :data-pending="row.m.pending ? 'true' : 'false'" @click="onTap(row.m, $event)">
-          <div class="chat-msg__gutter">
-            <div v-if="row.header" class="chat-avatar" :style="{ background: 'hsl(' + hue(row.m.author_id) + ',55%,45%)' }">{{ initials(row.m.author_name) }}</div>
-            <span v-else class="chat-msg__time-hover">{{ time(row.m) }}</span>
-          </div>
-          <div class="chat-msg__main">
-            <div v-if="row.header" class="chat-msg__head">
-              <span class="chat-msg__author" data-testid="message-author">{{ row.m.author_name }}</span>
-              <a class="chat-msg__time" :href="permalink(row.m)" @click.prevent="$emit('permalink', { id: row.m.id })">{{ time(row.m) }}</a>
-            </div>
-            <div v-if="editing === row.m.id" class="chat-edit">
-              <textarea ref="editBox" v-model="editText" data-testid="edit-input" rows="2"
-                        @keydown.enter.exact.prevent="saveEdit(row.m)" @keydown.esc.prevent="editing = null"></textarea>
-              <div class="chat-edit__actions">
-                <button class="chat-btn" @click.stop="editing = null">Cancel</button>
-                <button class="chat-btn chat-btn--primary" data-testid="edit-save" @click.stop="saveEdit(row.m)">Save</button>
-              </div>
-            </div>
-            <div v-else class="chat-msg__body">
-              <div v-if="row.m.deleted" class="chat-msg__deleted" data-testid="message-text">This message was deleted.</div>
-              <div v-else class="chat-msg__text" data-testid="message-text" v-html="row.m.html"></div>
-              <span v-if="row.m.edited_at && !row.m.deleted" class="chat-msg__edited" data-testid="message-edited">(edited)</span>
-              <span v-if="row.m.also_in_channel && mode === 'channel'" class="chat-msg__thread-note">replied to a thread</span>
-            </div>
-            <div v-if="row.m.attachments && row.m.attachments.length" class="chat-files">
-              <template v-for="a in row.m.attachments" :key="a.id">
-                <a v-if="a.has_thumbnail" class="chat-file-image" data-testid="attachment" :data-kind="'image'"
-                   :href="fileUrl(a)" target="_blank" rel="noopener">
-                  <img :src="'/files/' + a.id + '/thumb'" :alt="a.name" loading="lazy" :style="thumbStyle(a)" />
-                </a>
-                <a v-else class="chat-file-card" data-testid="attachment" :data-kind="'file'" :href="fileUrl(a)" target="_blank" rel="noopener">
-                  <span class="chat-file-card__icon">📄</span>
-                  <span class="chat-file-card__meta"><b>{{ a.name }}</b><small>{{ formatSize(a.size) }} · {{ a.mime }}</small></span>
-                </a>
-              </template>
-            </div>
-            <div v-if="row.m.reactions && row.m.reactions.length" class="chat-reactions">
-              <button v-for="r in row.m.reactions" :key="r.emoji" class="chat-reaction" :class="{ 'chat-reaction--mine': r.user_ids.includes(me) }"
-                      data-testid="reaction" :data-emoji="r.emoji" :data-count="r.count" :title="reactorNames(r)"
-                      @click.stop="$emit('react', { id: row.m.id, emoji: r.emoji })">
-                <span>{{ emojiChar(r.emoji) }}</span><span class="chat-reaction__count">{{ r.count }}</span>
-              </button>
-              <button class="chat-reaction chat-reaction--add" title="Add reaction" @click.stop="openPicker(row.m, $event)">+</button>
-            </div>
-            <button v-if="mode === 'channel' && row.m.reply_count > 0" class="chat-thread-summary" data-testid="reply-count"
-                    :data-count="row.m.reply_count" @click.stop="$emit('open-thread', { id: row.m.id })">
-              <span v-for="uid in (row.m.reply_user_ids || []).slice(0, 4)" :key="uid" class="chat-avatar chat-avatar--tiny"
-                    :style="{ background: 'hsl(' + hue(uid) + ',55%,45%)' }">{{ initials(personName(uid)) }}</span>
-              <b>{{ row.m.reply_count }} {{ row.m.reply_count === 1 ? 'reply' : 'replies' }}</b>
-              <small v-if="row.m.last_reply_at">Last reply {{ relative(row.m.last_reply_at) }}</small>
-            </button>
-            <div v-if="seenBy[row.m.id]" class="chat-seen" data-testid="seen-by" :data-users="seenBy[row.m.id].join(',')">
-              Seen by {{ seenText(seenBy[row.m.id]) }}</div>
-            <div v-if="row.m.failed" class="chat-msg__failed">
-              {{ row.m.error || 'Not sent.' }}
-              <button class="chat-btn" data-testid="message-retry" @click.stop="retry(row.m)">Retry</button>
-              <button class="chat-btn" @click.stop="discard(row.m)">Discard</button>
-            </div>
-          </div>
-          <div v-if="row.m.id && !row.m.deleted && !row.m.pending && editing !== row.m.id && confirming !== row.m.id"
-               class="chat-actions" data-testid="message-actions">
-            <button title="Add reaction" data-testid="action-react" @click.stop="openPicker(row.m, $event)">😀</button>
-            <button v-if="mode === 'channel' && !readOnly" title="Reply in thread" data-testid="action-thread" @click.stop="$emit('open-thread', { id: row.m.id })">💬</button>
-            <button v-if="row.m.author_id === me && !readOnly" title="Edit" data-testid="action-edit" @click.stop="startEdit(row.m.id)">✏️</button>
-            <button v-if="(row.m.author_id === me || canModerate) && !readOnly" title="Delete" data-testid="action-delete" @click.stop="confirming = row.m.id">🗑️</button>
-            <button title="Copy link" data-testid="action-copy-link" @click.stop="copyLink(row.m)">🔗</button>
-            <button v-if="mode === 'channel'" title="Mark unread from here" data-testid="action-mark-unread" @click.stop="$emit('mark-unread', { id: row.m.id })">◉</button>
-          </div>
-          <div v-if="confirming === row.m.id" class="chat-confirm" data-testid="delete-confirm">
-            Delete this message?
-            <button class="chat-btn" @click.stop="confirming = null">Cancel</button>
-            <button class="chat-btn chat-btn--danger" data-testid="delete-confirm-yes" @click.stop="confirmDelete(row.m)">Delete</button>
-          </div>
-        </div>
-      </template>
+      ${ROWS_TEMPLATE}
       <div v-if="loadingNewer" class="chat-list__loading">Loading newer messages…</div>
     </div>
     <button v-if="unseenBelow > 0 || hasMoreAfter" class="chat-pill" data-testid="new-messages-pill" @click="jumpToBottom">
       {{ unseenBelow > 0 ? unseenBelow + ' new message' + (unseenBelow === 1 ? '' : 's') : 'Jump to newest' }} ↓
     </button>
     <button v-if="dividerAbove" class="chat-pill chat-pill--top" data-testid="jump-to-unread" @click="jumpToDivider">Jump to first unread ↑</button>
-    <div v-if="picker" class="chat-picker" data-testid="emoji-picker" :style="{ top: picker.top + 'px', left: picker.left + 'px' }" @click.stop>
-      <input ref="pickerSearch" v-model="pickerQuery" placeholder="Search emoji" data-testid="emoji-search" @keydown.esc="picker = null"
-             @keydown.enter.prevent="pickFirst" />
-      <div v-if="!pickerQuery && recent.length" class="chat-picker__label">Recent</div>
-      <div v-if="!pickerQuery && recent.length" class="chat-picker__grid">
-        <button v-for="code in recent" :key="'r' + code" :title="':' + code + ':'" data-testid="emoji-option" :data-emoji="code" @click="pick(code)">{{ emojiChar(code) }}</button>
-      </div>
-      <div class="chat-picker__label">{{ pickerQuery ? 'Results' : 'All' }}</div>
-      <div class="chat-picker__grid">
-        <button v-for="e in pickerResults" :key="e[0]" :title="':' + e[0] + ':'" data-testid="emoji-option" :data-emoji="e[0]" @click="pick(e[0])">{{ e[1] }}</button>
-        <div v-if="!pickerResults.length" class="chat-picker__empty">No emoji found</div>
-      </div>
-    </div>
+    <emoji-picker v-if="picker" :key="picker.opened" :emoji="emoji" :emoji-map="emojiMap" :top="picker.top" :left="picker.left"
+                  @pick="pick" @close="picker = null" />
   </div>`,
   props: {
     me: Number,
@@ -176,13 +57,8 @@ export default {
       atBottom: true,
       unseenBelow: 0,
       highlighted: null,
-      editing: null,
-      editText: "",
-      confirming: null,
-      touched: null,
-      picker: null,
-      pickerQuery: "",
-      recent: JSON.parse(localStorage.getItem("chat.recentEmoji") || "[]"),
+      picker: null, // {id, top, left, opened}: the open emoji picker, for which message and where
+      pickerOpened: 0,
       emoji: [],
       receipts: {}, // user id -> read position, for "seen by"
       dividerAbove: false,
@@ -195,11 +71,6 @@ export default {
     },
     emojiMap() {
       return Object.fromEntries(this.emoji);
-    },
-    pickerResults() {
-      const q = this.pickerQuery.trim().toLowerCase().replace(/:/g, "");
-      const list = q ? this.emoji.filter((e) => e[0].includes(q)) : this.emoji;
-      return list.slice(0, 160);
     },
     seenBy() {
       // Each reader shows under the newest loaded message they have read up to (never the viewer).
@@ -227,26 +98,7 @@ export default {
       return m ? m.id : null;
     },
     rows() {
-      const rows = [];
-      let prev = null;
-      let prevDay = null;
-      for (const m of this.messages) {
-        const date = new Date(m.created_at);
-        const day = dayKey(date);
-        if (day !== prevDay) {
-          rows.push({ kind: "date", key: "d" + day + (m.key || m.id), label: dayLabel(date) });
-          prev = null;
-          prevDay = day;
-        }
-        if (m.id && m.id === this.firstUnreadId) {
-          rows.push({ kind: "divider", key: "divider" });
-          prev = null;
-        }
-        const header = !prev || prev.author_id !== m.author_id || date - new Date(prev.created_at) > GROUP_WINDOW_MS || prev.deleted;
-        rows.push({ kind: "msg", key: m.key, m, header });
-        prev = m;
-      }
-      return rows;
+      return buildRows(this.messages, this.firstUnreadId);
     },
   },
   mounted() {
@@ -265,9 +117,6 @@ export default {
     document.removeEventListener("visibilitychange", this.onFocus);
   },
   methods: {
-    hue,
-    initials,
-    formatSize,
     // ---- deltas from the server ------------------------------------------------------------------
     applyDeltas(deltas) {
       for (const d of deltas) this.applyOne(d);
@@ -518,92 +367,16 @@ export default {
         if (this.highlighted === id) this.highlighted = null;
       }, 4000);
     },
-    // ---- actions ---------------------------------------------------------------------------------
-    onTap(m, event) {
-      // On touch screens there is no hover: a tap shows the message's actions.
-      if (event.target.closest("a, button, textarea")) return;
-      this.touched = this.touched === m.key ? null : m.key;
-    },
-    startEdit(id) {
-      const m = this.messages.find((m) => m.id === id);
-      if (!m || m.author_id !== this.me || m.deleted) return;
-      this.editing = id;
-      this.editText = m.body;
-      this.$nextTick(() => {
-        const box = this.$el.querySelector(".chat-edit textarea");
-        if (box) {
-          box.focus();
-          box.setSelectionRange(box.value.length, box.value.length);
-        }
-      });
-    },
-    saveEdit(m) {
-      const body = this.editText;
-      this.editing = null;
-      if (body.trim() && body !== m.body) this.$emit("edit", { id: m.id, body });
-    },
-    confirmDelete(m) {
-      this.confirming = null;
-      this.$emit("delete", { id: m.id });
-    },
-    permalink(m) {
-      return m.id ? `${this.linkBase}/m/${m.id}` : "#";
-    },
-    copyLink(m) {
-      const url = window.location.origin + this.permalink(m);
-      if (navigator.clipboard) navigator.clipboard.writeText(url);
-      this.$emit("copied", { url });
-    },
+    // ---- the emoji picker --------------------------------------------------------------------------
     openPicker(m, event) {
-      const rect = this.$el.getBoundingClientRect();
-      const target = event.currentTarget.getBoundingClientRect();
-      const top = Math.min(Math.max(target.bottom - rect.top + 4, 0), Math.max(rect.height - 330, 0));
-      const left = Math.min(Math.max(target.left - rect.left - 150, 4), Math.max(rect.width - 312, 4));
-      this.picker = { id: m.id, top, left };
-      this.pickerQuery = "";
-      this.$nextTick(() => this.$refs.pickerSearch && this.$refs.pickerSearch.focus());
+      const position = pickerPosition(this.$el.getBoundingClientRect(), event.currentTarget.getBoundingClientRect());
+      this.pickerOpened += 1; // a new picker (empty search, focused) also when one is open already
+      this.picker = { id: m.id, ...position, opened: this.pickerOpened };
     },
-    pick(code) {
+    pick({ code }) {
       if (!this.picker) return;
       this.$emit("react", { id: this.picker.id, emoji: code });
-      this.recent = [code, ...this.recent.filter((c) => c !== code)].slice(0, 16);
-      localStorage.setItem("chat.recentEmoji", JSON.stringify(this.recent));
       this.picker = null;
-    },
-    pickFirst() {
-      if (this.pickerResults.length) this.pick(this.pickerResults[0][0]);
-    },
-    // ---- formatting ------------------------------------------------------------------------------
-    emojiChar(code) {
-      return this.emojiMap[code] || `:${code}:`;
-    },
-    personName(id) {
-      return this.peopleMap[id] || "Someone";
-    },
-    seenText(ids) {
-      const names = ids.map(this.personName);
-      return names.length > 4 ? names.slice(0, 3).join(", ") + ` and ${names.length - 3} others` : names.join(", ");
-    },
-    reactorNames(r) {
-      return r.user_ids.map((id) => (id === this.me ? "You" : this.personName(id))).join(", ") + ` reacted with :${r.emoji}:`;
-    },
-    time(m) {
-      return new Date(m.created_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-    },
-    relative(iso) {
-      const seconds = (Date.now() - new Date(iso)) / 1000;
-      if (seconds < 60) return "just now";
-      if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-      if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-      return new Date(iso).toLocaleDateString();
-    },
-    fileUrl(a) {
-      return `/files/${a.id}/${encodeURIComponent(a.name)}`;
-    },
-    thumbStyle(a) {
-      if (!a.width || !a.height) return {};
-      const scale = Math.min(1, 360 / Math.max(a.width, a.height));
-      return { width: Math.round(a.width * scale) + "px", height: Math.round(a.height * scale) + "px" };
     },
   },
 };

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from nicegui import ui
@@ -52,7 +53,18 @@ def message_json(view: MessageView) -> dict[str, Any]:
     return _cache.dump(view)
 
 
-class MessageList(ui.element, component='message_list.js', dependencies=['outbox.js']):
+# The browser modules message_list.js imports (NiceGUI puts each into the page's import map under its file stem):
+# shared formatting, the rows, a message's files, the emoji picker and the outbox.
+LIST_MODULES: list[str | Path] = [
+    'chat_format.js',
+    'message_files.js',
+    'message_row.js',
+    'emoji_picker.js',
+    'outbox.js',
+]
+
+
+class MessageList(ui.element, component='message_list.js', dependencies=LIST_MODULES):
     def __init__(
         self,
         *,
