@@ -4,25 +4,33 @@
 const SIZE_UNITS = ["KB", "MB", "GB"];
 
 // A file size as text, exactly as Python's state/files/storage.py: format_size writes it (e2e/test_format_size.py
-// compares the two): "0 bytes" ... "1023 bytes", then one decimal in KB, MB or GB, without a trailing ".0"
-// ("1 KB", "1.5 KB", "1024 KB" for 1048575). The decimal is rounded as Python's format() rounds: from the exact
-// value, an exact tie to even (1280 bytes is 1.25 KB: "1.2 KB"), which Number.toFixed would round up.
+// compares the two): "1 byte", "0 bytes" ... "1023 bytes", then one decimal in KB, MB or GB, without a trailing
+// ".0" ("1 KB", "1.5 KB"); a size that rounds to 1024 of a unit is shown in the next one (1048575 is "1 MB").
+// The decimal is rounded as Python's format() rounds: from the exact value, an exact tie to even (1280 bytes is
+// 1.25 KB: "1.2 KB"), which Number.toFixed would round up.
 export function formatSize(bytes) {
   const size = BigInt(Math.trunc(Number(bytes) || 0));
+  if (size === 1n) return "1 byte";
   if (size < 1024n) return `${size} bytes`;
   let divisor = 1024n;
-  let unit = 0;
-  while (unit < SIZE_UNITS.length - 1 && size >= divisor * 1024n) {
+  for (let unit = 0; ; unit += 1) {
+    const tenths = roundedTenths(size, divisor);
+    if (tenths < 10240n || unit === SIZE_UNITS.length - 1) {
+      const whole = tenths / 10n;
+      const decimal = tenths % 10n;
+      return (decimal === 0n ? `${whole}` : `${whole}.${decimal}`) + " " + SIZE_UNITS[unit];
+    }
     divisor *= 1024n;
-    unit += 1;
   }
+}
+
+// size / divisor in tenths, rounded half to even.
+function roundedTenths(size, divisor) {
   const scaled = size * 10n;
   let tenths = scaled / divisor;
   const twice = (scaled % divisor) * 2n;
   if (twice > divisor || (twice === divisor && tenths % 2n === 1n)) tenths += 1n;
-  const whole = tenths / 10n;
-  const decimal = tenths % 10n;
-  return (decimal === 0n ? `${whole}` : `${whole}.${decimal}`) + " " + SIZE_UNITS[unit];
+  return tenths;
 }
 
 export function initials(name) {

@@ -22,7 +22,7 @@ SIZES = [
     999 * KIB,
     MIB - 52,
     MIB - 51,
-    MIB - 1,  # rounds up to "1024 KB", as in Python
+    MIB - 1,  # rounds to 1024 KB, so it is shown as "1 MB"
     MIB,
     MIB + 1,
     int(1.25 * MIB),

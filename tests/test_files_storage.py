@@ -70,3 +70,8 @@ def test_stale_staging_files_are_swept() -> None:
     assert storage.remove_stale_staging(older_than_seconds=3600) == 0
     assert storage.remove_stale_staging(older_than_seconds=-1) == 1
     assert not leftover.exists()
+
+
+def test_sizes_read_as_people_write_them() -> None:
+    shown = [storage.format_size(size) for size in (0, 1, 2, 1023, 1024, 1280, 1536, 1024**2 - 1, 5 * 1024**3)]
+    assert shown == ['0 bytes', '1 byte', '2 bytes', '1023 bytes', '1 KB', '1.2 KB', '1.5 KB', '1 MB', '5 GB']

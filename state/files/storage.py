@@ -56,12 +56,16 @@ def limit_message(limit: int) -> str:
 
 
 def format_size(size: int) -> str:
-    value = float(size)
-    for unit in ('bytes', 'KB', 'MB', 'GB'):
-        if value < 1024 or unit == 'GB':
-            return f'{int(value)} {unit}' if unit == 'bytes' else f'{value:.1f} {unit}'.replace('.0 ', ' ')
+    """ "1 byte", "512 bytes", "1.5 KB", "1 MB": one decimal, dropped when it is 0 (components/chat_format.js
+    writes the same text in the browser; e2e/test_format_size.py compares the two)."""
+    if size < 1024:
+        return '1 byte' if size == 1 else f'{size} bytes'
+    value = size / 1024
+    for unit in ('KB', 'MB'):
+        if float(f'{value:.1f}') < 1024:  # 1048575 bytes round to 1024.0 KB: that is "1 MB"
+            return f'{value:.1f} {unit}'.replace('.0 ', ' ')
         value /= 1024
-    raise AssertionError(size)
+    return f'{value:.1f} GB'.replace('.0 ', ' ')
 
 
 @dataclass(frozen=True)
