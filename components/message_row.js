@@ -83,6 +83,7 @@ export const ROWS_TEMPLATE = `
         </button>
         <div v-if="seenBy[row.m.id]" class="chat-seen" data-testid="seen-by" :data-users="seenBy[row.m.id].join(',')">
           Seen by {{ seenText(seenBy[row.m.id]) }}</div>
+        <div v-if="row.m.pending" class="chat-msg__sending" data-testid="message-sending">Sending…</div>
         <div v-if="row.m.failed" class="chat-msg__failed">
           {{ row.m.error || 'Not sent.' }}
           <button class="chat-btn" data-testid="message-retry" @click.stop="retry(row.m)">Retry</button>

@@ -22,6 +22,7 @@ def expect_once_in_order(user: ChatUser, sent: list[str]) -> None:
     for text in sent:
         expect(user.message(text)).to_have_count(1, timeout=30_000)
         expect(user.message(text)).to_have_attribute('data-pending', 'false', timeout=30_000)
+        expect(user.message(text).get_by_test_id('message-sending')).to_have_count(0)
     shown = [t for t in texts(user) if t in sent]
     assert shown == sent
 
@@ -30,6 +31,7 @@ def send_pending(user: ChatUser, sent: list[str]) -> None:
     for text in sent:
         user.send(text)
         expect(user.message(text)).to_have_attribute('data-pending', 'true')  # shown at once, as not yet sent
+        expect(user.message(text).get_by_test_id('message-sending')).to_have_text('Sending…')
 
 
 @pytest.mark.parametrize('seconds', [2, 12, 60])
