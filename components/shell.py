@@ -25,6 +25,7 @@ from components.people_panel import PeoplePanel
 from components.presence import PresenceDot
 from components.search_box import SearchBox
 from components.shell_context import ShellContext
+from components.side_panels import SidePanels
 from components.sidebar import Sidebar, entry_label
 from components.status_dialog import status_dialog
 from components.tab_title import TabTitle
@@ -87,18 +88,25 @@ class Shell:
         # holds costs memory and garbage-collector time for as long as the tab is open.
         self._thread: ThreadPanel | None = None
         self._people: PeoplePanel | None = None
+        self.panels = SidePanels()
         with self.pane.header_start:
             toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
             toggle.props('flat dense data-testid=toggle-sidebar')
         with self.pane.header_end:
             self.search = SearchBox(
-                ctx, panel_parent=self.columns, on_pick=self.open_search_hit, on_open=self._make_room_for_search
+                ctx,
+                panel_parent=self.columns,
+                on_pick=self.open_search_hit,
+                on_open=lambda: self.panels.make_room_for('search'),
             )
             people = ui.button(icon='group', on_click=self.toggle_people).mark('open-people')
             people.props('flat round dense data-testid=open-people')
             with ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu'):
                 # Filled when opened: tabs that never open it hold no menu items.
                 self.channel_menu = ui.menu().on('before-show', self._fill_menu)
+        self.panels.add('thread', self.close_thread)
+        self.panels.add('people', self._close_people)
+        self.panels.add('search', self.search.close)
         self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
         self.missing.set_visibility(False)
         self._connected_once = False
@@ -225,14 +233,8 @@ class Shell:
         if self._people is not None and self._people.is_open:
             self._people.close()
             return
-        self.close_thread()
-        self.search.close()
+        self.panels.make_room_for('people')
         self._people_panel().open()
-
-    def _make_room_for_search(self) -> None:
-        """Search results take the right side: the thread and people panels give way."""
-        self.close_thread()
-        self._close_people()
 
     def open_search_hit(self, hit: SearchHit) -> None:
         """Show a search result in place, as its permalink would: the channel around it, a reply in its thread."""
@@ -284,8 +286,7 @@ class Shell:
     def open_thread(self, channel_id: int, root_id: int) -> None:
         channel = self.pane.channel
         read_only = channel is None or channel.archived or not self.pane.is_member
-        self._close_people()
-        self.search.close()
+        self.panels.make_room_for('thread')
         if not self._thread_panel().open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
             ui.notify('That thread does not exist here.', type='warning')
             return
