@@ -6,18 +6,12 @@ and its bindings stay; only the channel pane swaps its subscription and resets i
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from nicegui import ui
 
 from components.account_menu import logout_button
 from components.activity import ActivityTracker
-from components.channel_dialogs import (
-    browse_channels_dialog,
-    create_channel_dialog,
-    direct_message_dialog,
-    topic_dialog,
-)
+from components.channel_dialogs import browse_channels_dialog, create_channel_dialog, direct_message_dialog
+from components.channel_menu import ChannelMenu
 from components.channel_pane import ChannelPane
 from components.connection_status import ConnectionStatus
 from components.notifier import Notifier, notification_reason
@@ -101,9 +95,9 @@ class Shell:
             )
             people = ui.button(icon='group', on_click=self.toggle_people).mark('open-people')
             people.props('flat round dense data-testid=open-people')
-            with ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu'):
-                # Filled when opened: tabs that never open it hold no menu items.
-                self.channel_menu = ui.menu().on('before-show', self._fill_menu)
+            self.channel_menu = ChannelMenu(
+                ctx, self.store, self.pane, on_changed=lambda channel_id: self.open_channel(channel_id, push=False)
+            )
         self.panels.add('thread', self.close_thread)
         self.panels.add('people', self._close_people)
         self.panels.add('search', self.search.close)
@@ -299,7 +293,7 @@ class Shell:
         if self.pane.channel is not None:
             ui.navigate.history.replace(self.ctx.channel_url(self.pane.channel.id))
 
-    # ---- channel header menu --------------------------------------------------------------------------------
+    # ---- the open channel's label and suggestions -----------------------------------------------------------
 
     def _label(self, view: ChannelView) -> str:
         entry = self.store.entry(view.id)
@@ -310,31 +304,6 @@ class Shell:
     def _channel_updated(self, view: ChannelView) -> None:
         self.pane.refresh_channel(view, self._label(view))
 
-    def _fill_menu(self) -> None:
-        self.channel_menu.clear()
-        view = self.pane.channel
-        if view is None:
-            return
-        is_member = self.pane.is_member
-        entry = self.store.entry(view.id)
-        with self.channel_menu:
-            if entry is not None:
-                self._notification_items(view.id, entry)
-            if view.kind not in ('public', 'private'):
-                return
-            if is_member and not view.archived:
-                ui.menu_item('Edit topic', lambda: topic_dialog(self.ctx, view.id, view.topic))
-            if is_member and view.name != 'general':
-                leave = ui.menu_item('Leave channel', lambda: self._run(channel_actions.leave_channel, view.id))
-                leave.props('data-testid=leave-channel')
-            if self.ctx.is_admin and view.name != 'general':
-                if view.archived:
-                    item = ui.menu_item('Unarchive', lambda: self._run(channel_actions.unarchive_channel, view.id))
-                    item.props('data-testid=unarchive-channel')
-                else:
-                    item = ui.menu_item('Archive', lambda: self._run(channel_actions.archive_channel, view.id))
-                    item.props('data-testid=archive-channel')
-
     def _conversations_changed(self) -> None:
         self._refresh_suggestions()
 
@@ -343,32 +312,3 @@ class Shell:
         self.pane.composer.set_suggestions(members=members, channels=self.sidebar.channel_names())
         if self._thread is not None:
             self._thread.composer.set_suggestions(members=members, channels=[])
-
-    def _notification_items(self, channel_id: int, entry: ChannelEntry) -> None:
-        def choose(level: str, muted: bool) -> None:
-            try:
-                channel_actions.set_notifications(self.ctx.user_id, channel_id, level, muted)
-            except ActionError as error:
-                ui.notify(error.message, type='warning')
-
-        for level, label in (
-            ('all', 'Notify: every message'),
-            ('mentions', 'Notify: mentions'),
-            ('nothing', 'Notify: nothing'),
-        ):
-            mark = '✓ ' if entry.notification_level == level else '   '
-            item = ui.menu_item(mark + label, lambda _, lv=level: choose(lv, entry.muted))
-            item.props(f'data-testid=notify-{level}')
-        mute = ui.menu_item(
-            'Unmute' if entry.muted else 'Mute', lambda: choose(entry.notification_level, not entry.muted)
-        )
-        mute.props('data-testid=mute-channel')
-        ui.separator()
-
-    def _run(self, action: Callable[[int, int], object], channel_id: int) -> None:
-        try:
-            action(self.ctx.user_id, channel_id)
-        except ActionError as error:
-            ui.notify(error.message, type='warning')
-            return
-        self.open_channel(channel_id, push=False)
