@@ -1,7 +1,8 @@
-"""The workspace shell: sidebar, the open conversation, its thread and the people panel, in one tab.
+"""The workspace shell: the layout of one tab (sidebar, the open conversation, the side panels) and navigation.
 
 Switching channels happens inside the page (the URL follows with history.push), so the websocket, the sidebar
-and its bindings stay; only the channel pane swaps its subscription and resets its list.
+and its bindings stay; only the channel pane swaps its subscription and resets its list. The channel header's
+menu is `components/channel_menu.py`; which side panel is open, `components/side_panels.py`.
 """
 
 from __future__ import annotations
@@ -44,11 +45,10 @@ from state.events import (
 from state.stores import presence as presence_store
 from state.stores import roster as roster_store
 from state.stores.sidebar import ChannelEntry, sidebar_store
-from state.web_session import CurrentUser
 
 
 class Shell:
-    def __init__(self, ctx: ShellContext, user: CurrentUser) -> None:
+    def __init__(self, ctx: ShellContext) -> None:
         self.ctx = ctx
         self.store = sidebar_store(ctx.user_id, ctx.workspace_id)
         client = ui.context.client
@@ -58,7 +58,7 @@ class Shell:
         # value=None: open beside the content on wide screens, closed (an overlay) on phones.
         drawer = ui.left_drawer(value=None, fixed=True).classes('chat-sidebar p-0').props('width=260 breakpoint=800')
         with drawer:
-            self._sidebar_header(user)
+            self._sidebar_header()
             self.sidebar = Sidebar(
                 ctx,
                 self.store,
@@ -112,7 +112,7 @@ class Shell:
         self.store.on_change(self._conversations_changed)
         self._update_title()
 
-    def _sidebar_header(self, user: CurrentUser) -> None:
+    def _sidebar_header(self) -> None:
         ctx = self.ctx
         with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
             workspace_switcher(ctx.user_id, ctx.workspace_slug, ctx.workspace_name).props('color=white').classes(
