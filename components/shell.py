@@ -261,8 +261,7 @@ class Shell:
         reason = notification_reason(event, entry, self.ctx.user_id)
         if entry is None or reason is None or presence_store.status_of(self.ctx.user_id) == 'busy':
             return
-        where = entry.label if entry.kind in ('direct', 'group') else f'#{entry.label}'
-        title = f'{message.author_name} {reason} {where}'
+        title = f'{message.author_name} {reason} {entry_label(entry)}'
         url = (
             self.ctx.thread_url(entry.id, message.thread_root_id)
             if message.thread_root_id
