@@ -1,23 +1,18 @@
-"""The workspace shell: sidebar, the open conversation, its thread and the people panel, in one tab.
+"""The workspace shell: the layout of one tab (sidebar, the open conversation, the side panels) and navigation.
 
 Switching channels happens inside the page (the URL follows with history.push), so the websocket, the sidebar
-and its bindings stay; only the channel pane swaps its subscription and resets its list.
+and its bindings stay; only the channel pane swaps its subscription and resets its list. The channel header's
+menu is `components/channel_menu.py`; which side panel is open, `components/side_panels.py`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from nicegui import ui
 
 from components.account_menu import logout_button
 from components.activity import ActivityTracker
-from components.channel_dialogs import (
-    browse_channels_dialog,
-    create_channel_dialog,
-    direct_message_dialog,
-    topic_dialog,
-)
+from components.channel_dialogs import browse_channels_dialog, create_channel_dialog, direct_message_dialog
+from components.channel_menu import ChannelMenu
 from components.channel_pane import ChannelPane
 from components.connection_status import ConnectionStatus
 from components.notifier import Notifier, notification_reason
@@ -25,6 +20,7 @@ from components.people_panel import PeoplePanel
 from components.presence import PresenceDot
 from components.search_box import SearchBox
 from components.shell_context import ShellContext
+from components.side_panels import SidePanels
 from components.sidebar import Sidebar, entry_label
 from components.status_dialog import status_dialog
 from components.tab_title import TabTitle
@@ -49,11 +45,10 @@ from state.events import (
 from state.stores import presence as presence_store
 from state.stores import roster as roster_store
 from state.stores.sidebar import ChannelEntry, sidebar_store
-from state.web_session import CurrentUser
 
 
 class Shell:
-    def __init__(self, ctx: ShellContext, user: CurrentUser) -> None:
+    def __init__(self, ctx: ShellContext) -> None:
         self.ctx = ctx
         self.store = sidebar_store(ctx.user_id, ctx.workspace_id)
         client = ui.context.client
@@ -63,7 +58,7 @@ class Shell:
         # value=None: open beside the content on wide screens, closed (an overlay) on phones.
         drawer = ui.left_drawer(value=None, fixed=True).classes('chat-sidebar p-0').props('width=260 breakpoint=800')
         with drawer:
-            self._sidebar_header(user)
+            self._sidebar_header()
             self.sidebar = Sidebar(
                 ctx,
                 self.store,
@@ -87,18 +82,25 @@ class Shell:
         # holds costs memory and garbage-collector time for as long as the tab is open.
         self._thread: ThreadPanel | None = None
         self._people: PeoplePanel | None = None
+        self.panels = SidePanels()
         with self.pane.header_start:
             toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
             toggle.props('flat dense data-testid=toggle-sidebar')
         with self.pane.header_end:
             self.search = SearchBox(
-                ctx, panel_parent=self.columns, on_pick=self.open_search_hit, on_open=self._make_room_for_search
+                ctx,
+                panel_parent=self.columns,
+                on_pick=self.open_search_hit,
+                on_open=lambda: self.panels.make_room_for('search'),
             )
             people = ui.button(icon='group', on_click=self.toggle_people).mark('open-people')
             people.props('flat round dense data-testid=open-people')
-            with ui.button(icon='more_vert').props('flat round dense data-testid=channel-menu'):
-                # Filled when opened: tabs that never open it hold no menu items.
-                self.channel_menu = ui.menu().on('before-show', self._fill_menu)
+            self.channel_menu = ChannelMenu(
+                ctx, self.store, self.pane, on_changed=lambda channel_id: self.open_channel(channel_id, push=False)
+            )
+        self.panels.add('thread', self.close_thread)
+        self.panels.add('people', self._close_people)
+        self.panels.add('search', self.search.close)
         self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
         self.missing.set_visibility(False)
         self._connected_once = False
@@ -110,7 +112,7 @@ class Shell:
         self.store.on_change(self._conversations_changed)
         self._update_title()
 
-    def _sidebar_header(self, user: CurrentUser) -> None:
+    def _sidebar_header(self) -> None:
         ctx = self.ctx
         with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
             workspace_switcher(ctx.user_id, ctx.workspace_slug, ctx.workspace_name).props('color=white').classes(
@@ -225,14 +227,8 @@ class Shell:
         if self._people is not None and self._people.is_open:
             self._people.close()
             return
-        self.close_thread()
-        self.search.close()
+        self.panels.make_room_for('people')
         self._people_panel().open()
-
-    def _make_room_for_search(self) -> None:
-        """Search results take the right side: the thread and people panels give way."""
-        self.close_thread()
-        self._close_people()
 
     def open_search_hit(self, hit: SearchHit) -> None:
         """Show a search result in place, as its permalink would: the channel around it, a reply in its thread."""
@@ -265,8 +261,7 @@ class Shell:
         reason = notification_reason(event, entry, self.ctx.user_id)
         if entry is None or reason is None or presence_store.status_of(self.ctx.user_id) == 'busy':
             return
-        where = entry.label if entry.kind in ('direct', 'group') else f'#{entry.label}'
-        title = f'{message.author_name} {reason} {where}'
+        title = f'{message.author_name} {reason} {entry_label(entry)}'
         url = (
             self.ctx.thread_url(entry.id, message.thread_root_id)
             if message.thread_root_id
@@ -284,8 +279,7 @@ class Shell:
     def open_thread(self, channel_id: int, root_id: int) -> None:
         channel = self.pane.channel
         read_only = channel is None or channel.archived or not self.pane.is_member
-        self._close_people()
-        self.search.close()
+        self.panels.make_room_for('thread')
         if not self._thread_panel().open(channel_id, root_id, channel_label=self.pane.label, read_only=read_only):
             ui.notify('That thread does not exist here.', type='warning')
             return
@@ -298,7 +292,7 @@ class Shell:
         if self.pane.channel is not None:
             ui.navigate.history.replace(self.ctx.channel_url(self.pane.channel.id))
 
-    # ---- channel header menu --------------------------------------------------------------------------------
+    # ---- the open channel's label and suggestions -----------------------------------------------------------
 
     def _label(self, view: ChannelView) -> str:
         entry = self.store.entry(view.id)
@@ -309,31 +303,6 @@ class Shell:
     def _channel_updated(self, view: ChannelView) -> None:
         self.pane.refresh_channel(view, self._label(view))
 
-    def _fill_menu(self) -> None:
-        self.channel_menu.clear()
-        view = self.pane.channel
-        if view is None:
-            return
-        is_member = self.pane.is_member
-        entry = self.store.entry(view.id)
-        with self.channel_menu:
-            if entry is not None:
-                self._notification_items(view.id, entry)
-            if view.kind not in ('public', 'private'):
-                return
-            if is_member and not view.archived:
-                ui.menu_item('Edit topic', lambda: topic_dialog(self.ctx, view.id, view.topic))
-            if is_member and view.name != 'general':
-                leave = ui.menu_item('Leave channel', lambda: self._run(channel_actions.leave_channel, view.id))
-                leave.props('data-testid=leave-channel')
-            if self.ctx.is_admin and view.name != 'general':
-                if view.archived:
-                    item = ui.menu_item('Unarchive', lambda: self._run(channel_actions.unarchive_channel, view.id))
-                    item.props('data-testid=unarchive-channel')
-                else:
-                    item = ui.menu_item('Archive', lambda: self._run(channel_actions.archive_channel, view.id))
-                    item.props('data-testid=archive-channel')
-
     def _conversations_changed(self) -> None:
         self._refresh_suggestions()
 
@@ -342,32 +311,3 @@ class Shell:
         self.pane.composer.set_suggestions(members=members, channels=self.sidebar.channel_names())
         if self._thread is not None:
             self._thread.composer.set_suggestions(members=members, channels=[])
-
-    def _notification_items(self, channel_id: int, entry: ChannelEntry) -> None:
-        def choose(level: str, muted: bool) -> None:
-            try:
-                channel_actions.set_notifications(self.ctx.user_id, channel_id, level, muted)
-            except ActionError as error:
-                ui.notify(error.message, type='warning')
-
-        for level, label in (
-            ('all', 'Notify: every message'),
-            ('mentions', 'Notify: mentions'),
-            ('nothing', 'Notify: nothing'),
-        ):
-            mark = '✓ ' if entry.notification_level == level else '   '
-            item = ui.menu_item(mark + label, lambda _, lv=level: choose(lv, entry.muted))
-            item.props(f'data-testid=notify-{level}')
-        mute = ui.menu_item(
-            'Unmute' if entry.muted else 'Mute', lambda: choose(entry.notification_level, not entry.muted)
-        )
-        mute.props('data-testid=mute-channel')
-        ui.separator()
-
-    def _run(self, action: Callable[[int, int], object], channel_id: int) -> None:
-        try:
-            action(self.ctx.user_id, channel_id)
-        except ActionError as error:
-            ui.notify(error.message, type='warning')
-            return
-        self.open_channel(channel_id, push=False)

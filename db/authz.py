@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import Channel, ChannelKind, ChannelMember, User, WorkspaceMember, WorkspaceRole, fits_id
+from db.views import ChannelView
 
 GENERAL_CHANNEL_NAME = 'general'  # every workspace's default channel; it can be neither left nor archived
 ADMIN_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
@@ -48,7 +49,7 @@ def is_admin_role(role: WorkspaceRole | str | None) -> bool:
     return role in ADMIN_ROLES
 
 
-def is_read_only(channel: Channel) -> bool:
+def is_read_only(channel: Channel | ChannelView) -> bool:
     """Archived channels are read-only for everyone."""
     return channel.archived
 

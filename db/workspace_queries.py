@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import col, func, select
 
+from db.authz import GENERAL_CHANNEL_NAME, is_admin_role
 from db.engine import read_session
-from db.models import Channel, ChannelKind, Invite, User, Workspace, WorkspaceMember, WorkspaceRole
+from db.models import Channel, ChannelKind, Invite, User, Workspace, WorkspaceMember
 
-GENERAL_CHANNEL = 'general'
+GENERAL_CHANNEL = GENERAL_CHANNEL_NAME  # the one name, from db/authz.py
 
 
 def workspaces_for_user(user_id: int) -> list[Workspace]:
@@ -48,7 +49,7 @@ def membership(workspace_id: int, user_id: int) -> WorkspaceMember | None:
 
 
 def is_workspace_admin(member: WorkspaceMember | None) -> bool:
-    return member is not None and member.role in (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
+    return member is not None and is_admin_role(member.role)
 
 
 def general_channel(workspace_id: int) -> Channel | None:

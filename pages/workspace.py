@@ -69,4 +69,4 @@ async def build_shell(
         max_message_chars=get_settings().max_message_chars,
         roster=roster(workspace.id),
     )
-    Shell(ctx, user).start(channel_id=channel_id, message_id=message_id, root_id=root_id)
+    Shell(ctx).start(channel_id=channel_id, message_id=message_id, root_id=root_id)

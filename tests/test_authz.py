@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from db.authz import is_admin_role, is_general, may_archive, may_leave, readable_channel_ids, readable_in_session
+from db.authz import (
+    is_admin_role,
+    is_general,
+    is_read_only,
+    may_archive,
+    may_leave,
+    readable_channel_ids,
+    readable_in_session,
+)
 from db.engine import read_session
-from db.models import ChannelKind, User, WorkspaceRole
+from db.models import Channel, ChannelKind, User, WorkspaceRole
+from db.views import ChannelView
 from tests.factories import add_member, make_channel, make_user, make_workspace, update_row
 
 pytestmark = pytest.mark.usefixtures('db')
@@ -45,3 +54,10 @@ def test_small_rules() -> None:
     assert is_general(ChannelKind.PUBLIC, 'general') and not is_general(ChannelKind.PRIVATE, 'general')
     assert not may_leave(ChannelKind.PUBLIC, 'general') and may_leave(ChannelKind.PUBLIC, 'design')
     assert not may_archive(ChannelKind.DIRECT, None) and may_archive(ChannelKind.PRIVATE, 'x')
+
+
+def test_archived_is_read_only_for_rows_and_views() -> None:
+    row = Channel(workspace_id=1, kind=ChannelKind.PUBLIC, name='old', archived=True)
+    assert is_read_only(row) and not is_read_only(Channel(workspace_id=1, kind=ChannelKind.PUBLIC, name='new'))
+    view = ChannelView(id=1, workspace_id=1, kind=ChannelKind.PUBLIC, name='old', archived=True)
+    assert is_read_only(view) and not is_read_only(view.model_copy(update={'archived': False}))
