@@ -8,8 +8,6 @@ from db.authz import GENERAL_CHANNEL_NAME, is_admin_role
 from db.engine import read_session
 from db.models import Channel, ChannelKind, Invite, User, Workspace, WorkspaceMember
 
-GENERAL_CHANNEL = GENERAL_CHANNEL_NAME  # the one name, from db/authz.py
-
 
 def workspaces_for_user(user_id: int) -> list[Workspace]:
     """The user's workspaces, alphabetically (lower() so that SQLite and PostgreSQL collations agree)."""
@@ -57,7 +55,7 @@ def general_channel(workspace_id: int) -> Channel | None:
         return session.exec(
             select(Channel).where(
                 Channel.workspace_id == workspace_id,
-                Channel.name == GENERAL_CHANNEL,
+                Channel.name == GENERAL_CHANNEL_NAME,
                 Channel.kind == ChannelKind.PUBLIC,
             )
         ).first()
