@@ -20,6 +20,7 @@ from nicegui.events import GenericEventArguments
 from pydantic import ValidationError
 
 from components import stylesheets
+from components.event_args import count_arg, text_arg
 from settings import get_settings
 from state.actions.attachments import discard_upload
 from state.errors import NotFound
@@ -118,7 +119,7 @@ class AttachmentUploader(ui.element, component='attachment_uploader.js', depende
             view = AttachmentView.model_validate(e.args['view'])
             channel_id = int(e.args['channel_id'])
         except (KeyError, TypeError, ValueError, ValidationError):
-            log.warning('ignored a malformed upload event: %r', e.args)
+            log.warning('ignored a malformed upload event: %.200r', e.args)
             return
         if channel_id != self._channel_id:
             self._discard(view.id)  # finished after the user moved on to another conversation
@@ -127,13 +128,13 @@ class AttachmentUploader(ui.element, component='attachment_uploader.js', depende
         self._changed()
 
     def _removed(self, e: GenericEventArguments) -> None:
-        public_id = str(e.args.get('id', ''))
+        public_id = text_arg(e, 'id')
         self._pending = [view for view in self._pending if view.id != public_id]
         self._discard(public_id)
         self._changed()
 
     def _busy(self, e: GenericEventArguments) -> None:
-        self._uploading = int(e.args.get('count', 0))
+        self._uploading = count_arg(e, 'count')
         self._changed()
 
     def _discard(self, public_id: str) -> None:

@@ -18,7 +18,7 @@ from nicegui import ui
 from nicegui.events import GenericEventArguments
 
 from components.conversation import Conversation
-from components.event_args import id_arg
+from components.event_args import id_arg, text_arg
 from components.messenger import attempt
 from components.shell_context import ShellContext
 from db import queries
@@ -255,8 +255,8 @@ class ChannelPane:
     async def _send(self, e: GenericEventArguments) -> None:
         # The outbox names the conversation a send was typed in: a resend that arrives after a switch waits for
         # its own conversation to open again instead of landing in this one.
-        if self.channel is not None and e.args.get('outbox_key') == self.ctx.outbox_key(self.channel.id):
-            body, client_msg_id = str(e.args.get('body', '')), str(e.args.get('client_msg_id', ''))
+        if self.channel is not None and text_arg(e, 'outbox_key') == self.ctx.outbox_key(self.channel.id):
+            body, client_msg_id = text_arg(e, 'body'), text_arg(e, 'client_msg_id')
             await self.messenger.send(self.channel.id, body, client_msg_id)
 
     async def _read(self, e: GenericEventArguments) -> None:

@@ -14,7 +14,7 @@ from nicegui.events import GenericEventArguments
 
 from components.attachments import AttachmentUploader
 from components.composer import Composer
-from components.event_args import id_arg
+from components.event_args import flag_arg, id_arg, text_arg
 from components.message_list import MessageList
 from components.messenger import Messenger
 from components.shell_context import EMOJI_URL, ShellContext
@@ -58,13 +58,13 @@ class Conversation:
                 ctx.user_id, drop_zone=drop_zone, on_change=lambda: self.messenger.files_changed()
             )
         self.messenger = Messenger(ctx.user_id, self.list, self.composer, self.uploader)
-        self.list.on('react', lambda e: self.messenger.react(id_arg(e), str(e.args.get('emoji', ''))))
-        self.list.on('edit', lambda e: self.messenger.edit(id_arg(e), str(e.args.get('body', ''))))
+        self.list.on('react', lambda e: self.messenger.react(id_arg(e), text_arg(e, 'emoji')))
+        self.list.on('edit', lambda e: self.messenger.edit(id_arg(e), text_arg(e, 'body')))
         self.list.on('delete', lambda e: self.messenger.delete(id_arg(e)))
         self.list.on('retry', on_send)
         self.list.on('copied', lambda _: ui.notify('Link copied'))
         self.composer.on('send', on_send)
-        self.composer.on('typing', lambda e: self.typing.announce(bool(e.args['typing'])))
+        self.composer.on('typing', lambda e: self.typing.announce(flag_arg(e, 'typing')))
 
     def follow(self, channel_id: int, thread_root_id: int | None) -> None:
         """Typing and uploads now belong to this channel (and thread)."""

@@ -8,6 +8,7 @@ from nicegui import ui
 from nicegui.events import GenericEventArguments
 
 from components.conversation import Conversation
+from components.event_args import flag_arg, text_arg
 from components.shell_context import ShellContext
 from db import queries
 from state.bus import Subscription, bus, thread_topic
@@ -92,12 +93,12 @@ class ThreadPanel:
     async def _send(self, e: GenericEventArguments) -> None:
         if self.channel_id is None or self.root_id is None:
             return
-        if e.args.get('outbox_key') != self.ctx.outbox_key(self.channel_id, self.root_id):
+        if text_arg(e, 'outbox_key') != self.ctx.outbox_key(self.channel_id, self.root_id):
             return  # typed in another thread: it is sent again when that one opens (see ChannelPane._send)
         await self.messenger.send(
             self.channel_id,
-            str(e.args.get('body', '')),
-            str(e.args.get('client_msg_id', '')),
+            text_arg(e, 'body'),
+            text_arg(e, 'client_msg_id'),
             thread_root_id=self.root_id,
-            also_in_channel=bool(e.args.get('also_in_channel', False)),
+            also_in_channel=flag_arg(e, 'also_in_channel'),
         )

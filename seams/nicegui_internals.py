@@ -13,6 +13,7 @@ one fails a test that names it. Callers use these functions and never the intern
 - `user_storage`, `open_user_storage`, `user_storage_ids`, `user_storage_file`, `remove_user_storage`: `Storage._users`,
   `Storage._create_user_storage`, and the `storage-user-{id}.json` files under `Storage.path`
 - `socket_handler`: NiceGUI's socket.io handlers, registered by event name in the default namespace
+- `event_listener_types`: `Element._event_listeners`, what a page listens to (the browser-event fuzz test)
 
 Element props need no entry: `element.props` is public and a dict (`self.props['key'] = value`).
 """
@@ -143,3 +144,11 @@ def socket_handler(sio: socketio.AsyncServer, name: str) -> Callable[[str, Any],
     handlers in `handlers['/']`)."""
     handler: Callable[[str, Any], Any] = sio.handlers['/'][name]
     return handler
+
+
+# ---- element event listeners ------------------------------------------------------------------------------
+
+
+def event_listener_types(element: Element) -> dict[str, str]:
+    """Listener id -> event type of every listener on `element` (what a browser may send it)."""
+    return {listener_id: listener.type for listener_id, listener in element._event_listeners.items()}

@@ -229,3 +229,16 @@ async def test_nicegui_registers_its_socket_handlers_by_event_name(user: User) -
     for name in ('handshake', 'event', 'javascript_response', 'ack', 'log'):
         handler = internals.socket_handler(core.sio, name)
         assert callable(handler), name
+
+
+# ---- Element._event_listeners -----------------------------------------------------------------------------
+
+
+async def test_event_listener_types_lists_what_an_element_listens_to(user: User) -> None:
+    (element,) = await _page_elements(user, '/_test/internals/listeners')
+    element.on('custom-event', lambda: None)
+    element.on('other-event', lambda: None)
+    assert sorted(internals.event_listener_types(element).values()) == [
+        'customEvent',
+        'otherEvent',
+    ]  # as Vue names them
