@@ -32,8 +32,6 @@ from state.events import (
     MemberLeft,
     MessageCreated,
     MessageDeleted,
-    MessageUpdated,
-    ReactionChanged,
     ReadPositionMoved,
     ThreadReplied,
 )
@@ -236,19 +234,18 @@ class ChannelPane:
         elif isinstance(event, MessageCreated):
             if event.message.thread_root_id is None or event.message.also_in_channel:
                 self.list.append(event.message)
-        elif isinstance(event, MessageUpdated):
-            self.list.update_message(event.message)
         elif isinstance(event, MessageDeleted):
             if event.thread_root_id is None:
                 self.list.remove_message(event.message_id)
-        elif isinstance(event, ReactionChanged):
-            self.list.reaction(event.message_id, event.reaction)
         elif isinstance(event, ThreadReplied):
             self.list.thread_summary(
                 event.root_id, event.reply_count, event.last_reply_at.isoformat(), event.reply_user_ids
             )
-        elif isinstance(event, ReadPositionMoved) and event.user_id != self.ctx.user_id:
-            self.list.receipt(event.user_id, event.last_read_message_id)
+        elif isinstance(event, ReadPositionMoved):
+            if event.user_id != self.ctx.user_id:
+                self.list.receipt(event.user_id, event.last_read_message_id)
+        else:
+            self.conversation.show_change(event)
 
     # ---- user intentions ------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from components.message_list import MessageList
 from components.messenger import Messenger
 from components.shell_context import EMOJI_URL, ShellContext
 from components.typing_line import TypingLine
+from state.events import Event, MessageUpdated, ReactionChanged
 
 
 class Conversation:
@@ -65,6 +66,14 @@ class Conversation:
         self.list.on('copied', lambda _: ui.notify('Link copied'))
         self.composer.on('send', on_send)
         self.composer.on('typing', lambda e: self.typing.announce(flag_arg(e, 'typing')))
+
+    def show_change(self, event: Event) -> None:
+        """Edits and reactions of messages on screen look the same in a channel and in a thread (the list ignores
+        ids it does not hold); new and deleted messages are the owner's, who knows which belong there."""
+        if isinstance(event, MessageUpdated):
+            self.list.update_message(event.message)
+        elif isinstance(event, ReactionChanged):
+            self.list.reaction(event.message_id, event.reaction)
 
     def follow(self, channel_id: int, thread_root_id: int | None) -> None:
         """Typing and uploads now belong to this channel (and thread)."""

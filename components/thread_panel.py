@@ -12,7 +12,7 @@ from components.event_args import flag_arg, text_arg
 from components.shell_context import ShellContext
 from db import queries
 from state.bus import Subscription, bus, thread_topic
-from state.events import Event, MessageCreated, MessageDeleted, MessageUpdated, ReactionChanged
+from state.events import Event, MessageCreated, MessageDeleted
 
 
 class ThreadPanel:
@@ -83,12 +83,10 @@ class ThreadPanel:
     def _on_event(self, event: Event) -> None:
         if isinstance(event, MessageCreated):
             self.list.append(event.message)
-        elif isinstance(event, MessageUpdated):
-            self.list.update_message(event.message)
         elif isinstance(event, MessageDeleted):
             self.list.remove_message(event.message_id)  # the list keeps a deleted root as a placeholder
-        elif isinstance(event, ReactionChanged):
-            self.list.reaction(event.message_id, event.reaction)
+        else:
+            self.conversation.show_change(event)
 
     async def _send(self, e: GenericEventArguments) -> None:
         if self.channel_id is None or self.root_id is None:
