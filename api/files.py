@@ -22,7 +22,8 @@ from nicegui import app, run
 from starlette.requests import ClientDisconnect
 
 from settings import get_settings
-from state.actions.attachments import Downloadable, authorize_upload, downloadable_file, store_upload
+from state.actions.downloads import Downloadable, downloadable_file
+from state.actions.uploads import authorize_upload, store_upload
 from state.errors import ActionError, Conflict, Forbidden, NotFound, RateLimited
 from state.files import policy
 from state.files.csrf import HEADER, is_valid_upload_token

@@ -1,4 +1,5 @@
 """File attachments below the actions: safe names, type detection, image cleaning and content-addressed storage.
 
-Nothing here touches the database; `state/actions/attachments.py` ties these pieces to `Attachment` rows.
+Nothing here touches the database; the actions (`state/actions/uploads.py`, `downloads.py`, `file_release.py`,
+`upload_cleanup.py`, `upload_types.py`) tie these pieces to `Attachment` rows.
 """
