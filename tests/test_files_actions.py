@@ -109,7 +109,13 @@ def test_same_bytes_are_stored_once(world: World) -> None:
         (samples.HTML, 'page.html', UnsupportedFileType, 'does not accept'),
         (samples.SVG, 'logo.svg', UnsupportedFileType, 'does not accept'),
         (b'', 'empty.txt', EmptyFile, 'The file is empty.'),
-        (samples.png_header_only(100_000, 100_000), 'bomb.png', BadImage, 'megapixels'),
+        (samples.png_header_only(100_000, 100_000), 'bomb.png', BadImage, 'at most 50 megapixels'),
+        (
+            samples.png_header_only(8000, 7000),
+            'bomb.png',
+            BadImage,
+            r'\(8000 × 7000 pixels\); images may have at most 50 megapixels',
+        ),
         (b'\x89PNG\r\n\x1a\nnot really', 'fake.png', BadImage, 'could not be read'),
     ],
 )

@@ -5,7 +5,9 @@ with the EXIF orientation applied to the pixels. GIFs and animated PNG/WebP are 
 level instead (`strip.py`), which keeps every frame bit for bit. Thumbnails are WebP, at most 360x360.
 
 Decompression bombs: the pixel count is read from the header and checked before anything is decoded, and
-Pillow's own limit is set to the same value as a second line.
+Pillow's own limit is set to the same value as a second line. At most `MAX_CONCURRENT_DECODES` images are
+decoded at once (a burst of large images waits instead of exhausting memory and the CPU); a refused header
+takes no slot.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ THUMB_QUALITY = 80
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # Pillow warns above this and refuses above twice this
 
 # A 50-megapixel image takes ~150-200 MB while decoded; two at a time bounds memory on a small server.
-_DECODING = threading.BoundedSemaphore(2)
+MAX_CONCURRENT_DECODES = 2
+_DECODING = threading.BoundedSemaphore(MAX_CONCURRENT_DECODES)
 
 _PILLOW_FORMATS = {'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/gif': 'GIF', 'image/webp': 'WEBP'}
 
@@ -53,20 +56,22 @@ def thumbnail_size(width: int, height: int) -> tuple[int, int]:
 def clean_image(path: Path, mime: str) -> CleanImage:
     """Raises `BadImage` with a user-facing message when the image is damaged or too large to decode."""
     pillow_format = _PILLOW_FORMATS[mime]
-    with _DECODING, warnings.catch_warnings():
+    with warnings.catch_warnings():
         # Between Pillow's limit and twice it Pillow only warns; our own check below refuses with the size.
         warnings.simplefilter('ignore', Image.DecompressionBombWarning)
         try:
-            with Image.open(path, formats=[pillow_format]) as image:
+            with Image.open(path, formats=[pillow_format]) as image:  # reads the header only
                 _check_pixels(*image.size)
                 if pillow_format == 'GIF':
                     gif = strip.strip_gif(path.read_bytes())
                     _check_pixels(gif.width, gif.height)
-                    return _from_container(gif.data, image)
-                if getattr(image, 'is_animated', False):
-                    stripper = strip.strip_png if pillow_format == 'PNG' else strip.strip_webp
-                    return _from_container(stripper(path.read_bytes()), image)
-                return _reencode(image, pillow_format, path)
+                    with _DECODING:
+                        return _from_container(gif.data, image)
+                with _DECODING:  # a refused header never waits for a slot; a decode does
+                    if getattr(image, 'is_animated', False):
+                        stripper = strip.strip_png if pillow_format == 'PNG' else strip.strip_webp
+                        return _from_container(stripper(path.read_bytes()), image)
+                    return _reencode(image, pillow_format, path)
         except BadImage:
             raise
         except Image.DecompressionBombError as error:
