@@ -23,7 +23,7 @@ from state.actions.guards import active_user
 from state.actions.upload_types import extra_types_for_channel
 from state.errors import Forbidden, NotFound
 from state.events import AttachmentView
-from state.files import policy, storage
+from state.files import policy, quota, storage
 from state.files.detect import detect_type
 from state.files.errors import EmptyFile, FileTooLarge, UnsupportedFileType
 from state.files.images import clean_image
@@ -35,10 +35,15 @@ from state.unit_of_work import unit_of_work
 Source = StagedFile | Path | BinaryIO | Iterable[bytes]
 
 
-def authorize_upload(actor_id: int, channel_id: int) -> None:
-    """The checks `store_upload` makes, run before the HTTP route accepts a body (saves receiving 25 MB)."""
+def authorize_upload(actor_id: int, channel_id: int, incoming_bytes: int = 1) -> None:
+    """The checks `store_upload` makes, run before the HTTP route accepts a body (saves receiving 25 MB).
+
+    `incoming_bytes` is what the body will add to the actor's pending uploads (its declared length), so an
+    upload past the quota is refused before it is received.
+    """
     with read_session() as session:
         _writable_channel(session, actor_id, channel_id)
+        quota.check(session, actor_id, incoming_bytes)
 
 
 def store_upload(
@@ -67,6 +72,8 @@ def store_upload(
             raise EmptyFile('The file is empty.')
         if content.size > limit:
             raise FileTooLarge(storage.limit_message(limit))
+        with read_session() as session:  # before decoding anything; checked again when the row is committed
+            quota.check(session, actor_id, content.size)
         mime = _allowed_type(channel_id, content.path, name, declared_type)
         thumb: StagedFile | None = None
         width = height = None
@@ -134,6 +141,8 @@ def _persist(actor_id: int, row: Attachment, staged: StagedFile, thumb: StagedFi
             with unit_of_work() as uow:
                 session = uow.session
                 _writable_channel(session, actor_id, row.channel_id)  # again, in the persisting transaction
+                quota.lock_uploader(session, actor_id)  # one person's uploads on other nodes wait here
+                quota.check(session, actor_id, row.size)  # the stored size (a cleaned image's may differ)
                 session.add(row)
         except BaseException:
             if placed:
