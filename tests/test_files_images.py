@@ -162,6 +162,22 @@ def test_at_most_two_images_are_decoded_at_once(tmp_path: Path, monkeypatch: pyt
     assert all((result.width, result.height) == (400, 300) for result in results)
 
 
+@pytest.mark.parametrize(('fmt', 'mime'), [('PNG', 'image/png'), ('JPEG', 'image/jpeg'), ('WEBP', 'image/webp')])
+def test_an_upright_image_is_cleaned_without_full_size_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, mime: str
+) -> None:
+    """Each copy of a 50-megapixel image is 150 MB more; the decode, the save and the small thumbnail suffice."""
+
+    def no_copy(self: Image.Image) -> Image.Image:
+        raise AssertionError(f'a full-size copy of a {self.size} image')
+
+    monkeypatch.setattr(Image.Image, 'copy', no_copy)
+    cleaned = clean_image(_write(tmp_path, samples.image_bytes(fmt, (1200, 600))), mime)
+    assert (cleaned.width, cleaned.height) == (1200, 600)
+    with Image.open(io.BytesIO(cleaned.thumbnail)) as thumb:
+        assert thumb.size == (360, 180)
+
+
 def test_a_refused_header_takes_no_decoding_slot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     class Full:
         def __enter__(self) -> None:
