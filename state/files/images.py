@@ -49,7 +49,11 @@ class CleanImage:
 
 
 def thumbnail_size(width: int, height: int) -> tuple[int, int]:
-    """The size Pillow's `thumbnail()` gives an image of this size in `THUMB_BOX` (never enlarged)."""
+    """The thumbnail's size for an image of this size: fits `THUMB_BOX`, never enlarged, what the list reserves.
+
+    Thumbnails are resized to exactly this (Pillow's own `thumbnail()` rounds differently by a pixel for about
+    one size in 500).
+    """
     scale = min(1.0, THUMB_BOX[0] / width, THUMB_BOX[1] / height)
     return max(1, round(width * scale)), max(1, round(height * scale))
 
