@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Limits enforced inside state/actions, not only in the UI.
     max_message_chars: int = Field(default=4000, ge=1)
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    # Per person: bytes uploaded but not yet sent with a message (state/files/quota.py).
+    max_pending_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     login_attempts_per_window: int = 5  # free failures per account and address, then growing delays
     login_attempts_per_ip_window: int = 30  # failed log-ins per client address (offices share one)
     login_window_seconds: float = 15 * 60

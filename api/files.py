@@ -22,11 +22,12 @@ from nicegui import app, run
 from starlette.requests import ClientDisconnect
 
 from settings import get_settings
-from state.actions.attachments import Downloadable, authorize_upload, downloadable_file, store_upload
+from state.actions.downloads import Downloadable, downloadable_file
+from state.actions.uploads import authorize_upload, store_upload
 from state.errors import ActionError, Conflict, Forbidden, NotFound, RateLimited
 from state.files import policy
 from state.files.csrf import HEADER, is_valid_upload_token
-from state.files.errors import BadImage, FileTooLarge, UnsupportedFileType
+from state.files.errors import BadImage, FileTooLarge, UnsupportedFileType, UploadQuotaExceeded
 from state.files.storage import StagedFile, StagingWriter, limit_message
 from state.web_session import current_user, session_token
 
@@ -67,6 +68,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 def _status_for(error: ActionError) -> int:
     for kind, status in (
         (FileTooLarge, 413),
+        (UploadQuotaExceeded, 413),
         (UnsupportedFileType, 415),
         (BadImage, 422),
         (NotFound, 404),
@@ -97,7 +99,8 @@ async def upload(request: Request, channel_id: int, name: str = '') -> Response:
     if declared_length.isdigit() and int(declared_length) > limit:
         return _error(413, FileTooLarge.code, limit_message(limit))
     try:
-        authorize_upload(user_id, channel_id)  # before accepting the body: a non-member sends nothing
+        # Before accepting the body: a non-member, or someone whose waiting files would pass the quota, sends nothing.
+        authorize_upload(user_id, channel_id, int(declared_length) if declared_length.isdigit() else 1)
         staged = await _receive(request, limit)
         view = await run.io_bound(store_upload, user_id, channel_id, name, staged, request.headers.get('content-type'))
     except ActionError as error:

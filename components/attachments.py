@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from components import stylesheets
 from components.event_args import count_arg, text_arg
 from settings import get_settings
-from state.actions.attachments import discard_upload
+from state.actions.uploads import discard_upload
 from state.errors import NotFound
 from state.events import AttachmentView
 from state.files.csrf import upload_token

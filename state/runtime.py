@@ -91,7 +91,7 @@ def _forget_ended_browsers() -> None:
 
 
 def _clean_uploads() -> None:
-    from state.actions.attachments import start_cleanup
+    from state.actions.upload_cleanup import start_cleanup
 
     start_cleanup()  # pending uploads never sent, unused bytes, crash leftovers; runs in a worker thread
 

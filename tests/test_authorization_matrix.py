@@ -34,7 +34,8 @@ from db.models import (
 )
 from state.actions import channels, messages, reactions, reads, search, workspaces
 from state.actions import profile as profile_actions
-from state.actions.attachments import authorize_upload, set_extra_upload_types
+from state.actions.upload_types import set_extra_upload_types
+from state.actions.uploads import authorize_upload
 from state.errors import ActionError, RateLimited
 from tests.factories import add_member, count_rows, make_channel, make_user, make_workspace, update_row
 
@@ -150,8 +151,8 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
         lambda s, a: channels.open_direct(a, s.workspace_id, [s.people['outsider']]),
         in_workspace,
     ),
-    'attachments.authorize_upload': (lambda s, a: authorize_upload(a, s.channel_id), member),
-    'attachments.set_extra_upload_types': (
+    'uploads.authorize_upload': (lambda s, a: authorize_upload(a, s.channel_id), member),
+    'upload_types.set_extra_upload_types': (
         lambda s, a: set_extra_upload_types(a, s.workspace_id, ['application/x-sqlite3']),
         workspace_admin,
     ),
@@ -168,9 +169,9 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
 COVERED_ELSEWHERE = {
-    'attachments.store_upload': 'tests/test_files_actions.py',
-    'attachments.discard_upload': 'tests/test_files_actions.py',
-    'attachments.downloadable_file': 'tests/test_files_actions.py',
+    'uploads.store_upload': 'tests/test_files_actions.py',
+    'uploads.discard_upload': 'tests/test_files_actions.py',
+    'downloads.downloadable_file': 'tests/test_files_actions.py',
     'workspaces.accept_invite': 'tests/test_workspaces.py (anyone holding a valid invite token)',
     'workspaces.revoke_invite': 'tests/test_workspaces.py',
     'activity.note_activity': 'tests/test_stores.py (presence of the actor only, writes nothing shared)',

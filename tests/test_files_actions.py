@@ -10,23 +10,20 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db.engine import read_session, session_scope
 from db.models import Attachment, Message, Workspace, utcnow
 from settings import get_settings
-from state.actions import attachments
-from state.actions.attachments import (
-    cleanup_uploads,
-    discard_upload,
-    downloadable_file,
-    release_for_message,
-    set_extra_upload_types,
-    store_upload,
-)
+from state.actions.downloads import downloadable_file
+from state.actions.file_release import release_for_message
+from state.actions.upload_cleanup import PENDING_MAX_AGE, cleanup_uploads
+from state.actions.upload_types import set_extra_upload_types
+from state.actions.uploads import discard_upload, store_upload
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.files import storage
 from state.files.errors import BadImage, EmptyFile, FileTooLarge, UnsupportedFileType
+from state.unit_of_work import unit_of_work
 from tests import files_support as samples
 from tests.files_support import World, make_message, make_world
 
@@ -112,7 +109,13 @@ def test_same_bytes_are_stored_once(world: World) -> None:
         (samples.HTML, 'page.html', UnsupportedFileType, 'does not accept'),
         (samples.SVG, 'logo.svg', UnsupportedFileType, 'does not accept'),
         (b'', 'empty.txt', EmptyFile, 'The file is empty.'),
-        (samples.png_header_only(100_000, 100_000), 'bomb.png', BadImage, 'megapixels'),
+        (samples.png_header_only(100_000, 100_000), 'bomb.png', BadImage, 'at most 50 megapixels'),
+        (
+            samples.png_header_only(8000, 7000),
+            'bomb.png',
+            BadImage,
+            r'\(8000 × 7000 pixels\); images may have at most 50 megapixels',
+        ),
         (b'\x89PNG\r\n\x1a\nnot really', 'fake.png', BadImage, 'could not be read'),
     ],
 )
@@ -192,16 +195,16 @@ def test_deleting_a_message_deletes_bytes_no_other_message_uses(world: World) ->
     hashes = {row.public_id: row.sha256 for row in _rows()}
     pdf_sha, png_sha = hashes[shared.id], hashes[only.id]
 
-    with session_scope() as session:
-        release_for_message(session, first)
+    with unit_of_work() as uow:
+        release_for_message(uow.session, first)
         assert storage.blob_path(png_sha).exists()  # nothing is deleted before the commit
     assert not storage.blob_path(png_sha).exists()
     assert not storage.thumb_path(png_sha).exists()
     assert storage.blob_path(pdf_sha).exists()  # the other message still uses these bytes
     assert [row.public_id for row in _rows()] == [shared_again.id]
 
-    with session_scope() as session:
-        release_for_message(session, second)
+    with unit_of_work() as uow:
+        release_for_message(uow.session, second)
     assert _rows() == []
     assert _stored_files() == []
 
@@ -210,11 +213,33 @@ def test_a_rolled_back_delete_keeps_the_files(world: World) -> None:
     view = store_upload(world.member, world.general, 'a.pdf', [samples.PDF])
     message_id = make_message(world.general, world.member)
     _link(view.id, message_id)
-    with pytest.raises(RuntimeError), session_scope() as session:
-        release_for_message(session, message_id)
+    with pytest.raises(RuntimeError), unit_of_work() as uow:
+        release_for_message(uow.session, message_id)
         raise RuntimeError('the delete failed after releasing')
     assert len(_rows()) == 1
     assert len(_stored_files()) == 1
+
+
+def test_a_failing_commit_keeps_the_files(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = store_upload(world.member, world.general, 'a.pdf', [samples.PDF])
+    message_id = make_message(world.general, world.member)
+    _link(view.id, message_id)
+
+    def broken_commit(self: Session) -> None:
+        raise RuntimeError('disk on fire')
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Session, 'commit', broken_commit)
+        with pytest.raises(RuntimeError, match='disk on fire'), unit_of_work() as uow:
+            release_for_message(uow.session, message_id)
+    assert len(_rows()) == 1
+    assert len(_stored_files()) == 1
+
+
+def test_releasing_needs_a_unit_of_work(world: World) -> None:
+    message_id = make_message(world.general, world.member)
+    with pytest.raises(LookupError), session_scope() as session:  # nobody would delete the files after it
+        release_for_message(session, message_id)
 
 
 def test_discarding_a_pending_upload(world: World) -> None:
@@ -277,4 +302,4 @@ def test_attachment_rows_link_to_messages(world: World) -> None:
         message = session.get(Message, message_id)
         session.delete(message)
     assert _rows()[0].message_id is None
-    assert cleanup_uploads(now=utcnow() + attachments.PENDING_MAX_AGE + timedelta(minutes=1)).pending_removed == 1
+    assert cleanup_uploads(now=utcnow() + PENDING_MAX_AGE + timedelta(minutes=1)).pending_removed == 1

@@ -16,7 +16,7 @@ from components.attachments import AttachmentUploader, file_urls
 from db.engine import read_session, session_scope
 from db.models import Attachment, utcnow
 from state.actions.accounts import start_session
-from state.actions.attachments import store_upload
+from state.actions.uploads import store_upload
 from state.events import AttachmentView
 from state.files.csrf import upload_token
 from state.web_session import COOKIE_TOKEN_KEY

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 from PIL import Image
 
 from state.files import images
 from state.files.errors import BadImage
-from state.files.images import THUMB_BOX, clean_image, thumbnail_size
+from state.files.images import MAX_CONCURRENT_DECODES, THUMB_BOX, CleanImage, clean_image, thumbnail_size
 from state.files.strip import strip_gif, strip_png, strip_webp
 from tests import files_support as samples
 
@@ -83,6 +85,110 @@ def test_decompression_bomb_is_refused_before_decoding(
     monkeypatch.setattr(images, '_reencode', never_decode)
     with pytest.raises(BadImage, match=message):
         clean_image(_write(tmp_path, bomb), 'image/png')
+
+
+class _CountingGate:
+    """Wraps the module's real semaphore and counts who waits at it, so a test knows when everyone is queued."""
+
+    def __init__(self, real: threading.BoundedSemaphore, changed: threading.Condition) -> None:
+        self.real = real
+        self.changed = changed
+        self.waiting = 0
+
+    def __enter__(self) -> None:
+        with self.changed:
+            self.waiting += 1
+            self.changed.notify_all()
+        self.real.acquire()
+        with self.changed:
+            self.waiting -= 1
+            self.changed.notify_all()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.real.release()
+
+
+def test_at_most_two_images_are_decoded_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert MAX_CONCURRENT_DECODES == 2
+    workers = 6
+    changed = threading.Condition()
+    gate = _CountingGate(images._DECODING, changed)
+    release = threading.Event()
+    inside = peak = 0
+    real_reencode = images._reencode
+
+    def instrumented(image: Image.Image, pillow_format: str, path: Path) -> CleanImage:
+        nonlocal inside, peak
+        with changed:
+            inside += 1
+            peak = max(peak, inside)
+            changed.notify_all()
+        try:
+            assert release.wait(timeout=30), 'the test never released the decoders'
+            return real_reencode(image, pillow_format, path)
+        finally:
+            with changed:
+                inside -= 1
+
+    monkeypatch.setattr(images, '_DECODING', gate)
+    monkeypatch.setattr(images, '_reencode', instrumented)
+    paths = []
+    for number in range(workers):
+        path = tmp_path / f'photo-{number}.png'
+        path.write_bytes(samples.image_bytes('PNG', (400, 300)))
+        paths.append(path)
+    results: list[CleanImage] = []
+    errors: list[BaseException] = []
+
+    def decode(path: Path) -> None:
+        try:
+            results.append(clean_image(path, 'image/png'))
+        except BaseException as error:  # reported by the assertions below
+            errors.append(error)
+
+    threads = [threading.Thread(target=decode, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    with changed:  # every worker is either decoding or queued at the semaphore: no timing involved
+        everyone_arrived = changed.wait_for(lambda: inside + gate.waiting == workers and inside >= 2, timeout=30)
+        snapshot = (inside, gate.waiting)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert everyone_arrived, snapshot
+    assert snapshot == (2, workers - 2)
+    assert peak == 2
+    assert errors == [] and len(results) == workers
+    assert all((result.width, result.height) == (400, 300) for result in results)
+
+
+@pytest.mark.parametrize(('fmt', 'mime'), [('PNG', 'image/png'), ('JPEG', 'image/jpeg'), ('WEBP', 'image/webp')])
+def test_an_upright_image_is_cleaned_without_full_size_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, mime: str
+) -> None:
+    """Each copy of a 50-megapixel image is 150 MB more; the decode, the save and the small thumbnail suffice."""
+
+    def no_copy(self: Image.Image) -> Image.Image:
+        raise AssertionError(f'a full-size copy of a {self.size} image')
+
+    monkeypatch.setattr(Image.Image, 'copy', no_copy)
+    cleaned = clean_image(_write(tmp_path, samples.image_bytes(fmt, (1200, 600))), mime)
+    assert (cleaned.width, cleaned.height) == (1200, 600)
+    with Image.open(io.BytesIO(cleaned.thumbnail)) as thumb:
+        assert thumb.size == (360, 180)
+
+
+def test_a_refused_header_takes_no_decoding_slot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Full:
+        def __enter__(self) -> None:
+            raise AssertionError('a bomb waited for a decoding slot')
+
+        def __exit__(self, *_exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(images, '_DECODING', Full())
+    with pytest.raises(BadImage, match='at most 50 megapixels'):
+        clean_image(_write(tmp_path, samples.png_header_only(8000, 7000)), 'image/png')
 
 
 @pytest.mark.parametrize('frame', [(60_000, 60_000), (8000, 7000)])

@@ -223,3 +223,28 @@ async def test_other_peoples_files_are_not_found(user: User, create_user: Callab
     assert upload_elsewhere.status_code == 404
     with read_session() as session:
         assert len(session.exec(select(Attachment)).all()) == 2
+
+
+async def test_uploads_past_the_pending_quota_are_refused_before_and_after_receiving(
+    user: User, world: World, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('CHAT_MAX_PENDING_UPLOAD_BYTES', '1000')
+    get_settings.cache_clear()
+    token = await login(user, world.member)
+    first = await _upload(user, world.general, 'a.txt', b'a' * 800, token)
+    assert first.status_code == 201, first.text
+    declared = await _upload(user, world.general, 'b.txt', b'b' * 300, token)  # Content-Length: refused unread
+    assert declared.status_code == 413
+    assert declared.json()['error'] == 'upload_quota_exceeded'
+    assert declared.json()['message'].startswith('You have too many files waiting to be sent (800 bytes uploaded')
+
+    async def body() -> AsyncIterator[bytes]:  # chunked: no length to refuse from, so refused once received
+        for _ in range(3):
+            yield b'c' * 100
+
+    chunked = await _upload(user, world.general, 'c.txt', body(), token)
+    assert chunked.status_code == 413 and chunked.json()['error'] == 'upload_quota_exceeded'
+    assert len(_stored_files()) == 1  # only the first file; the refused ones left nothing, staging included
+    _send(first.json()['id'], world.general, world.member)
+    again = await _upload(user, world.general, 'b.txt', b'b' * 300, token)
+    assert again.status_code == 201, again.text  # a sent file no longer counts

@@ -21,3 +21,9 @@ class BadImage(InvalidInput):
     """A file that claims to be an image but cannot be decoded safely (damaged, or too many pixels)."""
 
     code = 'bad_image'
+
+
+class UploadQuotaExceeded(InvalidInput):
+    """The person's uploads that are waiting to be sent would go past `CHAT_MAX_PENDING_UPLOAD_BYTES`."""
+
+    code = 'upload_quota_exceeded'
