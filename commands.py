@@ -1,4 +1,4 @@
-"""The CLI's account commands (`python main.py create-user | create-token | seed-demo`); each returns an exit code.
+"""The CLI's commands (`main.py create-user | create-token | create-webhook | seed-demo`); each returns an exit code.
 
 They call the same actions as the UI. Results go to stdout (a token alone on its line, so scripts can capture
 it); problems go to stderr with exit code 1.
@@ -10,11 +10,14 @@ import sys
 
 from sqlmodel import select
 
+from api.webhooks import webhook_path
 from db.engine import read_session
 from db.models import User, WorkspaceRole
 from db.workspace_queries import membership, workspace_by_name_or_slug
+from settings import get_settings
 from state.actions.accounts import sign_up
 from state.actions.tokens import create_api_token
+from state.actions.webhooks import create_webhook_for_operator
 from state.actions.workspaces import add_member, create_workspace
 from state.errors import ActionError
 from state.security import normalize_email
@@ -51,6 +54,20 @@ def create_token(email: str, workspace: str, bot_name: str | None = None) -> int
     except ActionError as error:
         return _fail(error.message)
     print(token)
+    return 0
+
+
+def create_webhook(workspace: str, channel: str, name: str) -> int:
+    """Print a new incoming webhook's URL (the last word of the output) for a channel of the workspace."""
+    target = workspace_by_name_or_slug(workspace)
+    if target is None:
+        return _fail(f'There is no workspace called "{workspace}".')
+    try:
+        made = create_webhook_for_operator(_id(target.id), channel, name)
+    except ActionError as error:
+        return _fail(error.message)
+    url = get_settings().resolved_public_url + webhook_path(made.secret)
+    print(f'created incoming webhook "{made.name}" for #{channel.removeprefix("#")}: {url}')
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Entry point and CLI: serve (default), migrate, create-user, create-token, seed-demo."""
+"""Entry point and CLI: serve (default), migrate, create-user, create-token, create-webhook, seed-demo."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument('--email', required=True)
     token.add_argument('--workspace', required=True)
     token.add_argument('--bot', metavar='NAME', help='create a bot user with this name and a token for it')
+    hook = commands.add_parser('create-webhook', help="print a new incoming webhook's URL for a channel")
+    hook.add_argument('--workspace', required=True)
+    hook.add_argument('--channel', required=True, help='channel name, with or without #')
+    hook.add_argument('--name', required=True, help='the name its posts show')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
     return parser
 
@@ -72,6 +76,8 @@ def cli(argv: list[str]) -> int:
         return commands.create_user(args.email, args.name, args.password, args.workspace, admin=args.admin)
     if command == 'create-token':
         return commands.create_token(args.email, args.workspace, bot_name=args.bot)
+    if command == 'create-webhook':
+        return commands.create_webhook(args.workspace, args.channel, args.name)
     if command == 'seed-demo':
         return commands.seed_demo()
     raise AssertionError(command)

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     host: str = '127.0.0.1'
     port: int = 8080
     storage_secret: str | None = None
+    # The address people and programs reach this server at (behind a proxy: the proxy's), for URLs the CLI
+    # prints (incoming webhooks); the pages use the address the browser came in by.
+    public_url: str | None = None
     # Secure flag of the session cookie: `auto` sets it when the request came over HTTPS (directly or as a
     # proxy's X-Forwarded-Proto says); `always` behind a TLS proxy that sends no such header.
     secure_cookies: Literal['auto', 'always', 'never'] = 'auto'
@@ -43,6 +46,11 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f'sqlite:///{(self.data_dir / "chat.db").resolve()}'
+
+    @property
+    def resolved_public_url(self) -> str:
+        host = 'localhost' if self.host in ('0.0.0.0', '::') else self.host
+        return (self.public_url or f'http://{host}:{self.port}').rstrip('/')
 
     @property
     def uploads_dir(self) -> Path:

@@ -3,7 +3,8 @@
 
 def register() -> None:
     """Import the API modules, which register their routes."""
-    from api import files, slack
+    from api import files, slack, webhooks
 
     files.register()
     slack.register()
+    webhooks.register()

@@ -227,3 +227,19 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class IncomingWebhook(SQLModel, table=True):
+    """A URL that posts into one channel as its own bot user (Slack's incoming webhooks); only a hash is kept."""
+
+    __tablename__ = 'incoming_webhooks'
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    secret_hash: str = Field(max_length=64, unique=True, index=True)  # sha256 of the URL's secret part
+    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE', sa_type=ID)
+    channel_id: int = Field(foreign_key='channels.id', index=True, ondelete='CASCADE', sa_type=ID)
+    bot_user_id: int = Field(foreign_key='users.id', ondelete='CASCADE', sa_type=ID)
+    name: str = Field(max_length=80)
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

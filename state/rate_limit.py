@@ -37,6 +37,8 @@ LIMITS: dict[str, Limit] = {
     'typing': Limit(rate=0.5, burst=5),
     'direct': Limit(rate=0.2, burst=10),
     'workspace': Limit(rate=1 / 60, burst=5),
+    # Slack allows an incoming webhook about one post a second, with short bursts (per webhook: its bot user).
+    'webhook': Limit(rate=1.0, burst=20),
 }
 
 _SWEEP_AT_KEYS = 10_000

@@ -25,6 +25,7 @@ from db.models import (
     Channel,
     ChannelKind,
     ChannelMember,
+    IncomingWebhook,
     Invite,
     Message,
     Reaction,
@@ -32,7 +33,7 @@ from db.models import (
     WorkspaceMember,
     WorkspaceRole,
 )
-from state.actions import channels, messages, reactions, reads, search, workspaces
+from state.actions import channels, messages, reactions, reads, search, webhooks, workspaces
 from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
@@ -41,7 +42,15 @@ from tests.factories import add_member, count_rows, make_channel, make_user, mak
 
 ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger')
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
-WRITTEN: tuple[type[SQLModel], ...] = (Message, Reaction, Channel, ChannelMember, WorkspaceMember, Invite)
+WRITTEN: tuple[type[SQLModel], ...] = (
+    Message,
+    Reaction,
+    Channel,
+    ChannelMember,
+    WorkspaceMember,
+    Invite,
+    IncomingWebhook,
+)
 
 
 @dataclass
@@ -165,6 +174,8 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'profile.set_status': (lambda _s, a: profile_actions.set_status(a, 'lunch', ''), active),
     'profile.set_read_receipts': (lambda _s, a: profile_actions.set_read_receipts(a, False), active),
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
+    'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
+    'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -175,6 +186,7 @@ COVERED_ELSEWHERE = {
     'workspaces.accept_invite': 'tests/test_workspaces.py (anyone holding a valid invite token)',
     'workspaces.revoke_invite': 'tests/test_workspaces.py',
     'activity.note_activity': 'tests/test_stores.py (presence of the actor only, writes nothing shared)',
+    'webhooks.remove_webhook': 'tests/test_webhooks.py (needs a webhook first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
 PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}

@@ -53,7 +53,7 @@ async def _body_args(request: Request) -> dict[str, Any]:
         except HTTPException as error:  # Starlette's 400 for malformed multipart or file parts
             raise SlackError('invalid_form_data', str(error.detail)) from error
         return {key: value for key, value in form.items() if not isinstance(value, UploadFile)}
-    body = await _read_capped(request)
+    body = await read_capped(request)
     if not body:
         return {}
     if content_type == 'application/json':
@@ -75,7 +75,8 @@ def _declared_within_cap(request: Request) -> None:
         raise SlackError('invalid_arguments', 'The request body is too large.')
 
 
-async def _read_capped(request: Request) -> bytes:
+async def read_capped(request: Request) -> bytes:
+    """The request body, refused once it passes MAX_BODY_BYTES (declared or streamed)."""
     declared = request.headers.get('content-length', '')
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise SlackError('invalid_arguments', 'The request body is too large.')

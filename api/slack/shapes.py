@@ -8,7 +8,7 @@ from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_sid
 from db.api_queries import Conversation
 from db.authz import GENERAL_CHANNEL_NAME
 from db.models import ChannelKind, User, WorkspaceMember, WorkspaceRole
-from state.actions.tokens import BOT_EMAIL_DOMAIN
+from state.actions.bots import BOT_EMAIL_DOMAIN
 from state.events import ChannelView, MessageView
 
 DELETED_TEXT = 'This message was deleted.'

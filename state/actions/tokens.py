@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from sqlmodel import col, select
 
 from db.authz import is_admin_role
 from db.engine import read_session
-from db.models import ApiToken, User, Workspace, WorkspaceMember, WorkspaceRole, utcnow
+from db.models import ApiToken, User, Workspace, WorkspaceMember, utcnow
 from state.actions.accounts import clean_display_name
+from state.actions.bots import add_bot
 from state.actions.guards import require_id
-from state.actions.workspaces import WORKSPACE_NOT_FOUND, join_in_session
+from state.actions.workspaces import WORKSPACE_NOT_FOUND
 from state.errors import Forbidden, InvalidInput, NotFound
-from state.security import UNUSABLE_PASSWORD, new_token, token_hash
+from state.security import new_token, token_hash
 from state.unit_of_work import unit_of_work
 
 TOKEN_NAME_MAX_CHARS = 80
 TOKEN_MAX_CHARS = 200  # ours are 43; a longer one is not worth hashing
-BOT_EMAIL_DOMAIN = 'bots.invalid'  # RFC 2606: can never receive mail or collide with a person's address
 
 
 def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: str | None = None) -> str:
@@ -44,17 +43,7 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
         if bot_display_name is not None:
             if not is_admin_role(member.role):
                 raise Forbidden('Only workspace owners and admins can create bots.')
-            bot = User(
-                email=f'bot-{secrets.token_hex(8)}@{BOT_EMAIL_DOMAIN}',
-                display_name=bot_display_name,
-                password_hash=UNUSABLE_PASSWORD,
-            )
-            session.add(bot)
-            session.flush()
-            if bot.id is None:
-                raise AssertionError('bot has no id after flush')
-            owner_id = bot.id
-            join_in_session(session, workspace, bot, WorkspaceRole.MEMBER)
+            owner_id = require_id(add_bot(session, workspace, bot_display_name).id)
         session.add(
             ApiToken(
                 token_hash=token_hash(token),

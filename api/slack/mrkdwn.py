@@ -1,0 +1,122 @@
+"""Slack's message markup as programs send it, turned into ours (what a person would have typed).
+
+Slack escapes `&`, `<` and `>` in text and writes references in angle brackets: `<@U123>` (a person),
+`<#C123|name>` (a channel), `<!here>`, `<!channel>`, `<!everyone>`, `<https://…|label>` (a link). Ours are plain:
+`@Name`, `#name`, `@here`, and bare URLs (linkified when rendered). Blocks and legacy attachments become lines
+of text, so a post that has only those still says what it says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from api.slack.ids import user_id_of
+
+_REFERENCE = re.compile(r'<([^<>\n]{1,2000})>')
+_LINK_SCHEMES = ('http://', 'https://', 'mailto:')
+_BROADCASTS = ('here', 'channel', 'everyone')
+MAX_BLOCKS = 50  # Slack's own limit per message
+
+
+def to_markup(text: str, name_of: Callable[[int], str | None]) -> str:
+    """Slack markup -> ours; `name_of(user_id)` gives a person's display name (None when not theirs to name)."""
+
+    def replace(match: re.Match[str]) -> str:
+        target, _, label = match.group(1).partition('|')
+        if target.startswith('@'):
+            user_id = user_id_of(target[1:])
+            name = name_of(user_id) if user_id is not None else None
+            return f'@{name}' if name else (label or '@unknown')
+        if target.startswith('#'):
+            return f'#{label}' if label else '#unknown-channel'
+        if target.startswith('!'):
+            special = target[1:].split('^', 1)[0]
+            return f'@{special}' if special in _BROADCASTS else label
+        if target.startswith(_LINK_SCHEMES):
+            return f'{label} ({target})' if label and label != target else target
+        return match.group(0)
+
+    return _unescape(_REFERENCE.sub(replace, text))
+
+
+def blocks_text(blocks: Any) -> str:
+    """The readable text of Block Kit blocks (section, header, context, rich_text), one block per line."""
+    if not isinstance(blocks, list):
+        return ''
+    lines = [_block_text(block) for block in blocks[:MAX_BLOCKS] if isinstance(block, dict)]
+    return '\n'.join(line for line in lines if line)
+
+
+def attachments_text(attachments: Any) -> str:
+    """Legacy attachments: their pretext, title, text and fields, or the fallback when that is all there is."""
+    if not isinstance(attachments, list):
+        return ''
+    lines: list[str] = []
+    for item in attachments[:MAX_BLOCKS]:
+        if not isinstance(item, dict):
+            continue
+        parts = [_text(item.get(key)) for key in ('pretext', 'title', 'text')]
+        parts += [_field(field) for field in item.get('fields', []) if isinstance(field, dict)][:MAX_BLOCKS]
+        found = [part for part in parts if part]
+        lines.extend(found or [_text(item.get('fallback'))])
+    return '\n'.join(line for line in lines if line)
+
+
+def _block_text(block: dict[str, Any]) -> str:
+    kind = block.get('type')
+    if kind in ('section', 'header'):
+        fields = [_composition(field) for field in block.get('fields', []) if isinstance(field, dict)]
+        return '\n'.join(part for part in [_composition(block.get('text')), *fields[:MAX_BLOCKS]] if part)
+    if kind == 'context':
+        elements = block.get('elements', [])
+        if not isinstance(elements, list):
+            return ''
+        return ' '.join(part for part in (_composition(e) for e in elements[:MAX_BLOCKS]) if part)
+    if kind == 'rich_text':
+        return _rich_text(block.get('elements'))
+    return ''
+
+
+def _rich_text(elements: Any, depth: int = 0) -> str:
+    if not isinstance(elements, list) or depth > 4:
+        return ''
+    out: list[str] = []
+    for element in elements[:MAX_BLOCKS]:
+        if not isinstance(element, dict):
+            continue
+        kind = element.get('type')
+        if kind == 'text':
+            out.append(_text(element.get('text')))
+        elif kind == 'link':
+            out.append(_text(element.get('text')) or _text(element.get('url')))
+        elif kind == 'user':
+            out.append(f'<@{_text(element.get("user_id"))}>')  # resolved by to_markup with the rest
+        elif kind == 'emoji':
+            out.append(f':{_text(element.get("name"))}:')
+        elif kind == 'broadcast':
+            out.append(f'<!{_text(element.get("range"))}>')
+        else:
+            out.append(_rich_text(element.get('elements'), depth + 1))
+    return ''.join(out)
+
+
+def _composition(value: Any) -> str:
+    """A text object ({"type": "mrkdwn" | "plain_text", "text": …}) or an image element (its alt text)."""
+    if not isinstance(value, dict):
+        return ''
+    return _text(value.get('text')) or _text(value.get('alt_text'))
+
+
+def _field(field: dict[str, Any]) -> str:
+    title, value = _text(field.get('title')), _text(field.get('value'))
+    return f'{title}: {value}' if title and value else title or value
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ''
+
+
+def _unescape(text: str) -> str:
+    return text.replace('&lt;', '<').replace('&gt;', '>').replace('&amp;', '&')
