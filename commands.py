@@ -10,7 +10,6 @@ import sys
 
 from sqlmodel import select
 
-from api.webhooks import webhook_path
 from db.engine import read_session
 from db.models import User, WorkspaceRole
 from db.workspace_queries import membership, workspace_by_name_or_slug
@@ -66,7 +65,7 @@ def create_webhook(workspace: str, channel: str, name: str) -> int:
         made = create_webhook_for_operator(_id(target.id), channel, name)
     except ActionError as error:
         return _fail(error.message)
-    url = get_settings().resolved_public_url + webhook_path(made.secret)
+    url = get_settings().resolved_public_url + made.path
     print(f'created incoming webhook "{made.name}" for #{channel.removeprefix("#")}: {url}')
     return 0
 

@@ -25,7 +25,7 @@ from api.slack.mrkdwn import attachments_text, blocks_text, to_markup
 from api.slack.request_args import read_capped
 from db.api_queries import workspace_person
 from db.errors import DatabaseUnavailable
-from state.actions.webhooks import post_to_webhook, webhook_target
+from state.actions.webhooks import WEBHOOK_ROUTE, post_to_webhook, webhook_target
 from state.blocking import off_loop
 from state.errors import ActionError, NotFound, RateLimited
 
@@ -42,11 +42,7 @@ _STATUS_OF_CODE = {
 
 
 def register() -> None:
-    app.add_api_route('/hooks/{secret}', incoming_webhook, methods=['POST'], include_in_schema=False)
-
-
-def webhook_path(secret: str) -> str:
-    return f'/hooks/{secret}'
+    app.add_api_route(WEBHOOK_ROUTE, incoming_webhook, methods=['POST'], include_in_schema=False)
 
 
 async def incoming_webhook(request: Request, secret: str) -> PlainTextResponse:

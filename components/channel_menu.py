@@ -14,6 +14,7 @@ from nicegui import ui
 from components.channel_dialogs import topic_dialog
 from components.channel_pane import ChannelPane
 from components.shell_context import ShellContext
+from components.webhooks_dialog import webhooks_dialog
 from db import authz
 from db.models import DIRECT_KINDS
 from state.actions import channels as channel_actions
@@ -55,6 +56,9 @@ class ChannelMenu:
             if is_member and authz.may_leave(view.kind, view.name):
                 leave = ui.menu_item('Leave channel', lambda: self._run(channel_actions.leave_channel, view.id))
                 leave.props('data-testid=leave-channel')
+            if self.ctx.is_admin and not authz.is_read_only(view):
+                hooks = ui.menu_item('Incoming webhooks…', lambda: webhooks_dialog(self.ctx, view.id, view.name or ''))
+                hooks.props('data-testid=channel-webhooks')
             if self.ctx.is_admin and authz.may_archive(view.kind, view.name):
                 if view.archived:
                     item = ui.menu_item('Unarchive', lambda: self._run(channel_actions.unarchive_channel, view.id))

@@ -60,13 +60,13 @@ def label(item: ui.menu_item) -> str:
 async def test_general_can_be_neither_left_nor_archived(user: User) -> None:
     ids = setup()
     items = await open_menu(user, 'ada@example.com', f'/w/{ids["slug"]}/c/{ids["general"]}')
-    assert list(items) == [*NOTIFY, 'Edit topic']
+    assert list(items) == [*NOTIFY, 'Edit topic', 'channel-webhooks']  # admins add webhooks to any channel
 
 
 async def test_an_admin_may_leave_and_archive_a_channel(user: User) -> None:
     ids = setup()
     items = await open_menu(user, 'ada@example.com', f'/w/{ids["slug"]}/c/{ids["design"]}')
-    assert list(items) == [*NOTIFY, 'Edit topic', 'leave-channel', 'archive-channel']
+    assert list(items) == [*NOTIFY, 'Edit topic', 'leave-channel', 'channel-webhooks', 'archive-channel']
     assert items['notify-mentions'].startswith('✓') and not items['notify-all'].startswith('✓')  # the default level
 
 

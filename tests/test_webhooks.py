@@ -131,7 +131,7 @@ async def test_blocks_attachments_threads_and_form_payloads(user: User, world: W
     with read_session() as session:
         rows = session.exec(select(Message.body, Message.thread_root_id).order_by(col(Message.id))).all()
     assert [tuple(row) for row in rows[1:]] == [
-        ('Release 2.0\nAll *green*\neu', None),
+        ('Release 2.0\nAll **green**\neu', None),
         ('only the fallback\nBuild\na: 1', None),
         ('in the thread', root.id),
         ('as a form', None),

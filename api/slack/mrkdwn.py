@@ -2,7 +2,8 @@
 
 Slack escapes `&`, `<` and `>` in text and writes references in angle brackets: `<@U123>` (a person),
 `<#C123|name>` (a channel), `<!here>`, `<!channel>`, `<!everyone>`, `<https://…|label>` (a link). Ours are plain:
-`@Name`, `#name`, `@here`, and bare URLs (linkified when rendered). Blocks and legacy attachments become lines
+`@Name`, `#name`, `@here`, and bare URLs (linkified when rendered); Slack's `*bold*` and `~strike~` are our
+`**bold**` and `~~strike~~`. Blocks and legacy attachments become lines
 of text, so a post that has only those still says what it says.
 """
 
@@ -15,6 +16,9 @@ from typing import Any
 from api.slack.ids import user_id_of
 
 _REFERENCE = re.compile(r'<([^<>\n]{1,2000})>')
+# Slack's *bold* and ~strike~ are our **bold** and ~~strike~~ (its _italic_ is ours already).
+_BOLD = re.compile(r'(?<![*\w])\*(?=\S)([^*\n]{1,2000}?)(?<=\S)\*(?![*\w])')
+_STRIKE = re.compile(r'(?<![~\w])~(?=\S)([^~\n]{1,2000}?)(?<=\S)~(?![~\w])')
 _LINK_SCHEMES = ('http://', 'https://', 'mailto:')
 _BROADCASTS = ('here', 'channel', 'everyone')
 MAX_BLOCKS = 50  # Slack's own limit per message
@@ -38,7 +42,15 @@ def to_markup(text: str, name_of: Callable[[int], str | None]) -> str:
             return f'{label} ({target})' if label and label != target else target
         return match.group(0)
 
-    return _unescape(_REFERENCE.sub(replace, text))
+    return _unescape(_REFERENCE.sub(replace, _emphasis(text)))
+
+
+def _emphasis(text: str) -> str:
+    """Bold and strike-through outside code: the odd pieces between backticks are code and stay as they are."""
+    pieces = text.split('`')
+    for index in range(0, len(pieces), 2):
+        pieces[index] = _STRIKE.sub(r'~~\1~~', _BOLD.sub(r'**\1**', pieces[index]))
+    return '`'.join(pieces)
 
 
 def blocks_text(blocks: Any) -> str:

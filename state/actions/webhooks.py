@@ -34,6 +34,7 @@ from state.rate_limit import limiter
 from state.security import new_token, token_hash
 from state.unit_of_work import unit_of_work
 
+WEBHOOK_ROUTE = '/hooks/{secret}'  # served by api/webhooks.py
 SECRET_MAX_CHARS = 200  # ours are 43; a longer one is not worth hashing
 WEBHOOK_NOT_FOUND = 'This webhook does not exist or was removed.'
 
@@ -44,6 +45,10 @@ class NewWebhook:
     name: str
     channel_id: int
     secret: str  # shown once, as the last part of the URL
+
+    @property
+    def path(self) -> str:
+        return WEBHOOK_ROUTE.format(secret=self.secret)
 
 
 @dataclass(frozen=True)
