@@ -46,6 +46,7 @@ export default {
     maxChars: { type: Number, default: 4000 },
     members: { type: Array, default: () => [] }, // [[id, name], ...]
     channels: { type: Array, default: () => [] }, // [[id, name], ...]
+    commands: { type: Array, default: () => [] }, // [[name, usage, description], ...] for the / autocomplete
     emojiUrl: String, // [[shortcode, char], ...] as JSON
     thread: Boolean,
     readOnly: Boolean,
@@ -200,6 +201,15 @@ export default {
     updateSuggestions() {
       const token = this.currentToken();
       this.active = 0;
+      const box = this.$refs.box;
+      const command = this.text.slice(0, box ? box.selectionStart : this.text.length).match(/^\/(\w*)$/);
+      if (command) {
+        const q = command[1].toLowerCase();
+        this.suggestions = this.commands.filter(([name]) => name.startsWith(q)).slice(0, 10)
+          .map(([name, usage, description]) => ({ label: usage, hint: description, insert: "/" + name + " " }));
+        this.suggestionStart = 0;
+        return;
+      }
       if (!token) return (this.suggestions = []);
       const q = token.query;
       if (token.trigger === "@") {

@@ -7,6 +7,10 @@ from collections.abc import Sequence
 from nicegui import ui
 
 from components.client_calls import call_method
+from state.actions.slash_commands import COMMANDS
+
+# (name, usage, description) for the / autocomplete: one tuple shared by every composer.
+COMMAND_HINTS = tuple((c.name, c.usage, c.description) for c in COMMANDS.values())
 
 
 class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
@@ -28,6 +32,7 @@ class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
         self.props['max-chars'] = max_chars
         self._set_suggestions(members, channels)
         self.props['emoji-url'] = emoji_url
+        self.props['commands'] = COMMAND_HINTS
         self.props['thread'] = thread
         self.props['read-only'] = read_only
 

@@ -58,7 +58,7 @@ class Conversation:
             self.uploader = AttachmentUploader(
                 ctx.user_id, drop_zone=drop_zone, on_change=lambda: self.messenger.files_changed()
             )
-        self.messenger = Messenger(ctx.user_id, self.list, self.composer, self.uploader)
+        self.messenger = Messenger(ctx.user_id, ctx.workspace_id, self.list, self.composer, self.uploader)
         self.list.on('react', lambda e: self.messenger.react(id_arg(e), text_arg(e, 'emoji')))
         self.list.on('edit', lambda e: self.messenger.edit(id_arg(e), text_arg(e, 'body')))
         self.list.on('delete', lambda e: self.messenger.delete(id_arg(e)))

@@ -24,6 +24,7 @@ from components.message_list import MessageList
 from db.errors import DatabaseUnavailable
 from state.actions import messages as message_actions
 from state.actions import reactions as reaction_actions
+from state.actions import slash_commands
 from state.blocking import off_loop
 from state.errors import ActionError
 
@@ -31,8 +32,11 @@ log = logging.getLogger(__name__)
 
 
 class Messenger:
-    def __init__(self, user_id: int, messages: MessageList, composer: Composer, uploader: AttachmentUploader) -> None:
+    def __init__(
+        self, user_id: int, workspace_id: int, messages: MessageList, composer: Composer, uploader: AttachmentUploader
+    ) -> None:
         self.user_id = user_id
+        self.workspace_id = workspace_id
         self.messages = messages
         self.composer = composer
         self.uploader = uploader
@@ -47,6 +51,14 @@ class Messenger:
         thread_root_id: int | None = None,
         also_in_channel: bool = False,
     ) -> None:
+        if slash_commands.is_command(body) and not self.uploader.has_files:
+            context = slash_commands.CommandContext(
+                self.user_id, self.workspace_id, channel_id, client_msg_id, thread_root_id=thread_root_id
+            )
+            await self._command(context, body)
+            return
+        if body.startswith('//'):  # "//text" posts "/text" (how one writes a message that starts with a slash)
+            body = body[1:]
         if self.uploader.is_busy:
             self.messages.remove_pending(client_msg_id)
             self.composer.restore(body, 'Files are still uploading; send again when they are done.', client_msg_id)
@@ -76,6 +88,25 @@ class Messenger:
             return
         self.uploader.clear_pending()
         self.messages.append(view)
+
+    async def _command(self, context: slash_commands.CommandContext, body: str) -> None:
+        client_msg_id = context.client_msg_id or ''
+        try:
+            async with self._sending:
+                outcome = await off_loop(slash_commands.run_command, context, body)
+        except ActionError as error:
+            self.messages.remove_pending(client_msg_id)
+            self.composer.restore(body, error.message, client_msg_id)
+            return
+        except DatabaseUnavailable:
+            self.messages.failed(client_msg_id, 'Not done yet: the server is busy. Retry?')
+            return
+        if outcome.posted is not None:
+            self.messages.append(outcome.posted)  # /me and /shrug: the confirmed copy replaces the pending one
+        else:
+            self.messages.remove_pending(client_msg_id)
+        if outcome.notice:
+            ui.notify(outcome.notice)
 
     async def edit(self, message_id: int | None, body: str) -> None:
         if message_id is not None:
