@@ -67,6 +67,11 @@ export function relativeTime(iso) {
   return new Date(iso).toLocaleDateString();
 }
 
+// A text as typed, escaped, line breaks kept: what a message shows until the server's rendering arrives.
+export function pendingHtml(body) {
+  return "<p>" + escapeHtml(body).replace(/\n/g, "<br>") + "</p>";
+}
+
 export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }

@@ -4,18 +4,13 @@
 // as pending bubbles from the outbox (outbox.js), until the confirmed copy with the same client_msg_id arrives.
 // This file keeps the deltas, the pending bubbles, scrolling and read reporting; the rows and what a row does
 // are message_row.js (a message's files: message_files.js), the picker emoji_picker.js, the helpers chat_format.js.
-import { escapeHtml } from "chat_format";
+import { pendingHtml } from "chat_format";
 import { EmojiPicker, loadEmoji, pickerPosition } from "emoji_picker";
 import { buildRows, messageRows, ROWS_TEMPLATE } from "message_row";
-import { onPending, outboxEntries, removeFromOutbox } from "outbox";
+import { editsFor, onConnect, onPending, outboxEntries, removeEdit, removeFromOutbox } from "outbox";
 
 const MAX_IN_DOM = 300; // keep the DOM small; older/newer pages come back from the server on scroll
 const PAGE_TRIGGER_PX = 300;
-
-function pendingHtml(body) {
-  // Until the server's rendering arrives: the text as typed, escaped, line breaks kept.
-  return "<p>" + escapeHtml(body).replace(/\n/g, "<br>") + "</p>";
-}
 
 export default {
   components: { EmojiPicker },
@@ -109,9 +104,11 @@ export default {
     window.addEventListener("focus", this.onFocus);
     document.addEventListener("visibilitychange", this.onFocus);
     this.stopPending = onPending((entry) => entry.key === this.outboxKey && this.addPending(entry));
+    this.stopConnect = onConnect(() => this.resendEdits());
   },
   unmounted() {
     this.stopPending();
+    this.stopConnect();
     document.removeEventListener("click", this.closePicker);
     window.removeEventListener("focus", this.onFocus);
     document.removeEventListener("visibilitychange", this.onFocus);
@@ -150,6 +147,9 @@ export default {
           });
         case "failed":
           return this.markFailed(d.client_msg_id, d.error);
+        case "edit-done":
+          removeEdit(d.id);
+          return this.patch(d.id, (m) => (m.pendingEdit = null));
         case "drop-pending":
           removeFromOutbox(d.client_msg_id);
           this.messages = this.messages.filter((m) => !(m.pending && m.client_msg_id === d.client_msg_id));
@@ -220,7 +220,9 @@ export default {
       return i;
     },
     update(message) {
-      this.patch(message.id, (m) => Object.assign(m, message));
+      const waiting = editsFor(this.outboxKey).find((e) => e.id === message.id);
+      if (waiting && waiting.body === message.body) removeEdit(message.id); // the server has applied this edit
+      this.patch(message.id, (m) => Object.assign(m, message, { pendingEdit: waiting && waiting.body !== message.body ? waiting.body : null }));
     },
     remove(id) {
       const i = this.messages.findIndex((m) => m.id === id);
@@ -275,6 +277,10 @@ export default {
     showOutbox() {
       // After a reset the list holds only what the server sent: what the outbox still holds shows again.
       for (const entry of outboxEntries(this.outboxKey)) this.addPending(entry);
+      for (const edit of editsFor(this.outboxKey)) this.patch(edit.id, (m) => (m.pendingEdit = edit.body));
+    },
+    resendEdits() {
+      for (const edit of editsFor(this.outboxKey)) this.$emit("edit", { id: edit.id, body: edit.body });
     },
     addPending(d) {
       // id 0, not null: `editing` and `confirming` are null when nothing is being edited or confirmed.

@@ -147,6 +147,10 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
     def update_message(self, message: MessageView) -> None:
         call_method_json(self, 'applyDeltas', _cache.payload('update', message))
 
+    def edit_done(self, message_id: int) -> None:
+        """The server applied or refused this tab's edit: it leaves the browser's outbox of edits."""
+        self.send([{'op': 'edit-done', 'id': message_id}])
+
     def remove_message(self, message_id: int) -> None:
         self.send([{'op': 'remove', 'id': message_id}])
 

@@ -4,8 +4,9 @@
 // message_list.js splices ROWS_TEMPLATE into its template and takes `messageRows` as a mixin; the mixin reads
 // the list's props and state (me, mode, readOnly, canModerate, people, emoji, highlighted, seenBy, messages)
 // and calls its openPicker(); the row's buttons emit the list's events (react, open-thread, edit, delete, ...).
-import { clockTime, dayKey, dayLabel, hue, initials, relativeTime } from "chat_format";
+import { clockTime, dayKey, dayLabel, hue, initials, pendingHtml, relativeTime } from "chat_format";
 import { MessageFiles } from "message_files";
+import { addEdit } from "outbox";
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 
@@ -61,6 +62,7 @@ export const ROWS_TEMPLATE = `
         </div>
         <div v-else class="chat-msg__body">
           <div v-if="row.m.deleted" class="chat-msg__deleted" data-testid="message-text">This message was deleted.</div>
+          <div v-else-if="row.m.pendingEdit" class="chat-msg__text chat-msg__text--saving" data-testid="message-text" v-html="pendingHtml(row.m.pendingEdit)"></div>
           <div v-else class="chat-msg__text" data-testid="message-text" v-html="row.m.html"></div>
           <span v-if="row.m.edited_at && !row.m.deleted" class="chat-msg__edited" data-testid="message-edited">(edited)</span>
           <span v-if="row.m.also_in_channel && mode === 'channel'" class="chat-msg__thread-note">replied to a thread</span>
@@ -84,6 +86,7 @@ export const ROWS_TEMPLATE = `
         <div v-if="seenBy[row.m.id]" class="chat-seen" data-testid="seen-by" :data-users="seenBy[row.m.id].join(',')">
           Seen by {{ seenText(seenBy[row.m.id]) }}</div>
         <div v-if="row.m.pending" class="chat-msg__sending" data-testid="message-sending">Sending…</div>
+        <div v-else-if="row.m.pendingEdit" class="chat-msg__sending" data-testid="message-saving">Saving your edit…</div>
         <div v-if="row.m.failed" class="chat-msg__failed">
           {{ row.m.error || 'Not sent.' }}
           <button class="chat-btn" data-testid="message-retry" @click.stop="retry(row.m)">Retry</button>
@@ -120,6 +123,7 @@ export const messageRows = {
   methods: {
     hue,
     initials,
+    pendingHtml,
     onTap(m, event) {
       // On touch screens there is no hover: a tap shows the message's actions.
       if (event.target.closest("a, button, textarea")) return;
@@ -141,7 +145,10 @@ export const messageRows = {
     saveEdit(m) {
       const body = this.editText;
       this.editing = null;
-      if (body.trim() && body !== m.body) this.$emit("edit", { id: m.id, body });
+      if (!body.trim() || body === m.body) return;
+      addEdit({ key: this.outboxKey, id: m.id, body }); // kept until the server has applied it (outbox.js)
+      m.pendingEdit = body;
+      this.$emit("edit", { id: m.id, body });
     },
     confirmDelete(m) {
       this.confirming = null;

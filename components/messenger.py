@@ -30,6 +30,9 @@ from state.errors import ActionError
 
 log = logging.getLogger(__name__)
 
+EDIT_ATTEMPTS = 5  # a busy database: an edit is tried again this often, a second apart
+EDIT_RETRY_SECONDS = 1.0
+
 
 class Messenger:
     def __init__(
@@ -109,8 +112,27 @@ class Messenger:
             ui.notify(outcome.notice)
 
     async def edit(self, message_id: int | None, body: str) -> None:
-        if message_id is not None:
-            await attempt(self.user_id, message_actions.edit_message, message_id, body)
+        """An edit waits in the browser until it is applied or refused (outbox.js). A busy database is tried
+        again a few times; after that the edit stays in the browser and the next connect sends it again."""
+        if message_id is None:
+            return
+        for attempt_number in range(EDIT_ATTEMPTS):
+            try:
+                view = await off_loop(message_actions.edit_message, self.user_id, message_id, body)
+                break
+            except ActionError as error:
+                ui.notify(error.message, type='warning')
+                self.messages.edit_done(message_id)
+                return
+            except DatabaseUnavailable:
+                if attempt_number == EDIT_ATTEMPTS - 1:
+                    ui.notify(
+                        'The server is busy: your edit is kept and sent again when you reconnect.', type='warning'
+                    )
+                    return
+                await asyncio.sleep(EDIT_RETRY_SECONDS)
+        self.messages.update_message(view)  # before the bus's copy: the "saving" state ends on the new text
+        self.messages.edit_done(message_id)
 
     async def delete(self, message_id: int | None) -> None:
         if message_id is not None:

@@ -67,3 +67,40 @@ export function onConnect(handler) {
     if (window.socket) window.socket.off("connect", handler);
   };
 }
+
+// Edits wait the same way: the newest text per message (`{key, id, body}`), kept until the server has applied it
+// or refused it, and sent again on every connect by the list of that conversation. An edit is idempotent (the
+// same text again changes nothing), so a resend after a lost answer is harmless.
+const EDITS_KEY = "chat.edits";
+
+function readEdits() {
+  try {
+    const entries = JSON.parse(localStorage.getItem(EDITS_KEY) || "[]");
+    return Array.isArray(entries) ? entries : [];
+  } catch (error) {
+    return [];
+  }
+}
+
+function writeEdits(entries) {
+  try {
+    if (entries.length) localStorage.setItem(EDITS_KEY, JSON.stringify(entries));
+    else localStorage.removeItem(EDITS_KEY);
+  } catch (error) {
+    // Storage full or disabled: the edit still goes out; it just cannot survive a reload.
+  }
+}
+
+export function addEdit(entry) {
+  writeEdits(readEdits().filter((e) => e.id !== entry.id).concat([entry]));
+}
+
+export function removeEdit(id) {
+  const entries = readEdits();
+  const left = entries.filter((e) => e.id !== id);
+  if (left.length !== entries.length) writeEdits(left);
+}
+
+export function editsFor(key) {
+  return key ? readEdits().filter((e) => e.key === key) : [];
+}

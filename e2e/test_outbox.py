@@ -78,3 +78,40 @@ def test_a_message_pending_while_the_server_is_killed_arrives_after_the_restart(
         server.start()
         for user in (ada, bob):
             expect_once_in_order(user, ['before the crash', *sent])
+
+
+def _edit(user: ChatUser, old: str, new: str) -> None:
+    user.message(old).hover()
+    user.message(old).get_by_test_id('action-edit').click()
+    user.page.get_by_test_id('edit-input').fill(new)
+    user.page.get_by_test_id('edit-input').press('Enter')
+
+
+def test_an_edit_made_offline_is_kept_and_applied_once_back(browser: Browser, server: ServerProcess) -> None:
+    ada, bob = pair(browser, server)
+    ada.send('first version')
+    expect(bob.message('first version')).to_have_count(1)
+    ada.context.set_offline(True)
+    _edit(ada, 'first version', 'second version, typed offline')
+    edited = ada.message('second version, typed offline')
+    expect(edited.get_by_test_id('message-saving')).to_be_visible()  # shown at once, as not yet saved
+    ada.page.wait_for_timeout(12_000)  # long enough that the server forgets the tab: the outage is the scenario
+    ada.context.set_offline(False)
+    expect(bob.message('second version, typed offline').get_by_test_id('message-edited')).to_be_visible(timeout=30_000)
+    expect(edited.get_by_test_id('message-saving')).to_have_count(0, timeout=30_000)
+    expect(bob.message('first version')).to_have_count(0)
+
+
+def test_an_edit_survives_a_reload_while_offline(browser: Browser, server: ServerProcess) -> None:
+    ada, bob = pair(browser, server)
+    url = ada.page.url
+    ada.send('before the reload')
+    expect(bob.message('before the reload')).to_have_count(1)
+    ada.context.set_offline(True)
+    _edit(ada, 'before the reload', 'edited before the reload')
+    with pytest.raises(Error):
+        ada.page.reload()
+    ada.context.set_offline(False)
+    ada.page.goto(url)
+    expect(bob.message('edited before the reload')).to_have_count(1, timeout=30_000)
+    expect(ada.message('edited before the reload').get_by_test_id('message-saving')).to_have_count(0, timeout=30_000)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from nicegui import ElementFilter, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
-from db.workspace_queries import general_channel
+from db.workspace_queries import workspace_by_slug
 from state.access import readable_channel
-from state.actions.accounts import sign_up
 from state.actions.channels import archive_channel, create_channel, join_channel, open_direct
-from state.actions.workspaces import accept_invite, create_invite, create_workspace
 from tests.page_helpers import RETRIES, eventually, handlers_done, open_logged_in
+from tests.test_workspace_shell import setup_workspace
 
 PASSWORD = 'a long enough password'
 NOTIFY = ['notify-all', 'notify-mentions', 'notify-nothing', 'mute-channel']
@@ -21,23 +18,18 @@ NOTIFY = ['notify-all', 'notify-mentions', 'notify-nothing', 'mute-channel']
 
 def setup() -> dict[str, int | str]:
     """Ada owns "Acme" with #general and #design; Bob, a plain member, joined both; Ada and Bob have a DM."""
-    ada = sign_up('ada@example.com', 'Ada', PASSWORD)
-    bob = sign_up('bob@example.com', 'Bob', PASSWORD)
-    assert ada.id is not None and bob.id is not None
-    workspace = create_workspace(ada.id, 'Acme')
-    assert workspace.id is not None
-    accept_invite(bob.id, create_invite(ada.id, workspace.id, timedelta(days=1), 5))
-    general = general_channel(workspace.id)
-    assert general is not None and general.id is not None
-    design = create_channel(ada.id, workspace.id, 'design')
-    join_channel(bob.id, design.id)
-    dm = open_direct(ada.id, workspace.id, [bob.id])
+    ada_id, bob_id, general_id, slug = setup_workspace()
+    workspace = workspace_by_slug(slug)
+    assert workspace is not None and workspace.id is not None
+    design = create_channel(ada_id, workspace.id, 'design')
+    join_channel(bob_id, design.id)
+    dm = open_direct(ada_id, workspace.id, [bob_id])
     return {
-        'ada': ada.id,
-        'bob': bob.id,
+        'ada': ada_id,
+        'bob': bob_id,
         'workspace': workspace.id,
-        'slug': workspace.slug,
-        'general': general.id,
+        'slug': slug,
+        'general': general_id,
         'design': design.id,
         'dm': dm.id,
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 from nicegui import ElementFilter, ui
 from nicegui.testing import User
@@ -12,23 +11,17 @@ from nicegui.testing import User
 from components.composer import Composer
 from components.people_panel import PersonRow
 from settings import get_settings
-from state.actions.accounts import sign_up
 from state.actions.profile import set_manual_presence
-from state.actions.workspaces import accept_invite, create_invite, create_workspace
 from state.stores import presence, typing
 from tests.page_helpers import RETRIES, open_logged_in
+from tests.test_workspace_shell import setup_workspace
 
 PASSWORD = 'a long enough password'
 
 
 def acme() -> tuple[int, str]:
-    ada = sign_up('ada@example.com', 'Ada', PASSWORD)
-    bob = sign_up('bob@example.com', 'Bob', PASSWORD)
-    assert ada.id is not None and bob.id is not None
-    workspace = create_workspace(ada.id, 'Acme')
-    assert workspace.id is not None
-    accept_invite(bob.id, create_invite(ada.id, workspace.id, timedelta(days=1), 5))
-    return ada.id, workspace.slug
+    ada_id, _bob_id, _general_id, slug = setup_workspace()
+    return ada_id, slug
 
 
 async def open_shell(user: User, email: str, slug: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from nicegui import ElementFilter
 from nicegui.testing import User
@@ -36,8 +37,6 @@ def setup_workspace() -> tuple[int, int, int, str]:
     assert ada.id is not None and bob.id is not None
     workspace = create_workspace(ada.id, 'Acme')
     assert workspace.id is not None
-    from datetime import timedelta
-
     accept_invite(bob.id, create_invite(ada.id, workspace.id, timedelta(days=1), 5))
     general = general_channel(workspace.id)
     assert general is not None and general.id is not None
