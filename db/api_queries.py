@@ -2,7 +2,7 @@
 
 Every page asks for one row more than it returns, to know whether there is a next page, and continues from
 an id (`id > ?` ascending, `id < ?` for newest-first history), never OFFSET (`Page` and the message ranges
-are db/paging.py's, shared with the UI).
+are db/paging.py's, shared with the UI). Who may see a conversation is db/authz.py's read rule.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import col, select
 
+from db.authz import readable_by
 from db.engine import read_session
 from db.models import DIRECT_KINDS, Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
 from db.paging import Page, channel_list, live_replies, newer, older, page_of
@@ -36,12 +37,12 @@ def conversations_page(
     after_id: int,
     limit: int,
 ) -> Page[Conversation]:
-    """Public channels of the workspace (joined or not) and the private ones the user is in, by id."""
-    mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
+    """The conversations of the workspace the user may read (db/authz.py: public ones joined or not, and the
+    private ones the user is in), by id."""
     query = select(Channel).where(
         Channel.workspace_id == workspace_id,
         col(Channel.kind).in_(list(kinds)),
-        or_(col(Channel.kind) == ChannelKind.PUBLIC, col(Channel.id).in_(mine)),
+        readable_by(user_id),
         col(Channel.id) > after_id,
     )
     if exclude_archived:

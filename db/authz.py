@@ -58,6 +58,11 @@ def is_general(kind: ChannelKind | str, name: str | None) -> bool:
     return kind == ChannelKind.PUBLIC and name == GENERAL_CHANNEL_NAME
 
 
+def general_condition() -> ColumnElement[bool]:
+    """SQL condition on `Channel`: `is_general`, for finding a workspace's #general."""
+    return and_(col(Channel.name) == GENERAL_CHANNEL_NAME, col(Channel.kind) == ChannelKind.PUBLIC)
+
+
 def may_leave(kind: ChannelKind | str, name: str | None) -> bool:
     """Everyone stays in #general."""
     return not is_general(kind, name)

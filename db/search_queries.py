@@ -20,8 +20,9 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
+from db.authz import readable_by
 from db.engine import read_session
 from db.models import DIRECT_KINDS, Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
 from db.search_index import FTS_TABLE, POSTGRESQL_TSVECTOR
@@ -123,15 +124,10 @@ def _boundary(text_: str, position: int) -> bool:
 
 
 def search_scope(user_id: int, workspace_id: int, channel_names: Sequence[str] = ()) -> SearchScope:
-    """The readable channels of the workspace, narrowed to `channel_names` when the query has in: filters."""
+    """The readable channels of the workspace (db/authz.py's read rule), narrowed to `channel_names` when the
+    query has in: filters."""
     with read_session() as session:
-        mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
-        rows = session.exec(
-            select(Channel).where(
-                Channel.workspace_id == workspace_id,
-                or_(Channel.kind == ChannelKind.PUBLIC, col(Channel.id).in_(mine)),
-            )
-        ).all()
+        rows = session.exec(select(Channel).where(Channel.workspace_id == workspace_id, readable_by(user_id))).all()
     channels = {_id(channel.id): channel for channel in rows}
     if not channel_names:
         return SearchScope(channels, [])

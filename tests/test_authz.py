@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from db.authz import (
+    general_condition,
     is_admin_role,
     is_general,
     is_read_only,
@@ -61,3 +63,19 @@ def test_archived_is_read_only_for_rows_and_views() -> None:
     assert is_read_only(row) and not is_read_only(Channel(workspace_id=1, kind=ChannelKind.PUBLIC, name='new'))
     view = ChannelView(id=1, workspace_id=1, kind=ChannelKind.PUBLIC, name='old', archived=True)
     assert is_read_only(view) and not is_read_only(view.model_copy(update={'archived': False}))
+
+
+def test_sql_and_python_general_rules_agree() -> None:
+    ada = make_user('Ada')
+    workspace = make_workspace(ada)
+    make_channel(workspace, 'design', [ada])
+    for kind in (ChannelKind.PRIVATE, ChannelKind.DIRECT, ChannelKind.GROUP):  # a "general" that is not #general
+        other = make_workspace(ada, f'Other {kind}')
+        with read_session() as session:
+            general = session.exec(select(Channel).where(Channel.workspace_id == other.id)).one()
+        update_row(Channel, general.id, kind=kind)
+    with read_session() as session:
+        channels = session.exec(select(Channel)).all()
+        by_sql = set(session.exec(select(Channel.id).where(general_condition())).all())
+    by_python = {channel.id for channel in channels if is_general(channel.kind, channel.name)}
+    assert by_sql == by_python and len(by_python) == 1  # the first workspace's #general, nothing else
