@@ -3,8 +3,8 @@
 What a page holds is defined once here: `channel_list()` (the channel itself: top-level messages, thread
 replies also sent to the channel, a deleted message only as a placeholder while it has replies) and
 `live_replies()` (a thread). A page is a keyset range on an index (`id < ?` newest first, `id > ?` oldest
-first), never OFFSET, and its views cost a constant number of queries (db/view_builders.py).
-The Web API's pages ask for one row more than they return, to know whether there is a next one (`page_of`).
+first), never OFFSET, and its views cost a constant number of queries (db/view_builders.py). The Web API's
+pages (db/api_queries.py) ask for one row more than they return, to know whether there is a next (`page_of`).
 Each UI function opens its own read session unless the caller passes one (actions pass theirs).
 """
 
