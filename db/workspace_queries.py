@@ -8,6 +8,8 @@ from db.authz import general_condition, is_admin_role
 from db.engine import read_session
 from db.models import Channel, Invite, User, Workspace, WorkspaceMember
 
+_IS_GENERAL = general_condition()  # built once: it has no parameters
+
 
 def workspaces_for_user(user_id: int) -> list[Workspace]:
     """The user's workspaces, alphabetically (lower() so that SQLite and PostgreSQL collations agree)."""
@@ -52,7 +54,7 @@ def is_workspace_admin(member: WorkspaceMember | None) -> bool:
 
 def general_channel(workspace_id: int) -> Channel | None:
     with read_session() as session:
-        return session.exec(select(Channel).where(Channel.workspace_id == workspace_id, general_condition())).first()
+        return session.exec(select(Channel).where(Channel.workspace_id == workspace_id, _IS_GENERAL)).first()
 
 
 def list_invites(workspace_id: int) -> list[Invite]:

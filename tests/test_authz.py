@@ -12,6 +12,7 @@ from db.authz import (
     is_read_only,
     may_archive,
     may_leave,
+    readable_by,
     readable_channel_ids,
     readable_in_session,
 )
@@ -42,8 +43,10 @@ def test_sql_and_python_read_rules_agree(kind: ChannelKind) -> None:
         for label, user in readers.items():
             uid = user.id or 0
             by_sql = channel.id in set(session.exec(readable_channel_ids(uid, workspace.id)).all())
+            by_sql_anywhere = channel.id in set(session.exec(select(Channel.id).where(readable_by(uid))).all())
             by_python = readable_in_session(session, uid, channel.id) is not None
             assert by_sql == by_python, f'{label} on a {kind} channel: SQL {by_sql}, Python {by_python}'
+            assert by_sql_anywhere == by_python, f'{label} on a {kind} channel: readable_by {by_sql_anywhere}'
             seen[label] = by_python
     assert seen['member'] and seen['deactivated member']  # deactivation does not change reading
     assert seen['workspace member'] == (kind == ChannelKind.PUBLIC)
