@@ -1,6 +1,6 @@
 """History figures of our app at scale: a 100k-message channel inside a 1M-message database.
 
-1. Build the database (bench/targets/history_build.py) and time db/queries.py's channel queries and the
+1. Build the database (bench/targets/history_build.py) and time db/paging.py's channel queries and the
    search action (a rare word, a common word, a phrase, in:#channel, a typed-on prefix, from:) directly.
 2. Cold start: `python main.py` on that database, process start to the first 200 of a page (/login).
 3. Channel open as a user feels it: page GET, socket connect, until the message list's `reset` delta with

@@ -149,9 +149,9 @@ def markdown(results: dict[str, Any]) -> str:
         for label, figure in (
             ('channel open through the page: GET + socket + newest 50 (ms)', history['channel_open_ms']),
             ('scroll-back page through the page: load-older → prepend (ms)', history['scroll_back_page_ms']),
-            ('db/queries.latest_messages(50) (ms)', q['latest_50_ms']),
-            ('db/queries.messages_before(50), random depth (ms)', q['older_page_ms']),
-            ('db/queries.messages_after(200), catch-up (ms)', q['catch_up_200_ms']),
+            ('db/paging.latest_messages(50) (ms)', q['latest_50_ms']),
+            ('db/paging.messages_before(50), random depth (ms)', q['older_page_ms']),
+            ('db/paging.messages_after(200), catch-up (ms)', q['catch_up_200_ms']),
         ):
             lines.append(f'| {label} | ' + ' | '.join(_fmt(figure[k]) for k in ('p50', 'p95', 'p99', 'max')) + ' |')
         for name, figure in history.get('search', {}).items():

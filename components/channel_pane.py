@@ -21,7 +21,7 @@ from components.conversation import Conversation
 from components.event_args import id_arg, text_arg
 from components.messenger import attempt
 from components.shell_context import ShellContext
-from db import queries
+from db import channel_queries, paging
 from state.access import readable_channel
 from state.actions import channels as channel_actions
 from state.actions import reads as read_actions
@@ -97,7 +97,7 @@ class ChannelPane:
             self._reset_around(highlight_id)
         else:
             self._reset_latest(scroll_to_unread=True)
-        self.list.receipts(queries.read_receipts(channel.id))
+        self.list.receipts(channel_queries.read_receipts(channel.id))
 
     def _configure_composer(self, label: str) -> None:
         channel = self.channel
@@ -144,13 +144,13 @@ class ChannelPane:
             return
         assert self.channel is not None
         newest = self.list.newest_id
-        missed = queries.messages_after(self.channel.id, newest, limit=PAGE_SIZE + 1)
+        missed = paging.messages_after(self.channel.id, newest, limit=PAGE_SIZE + 1)
         if len(missed) > PAGE_SIZE:
             self._reset_latest()
         elif missed:
             self.list.extend(missed, has_more=False)
-        self.list.receipts(queries.read_receipts(self.channel.id))
-        self.list.read_position(queries.last_read_id(self.channel.id, self.ctx.user_id))
+        self.list.receipts(channel_queries.read_receipts(self.channel.id))
+        self.list.read_position(channel_queries.last_read_id(self.channel.id, self.ctx.user_id))
 
     # ---- access ---------------------------------------------------------------------------------------------
 
@@ -184,25 +184,25 @@ class ChannelPane:
     def _reset_latest(self, *, scroll_to_unread: bool = False) -> None:
         channel = self.channel
         assert channel is not None
-        messages = queries.latest_messages(channel.id, limit=PAGE_SIZE)
+        messages = paging.latest_messages(channel.id, limit=PAGE_SIZE)
         self.list.reset(
             messages,
             has_more_before=len(messages) >= PAGE_SIZE,
-            last_read_id=queries.last_read_id(channel.id, self.ctx.user_id),
+            last_read_id=channel_queries.last_read_id(channel.id, self.ctx.user_id),
             scroll_to_unread=scroll_to_unread,
         )
 
     def _reset_around(self, message_id: int) -> None:
         channel = self.channel
         assert channel is not None
-        around = queries.messages_around(channel.id, message_id, before=PAGE_SIZE // 2, after=PAGE_SIZE // 2)
-        newest = queries.latest_messages(channel.id, limit=1)
+        around = paging.messages_around(channel.id, message_id, before=PAGE_SIZE // 2, after=PAGE_SIZE // 2)
+        newest = paging.latest_messages(channel.id, limit=1)
         has_more_after = bool(around and newest and newest[-1].id > around[-1].id)
         self.list.reset(
             around,
             has_more_before=len(around) > 0,
             has_more_after=has_more_after,
-            last_read_id=queries.last_read_id(channel.id, self.ctx.user_id),
+            last_read_id=channel_queries.last_read_id(channel.id, self.ctx.user_id),
             highlight_id=message_id,
         )
 
@@ -215,7 +215,7 @@ class ChannelPane:
         if before_id is None or not self._still_readable():
             return
         assert self.channel is not None
-        older = queries.messages_before(self.channel.id, before_id, limit=PAGE_SIZE)
+        older = paging.messages_before(self.channel.id, before_id, limit=PAGE_SIZE)
         self.list.prepend(older, has_more=len(older) >= PAGE_SIZE)
 
     def _load_newer(self, e: GenericEventArguments) -> None:
@@ -223,7 +223,7 @@ class ChannelPane:
         if after_id is None or not self._still_readable():
             return
         assert self.channel is not None
-        newer = queries.messages_after(self.channel.id, after_id, limit=PAGE_SIZE)
+        newer = paging.messages_after(self.channel.id, after_id, limit=PAGE_SIZE)
         self.list.extend(newer, has_more=len(newer) >= PAGE_SIZE)
 
     # ---- live events ----------------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ class ChannelPane:
         await self._attempt(read_actions.mark_unread, self.channel.id, message_id)
         if self.channel is None:
             return  # switched away meanwhile
-        self.list.read_position(queries.last_read_id(self.channel.id, self.ctx.user_id))
+        self.list.read_position(channel_queries.last_read_id(self.channel.id, self.ctx.user_id))
 
     async def _join(self) -> None:
         if self.channel is None:
@@ -282,7 +282,7 @@ class ChannelPane:
     def _edit_last(self) -> None:
         if not self._still_readable() or self.channel is None:
             return
-        last = queries.last_own_message_id(self.channel.id, self.ctx.user_id)
+        last = channel_queries.last_own_message_id(self.channel.id, self.ctx.user_id)
         if last is not None:
             self.list.start_edit(last)
 

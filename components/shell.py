@@ -26,7 +26,7 @@ from components.status_dialog import status_dialog
 from components.tab_title import TabTitle
 from components.thread_panel import ThreadPanel
 from components.workspace_switcher import workspace_switcher
-from db import queries
+from db import channel_queries as queries
 from db.search_queries import SearchHit
 from db.workspace_queries import general_channel
 from state.access import readable_channel

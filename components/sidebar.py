@@ -15,7 +15,7 @@ from nicegui.events import GenericEventArguments
 from components.client_calls import call_method
 from components.event_args import id_arg
 from components.shell_context import ShellContext
-from db.queries import COUNT_CAP
+from db.sidebar_queries import COUNT_CAP
 from seams.nicegui_internals import props_quietly
 from state.stores.sidebar import DIRECT_KINDS, ChannelEntry, SidebarStore
 

@@ -10,7 +10,7 @@ from nicegui.events import GenericEventArguments
 from components.conversation import Conversation
 from components.event_args import flag_arg, text_arg
 from components.shell_context import ShellContext
-from db import queries
+from db import paging
 from state.bus import Subscription, bus, thread_topic
 from state.events import Event, MessageCreated, MessageDeleted
 
@@ -42,7 +42,7 @@ class ThreadPanel:
 
     def open(self, channel_id: int, root_id: int, *, channel_label: str, read_only: bool) -> bool:
         """Show the thread of `root_id`; False when it is not a thread root of that channel."""
-        found = queries.thread_messages(root_id)
+        found = paging.thread_messages(root_id)
         if found is None:
             return False
         root, replies = found

@@ -1,30 +1,27 @@
 """Read queries behind the Slack-compatible Web API: keyset pages of conversations, messages, members, people.
 
 Every page asks for one row more than it returns, to know whether there is a next page, and continues from
-an id (`id > ?` ascending, `id < ?` for newest-first history), never OFFSET.
+an id (`id > ?` ascending, `id < ?` for newest-first history), never OFFSET (`Page` and the message ranges
+are db/paging.py's, shared with the UI). Who may see a conversation is db/authz.py's read rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import col, select
 
+from db.authz import readable_in_workspace
 from db.engine import read_session
-from db.models import Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
-from db.queries import in_channel_list, message_views, shown_in_list  # the channel list's own predicates
+from db.models import DIRECT_KINDS, Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
+from db.paging import Page, channel_list, live_replies, newer, older, page_of
+from db.view_builders import message_views
 from db.views import MessageView
 
-T = TypeVar('T')
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    next_position: int | None  # where the next page continues; None on the last page
+# Built once (with bind parameters): building the read rule's expression costs more than running it.
+_READABLE = readable_in_workspace(bindparam('reader_id'), bindparam('workspace_id'))
 
 
 @dataclass(frozen=True)
@@ -43,28 +40,26 @@ def conversations_page(
     after_id: int,
     limit: int,
 ) -> Page[Conversation]:
-    """Public channels of the workspace (joined or not) and the private ones the user is in, by id."""
-    mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
+    """The conversations of the workspace the user may read (db/authz.py: public ones joined or not, and the
+    private ones the user is in), by id."""
     query = select(Channel).where(
-        Channel.workspace_id == workspace_id,
+        _READABLE,
         col(Channel.kind).in_(list(kinds)),
-        or_(col(Channel.kind) == ChannelKind.PUBLIC, col(Channel.id).in_(mine)),
         col(Channel.id) > after_id,
     )
     if exclude_archived:
         query = query.where(col(Channel.archived).is_(False))
     with read_session() as session:
-        rows = list(session.exec(query.order_by(col(Channel.id)).limit(limit + 1)).all())
-        page, more = rows[:limit], len(rows) > limit
-        ids = [_id(row.id) for row in page]
+        readable = {'reader_id': user_id, 'workspace_id': workspace_id}
+        rows = session.exec(query.order_by(col(Channel.id)).limit(limit + 1), params=readable).all()
+        page = page_of(rows, limit, _row_id)
+        ids = [_id(row.id) for row in page.items]
         memberships = session.exec(
             select(ChannelMember.channel_id, ChannelMember.user_id).where(
                 col(ChannelMember.channel_id).in_(ids),
                 or_(
                     col(ChannelMember.user_id) == user_id,
-                    col(ChannelMember.channel_id).in_(
-                        [_id(r.id) for r in page if r.kind in (ChannelKind.DIRECT, ChannelKind.GROUP)]
-                    ),
+                    col(ChannelMember.channel_id).in_([_id(r.id) for r in page.items if r.kind in DIRECT_KINDS]),
                 ),
             )
         ).all()
@@ -76,74 +71,52 @@ def conversations_page(
         Conversation(
             channel=row,
             is_member=_id(row.id) in joined,
-            member_ids=tuple(sorted(people.get(_id(row.id), [])))
-            if row.kind in (ChannelKind.DIRECT, ChannelKind.GROUP)
-            else (),
+            member_ids=tuple(sorted(people.get(_id(row.id), []))) if row.kind in DIRECT_KINDS else (),
         )
-        for row in page
+        for row in page.items
     ]
-    return Page(items, _id(page[-1].id) if more and page else None)
+    return Page(items, page.next_position)
 
 
 def history_page(channel_id: int, *, before_id: int | None, after_id: int, limit: int) -> Page[MessageView]:
     """The channel list's messages with `after_id < id < before_id`, newest first (Slack's history order)."""
-    query = select(Message).where(
-        Message.channel_id == channel_id, in_channel_list(), shown_in_list(), col(Message.id) > after_id
-    )
-    if before_id is not None:
-        query = query.where(col(Message.id) < before_id)
+    query = older(channel_list(channel_id).where(col(Message.id) > after_id), before_id)
     with read_session() as session:
-        rows = list(session.exec(query.order_by(col(Message.id).desc()).limit(limit + 1)).all())
-        page, more = rows[:limit], len(rows) > limit
-        views = message_views(session, page)
-    return Page(views, views[-1].id if more and views else None)
+        page = page_of(session.exec(query.limit(limit + 1)).all(), limit, _row_id)
+        return Page(message_views(session, page.items), page.next_position)
 
 
 def replies_page(root_id: int, *, after_id: int, limit: int) -> Page[MessageView]:
     """A thread's live replies after `after_id`, oldest first."""
     with read_session() as session:
-        rows = list(
-            session.exec(
-                select(Message)
-                .where(Message.thread_root_id == root_id, col(Message.deleted_at).is_(None), col(Message.id) > after_id)
-                .order_by(col(Message.id))
-                .limit(limit + 1)
-            ).all()
-        )
-        page, more = rows[:limit], len(rows) > limit
-        views = message_views(session, page)
-    return Page(views, views[-1].id if more and views else None)
+        page = page_of(session.exec(newer(live_replies(root_id), after_id).limit(limit + 1)).all(), limit, _row_id)
+        return Page(message_views(session, page.items), page.next_position)
 
 
 def members_page(channel_id: int, *, after_id: int, limit: int) -> Page[int]:
     """Member user ids of a conversation, ascending."""
     with read_session() as session:
-        rows = list(
-            session.exec(
-                select(ChannelMember.user_id)
-                .where(ChannelMember.channel_id == channel_id, col(ChannelMember.user_id) > after_id)
-                .order_by(col(ChannelMember.user_id))
-                .limit(limit + 1)
-            ).all()
-        )
-    page = rows[:limit]
-    return Page(page, page[-1] if len(rows) > limit and page else None)
+        rows = session.exec(
+            select(ChannelMember.user_id)
+            .where(ChannelMember.channel_id == channel_id, col(ChannelMember.user_id) > after_id)
+            .order_by(col(ChannelMember.user_id))
+            .limit(limit + 1)
+        ).all()
+    return page_of(rows, limit, lambda user_id: user_id)
 
 
 def people_page(workspace_id: int, *, after_id: int, limit: int) -> Page[tuple[User, WorkspaceMember]]:
     """Members of the workspace (deactivated accounts included, as Slack lists them), by user id."""
     with read_session() as session:
-        rows = list(
-            session.exec(
-                select(User, WorkspaceMember)
-                .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-                .where(WorkspaceMember.workspace_id == workspace_id, col(User.id) > after_id)
-                .order_by(col(User.id))
-                .limit(limit + 1)
-            ).all()
-        )
-    page = [(user, member) for user, member in rows[:limit]]
-    return Page(page, _id(page[-1][0].id) if len(rows) > limit and page else None)
+        rows = session.exec(
+            select(User, WorkspaceMember)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+            .where(WorkspaceMember.workspace_id == workspace_id, col(User.id) > after_id)
+            .order_by(col(User.id))
+            .limit(limit + 1)
+        ).all()
+    pairs = [(user, member) for user, member in rows]
+    return page_of(pairs, limit, lambda pair: _id(pair[0].id))
 
 
 def workspace_person(workspace_id: int, user_id: int) -> tuple[User, WorkspaceMember] | None:
@@ -158,3 +131,7 @@ def _id(value: int | None) -> int:
     if value is None:
         raise AssertionError('row has no id')
     return value
+
+
+def _row_id(row: Channel | Message) -> int:
+    return _id(row.id)

@@ -6,7 +6,7 @@ state/ wraps the Python forms to raise its typed errors.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy import BindParameter, ColumnElement, and_, exists, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -19,7 +19,26 @@ ADMIN_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
 
 def readable_channel_ids(user_id: int, workspace_id: int) -> SelectOfScalar[int | None]:
     """SQL: ids of the workspace's channels `user_id` may read (a member, or public and a workspace member)."""
-    return select(col(Channel.id)).where(Channel.workspace_id == workspace_id, readable_by(user_id))
+    return select(col(Channel.id)).where(readable_in_workspace(user_id, workspace_id))
+
+
+def readable_in_workspace(
+    user_id: int | BindParameter[int], workspace_id: int | BindParameter[int]
+) -> ColumnElement[bool]:
+    """SQL condition on `Channel`: the workspace's channels `user_id` may read, for search and lists.
+
+    The same rule as `readable_by`, shaped for one workspace: its membership is asked once, not per channel,
+    and the user's channels are one range of the channel_members user index. Hot paths build it once with
+    `bindparam()`s and pass the ids when they execute.
+    """
+    mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
+    in_workspace = exists().where(
+        col(WorkspaceMember.workspace_id) == workspace_id, col(WorkspaceMember.user_id) == user_id
+    )
+    return and_(
+        col(Channel.workspace_id) == workspace_id,
+        or_(and_(col(Channel.kind) == ChannelKind.PUBLIC, in_workspace), col(Channel.id).in_(mine)),
+    )
 
 
 def readable_by(user_id: int) -> ColumnElement[bool]:
@@ -56,6 +75,11 @@ def is_read_only(channel: Channel | ChannelView) -> bool:
 
 def is_general(kind: ChannelKind | str, name: str | None) -> bool:
     return kind == ChannelKind.PUBLIC and name == GENERAL_CHANNEL_NAME
+
+
+def general_condition() -> ColumnElement[bool]:
+    """SQL condition on `Channel`: `is_general`, for finding a workspace's #general."""
+    return and_(col(Channel.name) == GENERAL_CHANNEL_NAME, col(Channel.kind) == ChannelKind.PUBLIC)
 
 
 def may_leave(kind: ChannelKind | str, name: str | None) -> bool:

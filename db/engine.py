@@ -109,3 +109,13 @@ def read_session() -> Iterator[Session]:
     """A session for queries only; nothing it holds is committed."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def session_or_read(session: Session | None) -> Iterator[Session]:
+    """The caller's session when it passes one (an action reading inside its transaction), else a read session."""
+    if session is not None:
+        yield session
+    else:
+        with read_session() as own:
+            yield own

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import col, func, select
 
-from db.authz import GENERAL_CHANNEL_NAME, is_admin_role
+from db.authz import general_condition, is_admin_role
 from db.engine import read_session
-from db.models import Channel, ChannelKind, Invite, User, Workspace, WorkspaceMember
+from db.models import Channel, Invite, User, Workspace, WorkspaceMember
+
+_IS_GENERAL = general_condition()  # built once: it has no parameters
 
 
 def workspaces_for_user(user_id: int) -> list[Workspace]:
@@ -52,13 +54,7 @@ def is_workspace_admin(member: WorkspaceMember | None) -> bool:
 
 def general_channel(workspace_id: int) -> Channel | None:
     with read_session() as session:
-        return session.exec(
-            select(Channel).where(
-                Channel.workspace_id == workspace_id,
-                Channel.name == GENERAL_CHANNEL_NAME,
-                Channel.kind == ChannelKind.PUBLIC,
-            )
-        ).first()
+        return session.exec(select(Channel).where(Channel.workspace_id == workspace_id, _IS_GENERAL)).first()
 
 
 def list_invites(workspace_id: int) -> list[Invite]:

@@ -11,7 +11,7 @@ from nicegui import Client, ui
 from nicegui.testing import User
 
 from components.message_list import MessageList
-from db import queries
+from db import channel_queries, paging
 from db.models import UserSession, utcnow
 from state.actions.accounts import SESSION_MAX_AGE, end_expired_sessions, end_session
 from state.actions.channels import create_channel, invite_to_channel, join_channel, leave_channel
@@ -27,7 +27,7 @@ async def test_leaving_a_private_channel_empties_the_open_pane_and_refuses_its_e
     user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ada_id, bob_id, general_id, slug = setup_workspace()
-    workspace_id = queries.channel_view(general_id).workspace_id  # type: ignore[union-attr]
+    workspace_id = channel_queries.channel_view(general_id).workspace_id  # type: ignore[union-attr]
     secret = create_channel(ada_id, workspace_id, 'secret', private=True)
     invite_to_channel(ada_id, secret.id, bob_id)
     first = send_message(ada_id, secret.id, 'before you left', 'c-1')
@@ -47,8 +47,8 @@ async def test_leaving_a_private_channel_empties_the_open_pane_and_refuses_its_e
         paged.append(channel_id)
         return []
 
-    monkeypatch.setattr(queries, 'messages_before', record)
-    monkeypatch.setattr(queries, 'latest_messages', record)
+    monkeypatch.setattr(paging, 'messages_before', record)
+    monkeypatch.setattr(paging, 'latest_messages', record)
     # A browser that ignores the server may still show the list and send its events: they must do nothing.
     with user:
         element: ui.element | None = listing
@@ -63,7 +63,7 @@ async def test_leaving_a_private_channel_empties_the_open_pane_and_refuses_its_e
 
 async def test_leaving_a_public_channel_keeps_it_open_as_a_preview(user: User) -> None:
     ada_id, bob_id, general_id, slug = setup_workspace()
-    workspace_id = queries.channel_view(general_id).workspace_id  # type: ignore[union-attr]
+    workspace_id = channel_queries.channel_view(general_id).workspace_id  # type: ignore[union-attr]
     lounge = create_channel(ada_id, workspace_id, 'lounge')
     join_channel(bob_id, lounge.id)
     await open_logged_in(user, 'bob@example.com', f'/w/{slug}/c/{lounge.id}')

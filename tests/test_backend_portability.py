@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from db.queries import channel_view, latest_messages, messages_before
+from db.channel_queries import channel_view
+from db.paging import latest_messages, messages_before
 from db.workspace_queries import workspace_by_slug, workspace_members, workspaces_for_user
 from state.actions.accounts import authenticate
 from state.actions.channels import join_channel, open_direct, set_topic

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from db.channel_queries import channel_member_ids, channel_view, is_member
 from db.models import Channel, ChannelKind, ChannelMember, WorkspaceMember, WorkspaceRole
-from db.queries import channel_member_ids, channel_view, is_member, sidebar_channel
+from db.sidebar_queries import sidebar_channel
 from state.actions.channels import (
     archive_channel,
     clean_channel_name,

@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from db.engine import get_engine, read_session
 from db.models import Attachment, Channel, ChannelMember, Mention, Message, WorkspaceMember, WorkspaceRole
-from db.queries import latest_messages, message_view, thread_messages
+from db.paging import latest_messages, thread_messages
+from db.view_builders import message_view
 from state.actions.message_refs import MAX_LOOKUPS
 from state.actions.messages import delete_message, edit_message, send_message
 from state.bus import bus, channel_topic, thread_topic, user_topic

@@ -10,17 +10,9 @@ import pytest
 from sqlalchemy import event
 
 from db.engine import get_engine, read_session
-from db.queries import (
-    COUNT_CAP,
-    channels_for_user,
-    latest_messages,
-    message_views,
-    messages_after,
-    messages_around,
-    messages_before,
-    sidebar_channel,
-    thread_messages,
-)
+from db.paging import latest_messages, messages_after, messages_around, messages_before, thread_messages
+from db.sidebar_queries import COUNT_CAP, channels_for_user, sidebar_channel
+from db.view_builders import message_views
 from state import rate_limit
 from state.actions.channels import open_direct
 from state.actions.messages import delete_message, send_message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from db.models import Channel, Reaction
-from db.queries import latest_messages
+from db.paging import latest_messages
 from state.actions.messages import send_message
 from state.actions.reactions import add_reaction, remove_reaction, toggle_reaction
 from state.bus import channel_topic, thread_topic

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from db.channel_queries import last_read_id, read_receipts
 from db.engine import read_session
 from db.models import User
-from db.queries import last_read_id, read_receipts
 from state.actions.messages import send_message
 from state.actions.profile import expire_statuses, set_manual_presence, set_read_receipts, set_status
 from state.actions.reads import mark_read, mark_unread

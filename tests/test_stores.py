@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from nicegui import binding
 
-from db.queries import SidebarChannel
+from db.sidebar_queries import SidebarChannel
 from state import runtime
 from state.actions.channels import (
     archive_channel,

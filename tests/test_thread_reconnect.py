@@ -6,7 +6,7 @@ from nicegui import ElementFilter
 from nicegui.testing import User
 
 from components.composer import Composer
-from db import queries
+from db import channel_queries
 from state.actions.channels import archive_channel, create_channel
 from state.actions.messages import send_message
 from tests.page_helpers import RETRIES, open_logged_in
@@ -20,7 +20,7 @@ def thread_composers(user: User) -> list[Composer]:
 
 async def test_a_reconnect_keeps_an_archived_channels_thread_read_only(user: User) -> None:
     ada_id, _, general_id, slug = setup_workspace()
-    view = queries.channel_view(general_id)
+    view = channel_queries.channel_view(general_id)
     assert view is not None
     old = create_channel(ada_id, view.workspace_id, 'old-project')
     root = send_message(ada_id, old.id, 'the plan', 'c-1')

@@ -10,7 +10,7 @@ from nicegui.testing import User
 
 from components.composer import Composer
 from components.message_list import MessageList
-from db import queries
+from db import paging
 from db.workspace_queries import general_channel
 from state.actions.accounts import sign_up
 from state.actions.channels import open_direct
@@ -54,13 +54,13 @@ async def test_a_message_sent_by_one_user_reaches_the_other_live(user: User, cre
     where = composer.props['outbox-key']  # the conversation the browser typed it in
     user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1', 'outbox_key': where})
     await handlers_done()
-    stored = queries.latest_messages(general_id, limit=5)
+    stored = paging.latest_messages(general_id, limit=5)
     assert [m.body for m in stored] == ['hello *bob*'] and stored[0].author_id == ada_id
     assert composer is not None
     # A retry with the same client id returns the original and stores nothing new.
     user.find(kind=Composer).trigger('send', {'body': 'hello *bob*', 'client_msg_id': 'c-1', 'outbox_key': where})
     await handlers_done()
-    assert len(queries.latest_messages(general_id, limit=5)) == 1
+    assert len(paging.latest_messages(general_id, limit=5)) == 1
     assert message_lists(bob)[0].newest_id == stored[0].id  # Bob's list was fed the append delta
 
 
@@ -71,7 +71,7 @@ async def test_a_refused_message_comes_back_to_the_composer(user: User) -> None:
         where = next(iter(ElementFilter(kind=Composer))).props['outbox-key']
     user.find(kind=Composer).trigger('send', {'body': 'x' * 5000, 'client_msg_id': 'c-long', 'outbox_key': where})
     await handlers_done()
-    assert queries.latest_messages(general_id, limit=5) == []
+    assert paging.latest_messages(general_id, limit=5) == []
 
 
 async def test_other_peoples_direct_messages_are_not_found(user: User) -> None:
@@ -99,7 +99,7 @@ async def test_a_resend_typed_in_another_conversation_is_not_posted_here(user: U
     elsewhere = where.rsplit(':', 1)[0] + ':999'  # the outbox entry of a conversation not open in this tab
     user.find(kind=Composer).trigger('send', {'body': 'not for here', 'client_msg_id': 'c-x', 'outbox_key': elsewhere})
     await handlers_done()
-    assert queries.latest_messages(general_id, limit=5) == []
+    assert paging.latest_messages(general_id, limit=5) == []
 
 
 async def test_a_permalink_id_beyond_64_bits_is_not_found(user: User) -> None:

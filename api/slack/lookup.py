@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from api.slack.errors import SlackError
 from api.slack.ids import channel_id_of, message_id_of
-from db.queries import message_view
+from db.view_builders import message_view
 from state.access import ChannelAccess, readable_channel
 from state.actions.tokens import TokenIdentity
 from state.events import MessageView

@@ -6,7 +6,7 @@ from typing import Any
 
 from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_sid
 from db.api_queries import Conversation
-from db.authz import GENERAL_CHANNEL_NAME
+from db.authz import is_admin_role, is_general
 from db.models import ChannelKind, User, WorkspaceMember, WorkspaceRole
 from state.actions.bots import BOT_EMAIL_DOMAIN
 from state.events import ChannelView, MessageView
@@ -73,7 +73,7 @@ def conversation_json(conversation: Conversation, viewer_id: int) -> dict[str, A
             'name_normalized': channel.name or _group_name(conversation.member_ids),
             'is_channel': kind == ChannelKind.PUBLIC,
             'is_group': kind in (ChannelKind.PRIVATE, ChannelKind.GROUP),
-            'is_general': kind == ChannelKind.PUBLIC and channel.name == GENERAL_CHANNEL_NAME,
+            'is_general': is_general(kind, channel.name),
             'creator': user_sid(channel.created_by) if channel.created_by is not None else '',
             'topic': {'value': channel.topic, 'creator': '', 'last_set': 0},
             'purpose': {'value': '', 'creator': '', 'last_set': 0},
@@ -123,7 +123,7 @@ def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
         'deleted': not user.is_active,
         'is_bot': bot,
         'is_app_user': False,
-        'is_admin': member.role in (WorkspaceRole.OWNER, WorkspaceRole.ADMIN),
+        'is_admin': is_admin_role(member.role),
         'is_owner': member.role == WorkspaceRole.OWNER,
         'is_primary_owner': False,
         'is_restricted': False,

@@ -6,7 +6,7 @@ Accounts, the workspace and the channels are made through the app's actions (so 
 messages themselves go in with one bulk INSERT per batch, because a million sends through the action would
 take most of the time budget. The rows look like the action's: body and escaped HTML, a client message id,
 increasing ids and times. The search index is rebuilt once after the bulk INSERTs (its triggers are set
-aside meanwhile and put back as they were). Then it times the read queries of db/queries.py that a channel
+aside meanwhile and put back as they were). Then it times the read queries of db/paging.py that a channel
 view runs, and searches as the reader (who is in the big channel; the other channels are public, so they
 are searched too).
 """
@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.stats import summarize
 from bench.targets.ours_setup import PASSWORD
-from db import queries
+from db import paging
 from db.engine import init_engine
 from db.search_index import FTS_TABLE
 from server import init_database
@@ -162,23 +162,23 @@ def _insert(connection: sqlite3.Connection, columns: dict[str, Any], rows: list[
 
 
 def time_queries(channel_id: int, runs: int) -> dict[str, Any]:
-    """The channel view's queries through db/queries.py, in this process (no HTTP, no UI)."""
+    """The channel view's queries through db/paging.py, in this process (no HTTP, no UI)."""
     init_engine(get_settings().resolved_database_url)
-    latest = queries.latest_messages(channel_id, limit=50)
-    newest_id, oldest_id = latest[-1].id, queries.messages_after(channel_id, 0, limit=1)[0].id
+    latest = paging.latest_messages(channel_id, limit=50)
+    newest_id, oldest_id = latest[-1].id, paging.messages_after(channel_id, 0, limit=1)[0].id
     rng = random.Random(11)
     figures: dict[str, list[float]] = {'latest_50_ms': [], 'older_page_ms': [], 'catch_up_200_ms': []}
     for _ in range(runs):
         t0 = time.perf_counter()
-        queries.latest_messages(channel_id, limit=50)
+        paging.latest_messages(channel_id, limit=50)
         figures['latest_50_ms'].append((time.perf_counter() - t0) * 1000)
         before = rng.randint(oldest_id + 1, newest_id)
         t0 = time.perf_counter()
-        queries.messages_before(channel_id, before, limit=50)
+        paging.messages_before(channel_id, before, limit=50)
         figures['older_page_ms'].append((time.perf_counter() - t0) * 1000)
         after = rng.randint(oldest_id, newest_id)
         t0 = time.perf_counter()
-        queries.messages_after(channel_id, after, limit=200)
+        paging.messages_after(channel_id, after, limit=200)
         figures['catch_up_200_ms'].append((time.perf_counter() - t0) * 1000)
     return {name: summarize(values) for name, values in figures.items()} | {
         'oldest_id': oldest_id,

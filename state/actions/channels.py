@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, NotificationLevel, User, WorkspaceMember
-from db.queries import to_channel_view
+from db.view_builders import to_channel_view
 from state.actions.guards import (
     CHANNEL_NOT_FOUND,
     active_user,

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from db.engine import read_session
 from db.models import Attachment, Channel, ChannelMember, Mention, Message, Reaction, User, Workspace, utcnow
-from db.queries import message_view, message_views, new_message_view, reply_user_ids
+from db.view_builders import message_view, message_views, new_message_view, reply_user_ids
 from settings import get_settings
 from state.actions.file_release import release_for_message
 from state.actions.guards import (

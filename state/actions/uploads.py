@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from db.engine import read_session
 from db.models import Attachment, Channel, ChannelMember
-from db.queries import attachment_view
+from db.view_builders import attachment_view
 from settings import get_settings
 from state.actions.file_release import delete_unreferenced_files
 from state.actions.guards import active_user

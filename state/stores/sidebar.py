@@ -25,7 +25,7 @@ from nicegui import Event as UiEvent
 from nicegui import binding
 
 from db.models import DIRECT_KINDS, ChannelKind
-from db.queries import COUNT_CAP, SidebarChannel, channels_for_user, sidebar_channel
+from db.sidebar_queries import COUNT_CAP, SidebarChannel, channels_for_user, sidebar_channel
 from seams.nicegui_internals import current_slot
 from state.bus import Subscription, bus, channel_topic, presence_topic, user_topic, workspace_topic
 from state.events import (

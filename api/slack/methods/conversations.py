@@ -11,8 +11,8 @@ from api.slack.lookup import conversation, message_in
 from api.slack.registry import Args, Caller, Result, method
 from api.slack.shapes import channel_view_json, conversation_json, message_json
 from db.api_queries import Conversation, conversations_page, history_page, members_page, replies_page
+from db.channel_queries import channel_member_ids
 from db.models import DIRECT_KINDS, ChannelKind
-from db.queries import channel_member_ids
 from state.access import ChannelAccess
 from state.actions.channels import create_channel, join_channel, open_direct
 
