@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.client_calls import call_method
+from db.models import DIRECT_KINDS
 from state.events import MessageCreated
 from state.stores.sidebar import ChannelEntry
 
@@ -17,7 +18,7 @@ def notification_reason(event: MessageCreated, entry: ChannelEntry | None, user_
     in_channel = message.thread_root_id is None or message.also_in_channel
     if user_id in event.mentioned_user_ids or (event.mentions_all and in_channel):
         return 'mentioned you in'
-    if entry.kind in ('direct', 'group'):
+    if entry.kind in DIRECT_KINDS:
         return 'wrote in' if in_channel else 'replied in a thread in'
     if not in_channel:
         return 'replied in a thread in'  # it reached this user because they follow the thread
