@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from api.slack.ids import channel_sid, message_ts
+from api.slack.ids import channel_id_of, channel_sid, message_ts
 from db.models import ChannelKind
 from state.actions.tokens import create_api_token
 from tests.factories import add_member, general_of, make_channel, make_user, make_workspace
@@ -102,3 +102,10 @@ def _form(args: dict[str, Any]) -> dict[str, str]:
 
 def forged_ts(message_id: int) -> str:
     return message_ts(message_id)
+
+
+def channel_int(sid: str) -> int:
+    """Our channel id behind a Slack id (for checks against the database)."""
+    channel_id = channel_id_of(sid)
+    assert channel_id is not None
+    return channel_id

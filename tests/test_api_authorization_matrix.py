@@ -96,6 +96,35 @@ def remove(scene: ApiScene, role: str) -> str:
     return 'ok' if role in ('member', 'owner', 'admin') else 'cant_delete_message'  # author or admins
 
 
+def channels_only(scene: ApiScene, role: str, outcome: str) -> str:
+    """Leaving, inviting and archiving are for channels: a DM or group DM says so (once it is readable)."""
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'method_not_supported_for_channel_type' if scene.kind in (ChannelKind.GROUP, ChannelKind.DIRECT) else outcome
+
+
+def leave(scene: ApiScene, role: str) -> str:
+    return channels_only(scene, role, 'ok')  # someone not in it gets ok with not_in_channel, as from Slack
+
+
+def invite(scene: ApiScene, role: str) -> str:
+    return channels_only(scene, role, 'ok' if scene.in_it(role) else 'not_in_channel')
+
+
+def archive(scene: ApiScene, role: str) -> str:
+    return channels_only(scene, role, 'ok' if role in ('owner', 'admin') else 'restricted_action')
+
+
+def unarchive(scene: ApiScene, role: str) -> str:
+    return channels_only(scene, role, 'not_archived')
+
+
+def member_only(scene: ApiScene, role: str) -> str:
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'ok' if scene.in_it(role) else 'not_in_channel'
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
@@ -125,6 +154,12 @@ ROWS = [
     Row('reactions.remove', lambda s: {'channel': s.channel, 'timestamp': s.ts, 'name': 'tada'}, unreact),
     Row('chat.update', lambda s: {'channel': s.channel, 'ts': s.ts, 'text': 'changed'}, edit),
     Row('chat.delete', _message, remove),
+    Row('conversations.leave', _channel, leave),
+    Row('conversations.invite', lambda s: {'channel': s.channel, 'users': user_sid(s.user_ids['outsider'])}, invite),
+    Row('conversations.setTopic', lambda s: {'channel': s.channel, 'topic': 'new topic'}, member_only),
+    Row('conversations.archive', _channel, archive),
+    Row('conversations.unarchive', _channel, unarchive),
+    Row('conversations.mark', _message, member_only),
 ]
 
 # Methods that name no conversation: who may see what is checked by the tests below.
@@ -141,7 +176,7 @@ CASES = [
     for index, row in enumerate(ROWS)
     for kind in KINDS
 ]
-CHANGES_WHAT_OTHERS_SEE = {'chat.delete'}  # after one token deleted the message, the next would find none
+CHANGES_WHAT_OTHERS_SEE = {'chat.delete', 'conversations.invite', 'conversations.archive'}  # a fresh scene each
 
 
 async def _answer(slack: SlackCaller, method: str, token: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -44,6 +44,16 @@ SLACK_CODES = frozenset(
         'invalid_ts_latest',
         'invalid_ts_oldest',
         'users_list_not_supplied',
+        'cant_leave_general',
+        'cant_archive_general',
+        'already_archived',
+        'not_archived',
+        'method_not_supported_for_channel_type',
+        'already_in_channel',
+        'cant_invite_self',
+        'no_user',
+        'too_many_users',
+        'invalid_timestamp',
     }
 )
 

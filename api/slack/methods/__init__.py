@@ -4,4 +4,4 @@ from __future__ import annotations
 
 
 def load() -> None:
-    from api.slack.methods import auth, chat, conversations, reactions, users  # noqa: F401
+    from api.slack.methods import auth, chat, conversations, conversations_manage, reactions, users  # noqa: F401
