@@ -169,6 +169,11 @@ COVERED_ELSEWHERE = {
     'auth.test': 'tests/test_slack_api.py',
     'auth.revoke': 'tests/test_slack_api.py',
     'conversations.create': 'tests/test_slack_api.py (creates in the caller own workspace only)',
+    'team.info': 'tests/test_slack_team_presence_search.py (the token own workspace)',
+    'bots.info': 'tests/test_slack_team_presence_search.py (bots of the token workspace only)',
+    'users.getPresence': 'tests/test_slack_team_presence_search.py (people of the token workspace only)',
+    'users.setPresence': 'tests/test_slack_team_presence_search.py (the token own user)',
+    'search.messages': 'tests/test_slack_team_presence_search.py (only what the token user may read)',
 }
 
 CASES = [

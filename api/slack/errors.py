@@ -54,6 +54,8 @@ SLACK_CODES = frozenset(
         'no_user',
         'too_many_users',
         'invalid_timestamp',
+        'bot_not_found',
+        'invalid_presence',
     }
 )
 

@@ -17,6 +17,10 @@ class Args(BaseModel):
     model_config = ConfigDict(extra='ignore', str_strip_whitespace=False)
 
 
+class NoArgs(Args):
+    """For methods that take no arguments (anything sent is ignored)."""
+
+
 @dataclass(frozen=True)
 class Caller:
     identity: TokenIdentity | None  # None only for methods that need no token (api.test)

@@ -95,6 +95,11 @@ def channel_view_json(view: ChannelView, is_member: bool) -> dict[str, Any]:
     }
 
 
+def permalink_url(base_url: str, workspace_slug: str, channel_id: int, message_id: int) -> str:
+    """The page that opens this message, for someone who may read it."""
+    return f'{base_url.rstrip("/")}/w/{workspace_slug}/c/{channel_id}/m/{message_id}'
+
+
 def is_bot(user: User) -> bool:
     return user.email.endswith('@' + BOT_EMAIL_DOMAIN)
 

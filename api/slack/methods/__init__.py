@@ -4,4 +4,12 @@ from __future__ import annotations
 
 
 def load() -> None:
-    from api.slack.methods import auth, chat, conversations, conversations_manage, reactions, users  # noqa: F401
+    from api.slack.methods import (  # noqa: F401
+        auth,
+        chat,
+        conversations,
+        conversations_manage,
+        reactions,
+        team,
+        users,
+    )

@@ -8,12 +8,8 @@ from pydantic import ConfigDict
 
 from api.slack.errors import SlackError
 from api.slack.ids import bot_sid, team_sid, user_sid
-from api.slack.registry import Args, Caller, Result, method
+from api.slack.registry import Args, Caller, NoArgs, Result, method
 from state.actions.tokens import revoke_api_token
-
-
-class NoArgs(Args):
-    pass
 
 
 class ApiTestArgs(Args):

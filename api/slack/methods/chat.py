@@ -6,7 +6,7 @@ from api.slack.errors import SlackError
 from api.slack.ids import channel_sid, message_ts
 from api.slack.lookup import conversation, message_in
 from api.slack.registry import Args, Caller, Result, method
-from api.slack.shapes import message_json
+from api.slack.shapes import message_json, permalink_url
 from state.actions.messages import delete_message, edit_message, send_message
 
 
@@ -89,5 +89,5 @@ def permalink(caller: Caller, args: PermalinkArgs) -> Result:
     target = message_in(access, args.message_ts)
     return {
         'channel': channel_sid(target.channel_id, access.channel.kind),
-        'permalink': f'{caller.base_url.rstrip("/")}/w/{me.workspace_slug}/c/{target.channel_id}/m/{target.id}',
+        'permalink': permalink_url(caller.base_url, me.workspace_slug, target.channel_id, target.id),
     }

@@ -1,0 +1,127 @@
+"""team.info, bots.info, users.getPresence / setPresence and search.messages."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from api.slack.errors import SlackError
+from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_id_of, user_sid
+from api.slack.registry import Args, Caller, NoArgs, Result, method
+from api.slack.shapes import is_bot, permalink_url
+from db.api_queries import workspace_person
+from db.view_builders import message_view
+from state.actions.profile import set_manual_presence
+from state.actions.search import search
+from state.stores import presence
+
+# Slack knows "active" and "away"; busy (do not disturb) is still active there.
+SLACK_PRESENCE = {presence.ONLINE: 'active', presence.BUSY: 'active', presence.AWAY: 'away', presence.OFFLINE: 'away'}
+
+
+@method('team.info', NoArgs)
+def team_info(caller: Caller, args: NoArgs) -> Result:
+    me = caller.me
+    return {
+        'team': {
+            'id': team_sid(me.workspace_id),
+            'name': me.workspace_name,
+            'domain': me.workspace_slug,
+            'url': f'{caller.base_url.rstrip("/")}/w/{me.workspace_slug}/',
+            'icon': {'image_default': True},
+        }
+    }
+
+
+class BotArgs(Args):
+    bot: str = ''
+
+
+@method('bots.info', BotArgs)
+def bots_info(caller: Caller, args: BotArgs) -> Result:
+    me = caller.me
+    user_id = _decode_bot(args.bot) if args.bot else (me.user_id if me.is_bot else None)
+    found = workspace_person(me.workspace_id, user_id) if user_id is not None else None
+    if found is None or not is_bot(found[0]):
+        raise SlackError('bot_not_found')
+    user = found[0]
+    return {
+        'bot': {
+            'id': bot_sid(user_id or 0),
+            'name': user.display_name,
+            'deleted': not user.is_active,
+            'user_id': user_sid(user_id or 0),
+            'app_id': '',
+            'updated': 0,
+            'icons': {},
+        }
+    }
+
+
+class PresenceArgs(Args):
+    user: str = ''
+
+
+@method('users.getPresence', PresenceArgs)
+def get_presence(caller: Caller, args: PresenceArgs) -> Result:
+    me = caller.me
+    user_id = user_id_of(args.user) if args.user else me.user_id
+    if user_id is None or workspace_person(me.workspace_id, user_id) is None:
+        raise SlackError('user_not_found')
+    status = presence.status_of(user_id)
+    result: Result = {'presence': SLACK_PRESENCE.get(status, 'away')}
+    if user_id == me.user_id:  # only about oneself does Slack say more
+        result |= {'online': status != presence.OFFLINE, 'manual_away': status == presence.AWAY}
+    return result
+
+
+class SetPresenceArgs(Args):
+    presence: str
+
+
+@method('users.setPresence', SetPresenceArgs)
+def set_presence(caller: Caller, args: SetPresenceArgs) -> Result:
+    if args.presence not in ('auto', 'away'):
+        raise SlackError('invalid_presence')
+    set_manual_presence(caller.me.user_id, 'away' if args.presence == 'away' else None)
+    return {}
+
+
+class SearchArgs(Args):
+    query: str
+    count: int = Field(default=20, ge=1, le=100)
+
+
+@method('search.messages', SearchArgs)
+def search_messages(caller: Caller, args: SearchArgs) -> Result:
+    """The newest matches the token's user may read (one page; `count` caps it, Slack's paging is not kept)."""
+    me = caller.me
+    page = search(me.user_id, me.workspace_id, args.query)
+    matches = []
+    for hit in page.hits[: args.count]:
+        view = message_view(hit.message_id)
+        if view is None:
+            continue
+        matches.append(
+            {
+                'type': 'message',
+                'ts': message_ts(hit.message_id),
+                'text': view.body,
+                'user': user_sid(hit.author_id),
+                'username': hit.author_name,
+                'channel': {'id': channel_sid(hit.channel_id, hit.channel_kind), 'name': hit.channel_label},
+                'permalink': permalink_url(caller.base_url, me.workspace_slug, hit.channel_id, hit.message_id),
+            }
+        )
+    total = len(matches)
+    return {
+        'query': args.query,
+        'messages': {
+            'total': total,
+            'matches': matches,
+            'pagination': {'total_count': total, 'page': 1, 'per_page': args.count, 'page_count': 1, 'first': 1},
+        },
+    }
+
+
+def _decode_bot(sid: str) -> int | None:
+    return user_id_of('U' + sid[1:]) if sid.startswith('B') else None
