@@ -15,7 +15,16 @@ from sqlmodel import col, select
 
 from db.authz import readable_in_workspace
 from db.engine import read_session
-from db.models import DIRECT_KINDS, Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
+from db.models import (
+    BOT_EMAIL_DOMAIN,
+    DIRECT_KINDS,
+    Channel,
+    ChannelKind,
+    ChannelMember,
+    Message,
+    User,
+    WorkspaceMember,
+)
 from db.paging import Page, channel_list, live_replies, newer, older, page_of
 from db.view_builders import message_views
 from db.views import MessageView
@@ -117,6 +126,18 @@ def people_page(workspace_id: int, *, after_id: int, limit: int) -> Page[tuple[U
         ).all()
     pairs = [(user, member) for user, member in rows]
     return page_of(pairs, limit, lambda pair: _id(pair[0].id))
+
+
+def bot_user_ids(user_ids: Collection[int]) -> frozenset[int]:
+    """Which of these users are bots (one query for a page of messages)."""
+    wanted = set(user_ids)
+    if not wanted:
+        return frozenset()
+    with read_session() as session:
+        found = session.exec(
+            select(User.id).where(col(User.id).in_(wanted), col(User.email).endswith('@' + BOT_EMAIL_DOMAIN))
+        ).all()
+    return frozenset(uid for uid in found if uid is not None)
 
 
 def workspace_person(workspace_id: int, user_id: int) -> tuple[User, WorkspaceMember] | None:

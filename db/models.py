@@ -38,6 +38,8 @@ class ChannelKind(StrEnum):
 
 
 DIRECT_KINDS = (ChannelKind.DIRECT, ChannelKind.GROUP)  # conversations between people, not channels
+# Bot users' e-mail domain (RFC 2606: it can never receive mail or collide with a person's address).
+BOT_EMAIL_DOMAIN = 'bots.invalid'
 
 
 class NotificationLevel(StrEnum):

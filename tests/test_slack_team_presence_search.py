@@ -48,3 +48,12 @@ async def test_search_finds_only_what_the_token_may_read(api_world: ApiWorld, sl
     assert (await slack.ok('search.messages', api_world.eve_token, query='quarterly'))['messages']['matches'] == []
     update_row(User, api_world.carl, is_active=False)
     assert await slack.error('search.messages', api_world.carl_token, query='quarterly') == 'invalid_auth'
+
+
+async def test_bot_posts_carry_bot_id_and_profile_people_posts_do_not(api_world: ApiWorld, slack: SlackCaller) -> None:
+    me = await slack.ok('auth.test', api_world.bot_token)
+    posted = await slack.ok('chat.postMessage', api_world.bot_token, channel=api_world.general, text='beep')
+    assert posted['message']['bot_id'] == me['bot_id'] and posted['message']['bot_profile']['name'] == 'Deploy Bot'
+    await slack.ok('chat.postMessage', api_world.ada_token, channel=api_world.general, text='hello bot')
+    history = (await slack.ok('conversations.history', api_world.bob_token, channel=api_world.general))['messages']
+    assert [(m['text'], m.get('bot_id')) for m in history] == [('hello bot', None), ('beep', me['bot_id'])]

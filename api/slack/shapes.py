@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_sid
 from db.api_queries import Conversation
 from db.authz import is_admin_role, is_general
-from db.models import ChannelKind, User, WorkspaceMember, WorkspaceRole
-from state.actions.bots import BOT_EMAIL_DOMAIN
+from db.models import BOT_EMAIL_DOMAIN, ChannelKind, User, WorkspaceMember, WorkspaceRole
 from state.events import ChannelView, MessageView
 
 DELETED_TEXT = 'This message was deleted.'
 
 
-def message_json(view: MessageView, workspace_id: int) -> dict[str, Any]:
-    """A message: `text` is the author's source text (Slack's mrkdwn-like markup), never our rendered HTML."""
+def message_json(view: MessageView, workspace_id: int, bot_ids: Collection[int] = ()) -> dict[str, Any]:
+    """A message: `text` is the author's source text (Slack's mrkdwn-like markup), never our rendered HTML.
+
+    A bot's post carries `bot_id` and `bot_profile`, as Slack's do (bots that skip their own posts look there);
+    `bot_ids` names the authors among `view`'s that are bots (`db.api_queries.bot_user_ids`).
+    """
     data: dict[str, Any] = {
         'type': 'message',
         'user': user_sid(view.author_id),
@@ -23,6 +27,14 @@ def message_json(view: MessageView, workspace_id: int) -> dict[str, Any]:
         'ts': message_ts(view.id),
         'team': team_sid(workspace_id),
     }
+    if view.author_id in bot_ids:
+        data['bot_id'] = bot_sid(view.author_id)
+        data['bot_profile'] = {
+            'id': bot_sid(view.author_id),
+            'name': view.author_name,
+            'deleted': False,
+            'team_id': team_sid(workspace_id),
+        }
     if view.deleted:
         data['subtype'] = 'tombstone'  # a deleted thread root kept for its replies, as Slack shows it
     if view.thread_root_id is not None:

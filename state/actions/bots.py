@@ -6,12 +6,10 @@ import secrets
 
 from sqlmodel import Session
 
-from db.models import User, Workspace, WorkspaceRole
+from db.models import BOT_EMAIL_DOMAIN, User, Workspace, WorkspaceRole
 from state.actions.guards import require_id
 from state.actions.workspaces import join_in_session
 from state.security import UNUSABLE_PASSWORD
-
-BOT_EMAIL_DOMAIN = 'bots.invalid'  # RFC 2606: can never receive mail or collide with a person's address
 
 
 def add_bot(session: Session, workspace: Workspace, display_name: str) -> User:

@@ -8,6 +8,7 @@ from api.slack.lookup import conversation, message_in
 from api.slack.registry import Args, Caller, Result, method
 from api.slack.shapes import message_json, permalink_url
 from state.actions.messages import delete_message, edit_message, send_message
+from state.actions.tokens import TokenIdentity
 
 
 class PostArgs(Args):
@@ -37,7 +38,7 @@ def post_message(caller: Caller, args: PostArgs) -> Result:
     return {
         'channel': channel_sid(channel_id, access.channel.kind),
         'ts': message_ts(view.id),
-        'message': message_json(view, me.workspace_id),
+        'message': message_json(view, me.workspace_id, _own(me)),
     }
 
 
@@ -57,7 +58,7 @@ def update_message(caller: Caller, args: UpdateArgs) -> Result:
         'channel': channel_sid(view.channel_id, access.channel.kind),
         'ts': message_ts(view.id),
         'text': view.body,
-        'message': message_json(view, me.workspace_id),
+        'message': message_json(view, me.workspace_id, _own(me)),
     }
 
 
@@ -91,3 +92,8 @@ def permalink(caller: Caller, args: PermalinkArgs) -> Result:
         'channel': channel_sid(target.channel_id, access.channel.kind),
         'permalink': permalink_url(caller.base_url, me.workspace_slug, target.channel_id, target.id),
     }
+
+
+def _own(me: TokenIdentity) -> frozenset[int]:
+    """The caller among bots, for its own post's `bot_id`."""
+    return frozenset({me.user_id}) if me.is_bot else frozenset()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import Field
 
 from api.slack.cursors import cursor_position, page_metadata
@@ -10,11 +12,19 @@ from api.slack.ids import channel_sid, id_bound, message_ts, user_id_of, user_si
 from api.slack.lookup import conversation, message_in
 from api.slack.registry import Args, Caller, Result, method
 from api.slack.shapes import channel_view_json, conversation_json, message_json
-from db.api_queries import Conversation, conversations_page, history_page, members_page, replies_page
+from db.api_queries import (
+    Conversation,
+    bot_user_ids,
+    conversations_page,
+    history_page,
+    members_page,
+    replies_page,
+)
 from db.channel_queries import channel_member_ids
 from db.models import DIRECT_KINDS, ChannelKind
 from state.access import ChannelAccess
 from state.actions.channels import create_channel, join_channel, open_direct
+from state.events import MessageView
 
 TYPES = {
     'public_channel': ChannelKind.PUBLIC,
@@ -88,7 +98,7 @@ def history(caller: Caller, args: HistoryArgs) -> Result:
         before = position
     page = history_page(access.channel.id or 0, before_id=before, after_id=max(after, 0), limit=args.limit or 100)
     return {
-        'messages': [message_json(view, me.workspace_id) for view in page.items],
+        'messages': [message_json(view, me.workspace_id, _bots(page.items)) for view in page.items],
         'has_more': page.next_position is not None,
         'pin_count': 0,
         'response_metadata': page_metadata(page.next_position),
@@ -122,8 +132,10 @@ def replies(caller: Caller, args: RepliesArgs) -> Result:
     else:
         root = target
     page = replies_page(root.id, after_id=cursor_position(args.cursor) or 0, limit=max(1, args.limit or 1000))
+    shown = (root, *page.items)
+    bots = _bots(shown)
     return {
-        'messages': [message_json(view, me.workspace_id) for view in (root, *page.items)],
+        'messages': [message_json(view, me.workspace_id, bots) for view in shown],
         'has_more': page.next_position is not None,
         'response_metadata': page_metadata(page.next_position),
     }
@@ -191,3 +203,7 @@ def open_conversation(caller: Caller, args: OpenArgs) -> Result:
 def _as_conversation(access: ChannelAccess, member_ids: list[int]) -> Conversation:
     direct = access.channel.kind in DIRECT_KINDS
     return Conversation(access.channel, access.is_member, tuple(sorted(member_ids)) if direct else ())
+
+
+def _bots(views: Sequence[MessageView]) -> frozenset[int]:
+    return bot_user_ids({view.author_id for view in views})
