@@ -63,8 +63,7 @@ class Messenger:
         if body.startswith('//'):  # "//text" posts "/text" (how one writes a message that starts with a slash)
             body = body[1:]
         if self.uploader.is_busy:
-            self.messages.remove_pending(client_msg_id)
-            self.composer.restore(body, 'Files are still uploading; send again when they are done.', client_msg_id)
+            self._hand_back(body, 'Files are still uploading; send again when they are done.', client_msg_id)
             return
         try:
             async with self._sending:
@@ -79,8 +78,7 @@ class Messenger:
                     attachment_ids=self.uploader.pending_ids(),
                 )
         except ActionError as error:
-            self.messages.remove_pending(client_msg_id)
-            self.composer.restore(body, error.message, client_msg_id)
+            self._hand_back(body, error.message, client_msg_id)
             return
         except DatabaseUnavailable:
             self.messages.failed(client_msg_id, 'Not sent yet: the server is busy. Retry?')
@@ -98,8 +96,7 @@ class Messenger:
             async with self._sending:
                 outcome = await off_loop(slash_commands.run_command, context, body)
         except ActionError as error:
-            self.messages.remove_pending(client_msg_id)
-            self.composer.restore(body, error.message, client_msg_id)
+            self._hand_back(body, error.message, client_msg_id)
             return
         except DatabaseUnavailable:
             self.messages.failed(client_msg_id, 'Not done yet: the server is busy. Retry?')
@@ -110,6 +107,11 @@ class Messenger:
             self.messages.remove_pending(client_msg_id)
         if outcome.notice:
             ui.notify(outcome.notice)
+
+    def _hand_back(self, body: str, reason: str, client_msg_id: str) -> None:
+        """Refused: the pending copy goes, and the text returns to the composer with the reason."""
+        self.messages.remove_pending(client_msg_id)
+        self.composer.restore(body, reason, client_msg_id)
 
     async def edit(self, message_id: int | None, body: str) -> None:
         """An edit waits in the browser until it is applied or refused (outbox.js). A busy database is tried

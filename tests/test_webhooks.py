@@ -16,7 +16,7 @@ from db.engine import read_session
 from db.models import IncomingWebhook, Mention, Message
 from db.models import User as Account
 from main import cli
-from state.actions.channels import archive_channel
+from state.actions.channels import archive_channel, open_direct
 from state.actions.messages import send_message
 from state.actions.webhooks import channel_webhooks, create_webhook, remove_webhook
 from state.bus import channel_topic, user_topic
@@ -49,8 +49,6 @@ def test_only_owners_and_admins_of_a_readable_channel_make_webhooks(world: World
 
 
 def test_webhooks_post_into_channels_only_and_not_into_archived_ones(world: World) -> None:
-    from state.actions.channels import open_direct
-
     dm = open_direct(world.ada, world.workspace, [world.bob])
     with pytest.raises(InvalidInput):
         create_webhook(world.ada, dm.id, 'Into a DM')

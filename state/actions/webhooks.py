@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from db.authz import is_admin_role
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, IncomingWebhook, Workspace, utcnow
 from state.actions.accounts import clean_display_name
 from state.actions.bots import add_bot
 from state.actions.guards import (
     CHANNEL_NOT_FOUND,
-    active_user,
+    is_admin,
     require_id,
     visible_channel,
     workspace_membership,
@@ -63,9 +62,8 @@ def create_webhook(actor_id: int, channel_id: int, name: str) -> NewWebhook:
     label = clean_display_name(name)
     with unit_of_work() as uow:
         session = uow.session
-        active_user(session, actor_id)
         channel, _ = visible_channel(session, actor_id, channel_id)
-        if not is_admin_role(_role(session, channel.workspace_id, actor_id)):
+        if not is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
             raise Forbidden('Only workspace owners and admins can add incoming webhooks.')
         made = _create(session, channel, label, created_by=actor_id)
     return made
@@ -93,7 +91,7 @@ def remove_webhook(actor_id: int, webhook_id: int) -> None:
         if hook is None or workspace_membership(session, hook.workspace_id, actor_id) is None:
             raise NotFound(WEBHOOK_NOT_FOUND)
         visible_channel(session, actor_id, hook.channel_id)  # a private channel's hooks only for its members
-        if not is_admin_role(_role(session, hook.workspace_id, actor_id)):
+        if not is_admin(workspace_membership(session, hook.workspace_id, actor_id)):
             raise Forbidden('Only workspace owners and admins can remove incoming webhooks.')
         if hook.revoked_at is None:
             hook.revoked_at = utcnow()
@@ -104,7 +102,7 @@ def channel_webhooks(actor_id: int, channel_id: int) -> list[WebhookSummary]:
     """The channel's live webhooks, for someone who may manage them (the channel menu's dialog)."""
     with read_session() as session:
         channel, _ = visible_channel(session, actor_id, channel_id)
-        if not is_admin_role(_role(session, channel.workspace_id, actor_id)):
+        if not is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
             raise Forbidden('Only workspace owners and admins can see incoming webhooks.')
         rows = session.exec(
             select(IncomingWebhook)
@@ -164,8 +162,3 @@ def _create(session: Session, channel: Channel, label: str, *, created_by: int |
     session.add(hook)
     session.flush()
     return NewWebhook(require_id(hook.id), label, channel_id, secret)
-
-
-def _role(session: Session, workspace_id: int, user_id: int) -> str | None:
-    member = workspace_membership(session, workspace_id, user_id)
-    return member.role if member is not None else None
