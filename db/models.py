@@ -245,3 +245,27 @@ class IncomingWebhook(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+
+
+class App(SQLModel, table=True):
+    """A Slack-style app: a bot user with a token, and where its events go (an HTTP URL or Socket Mode).
+
+    The signing secret is kept as it is, not hashed: it is the key we sign every request to the app with
+    (Slack, too, can show it again). The app-level token (`xapp-…`, for Socket Mode) is kept only as a hash.
+    """
+
+    __tablename__ = 'apps'
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE', sa_type=ID)
+    name: str = Field(max_length=80)
+    bot_user_id: int = Field(foreign_key='users.id', ondelete='CASCADE', sa_type=ID)
+    bot_token_id: int = Field(foreign_key='api_tokens.id', unique=True, ondelete='CASCADE', sa_type=ID)
+    signing_secret: str = Field(max_length=64)
+    app_token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    events_url: str = Field(default='', max_length=2000)  # '' when events go over Socket Mode or nowhere
+    socket_mode: bool = False
+    event_types: str = Field(default='', max_length=2000)  # the subscribed events, comma separated
+    disabled: bool = False
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
+    created_at: datetime = Field(default_factory=utcnow)
