@@ -1,7 +1,7 @@
-"""The CLI's commands (`main.py create-user | create-token | create-webhook | seed-demo`); each returns an exit code.
+"""The CLI's commands (`main.py create-user | create-token | create-app | create-webhook | seed-demo`).
 
-They call the same actions as the UI. Results go to stdout (a token alone on its line, so scripts can capture
-it); problems go to stderr with exit code 1.
+Each returns an exit code. They call the same actions as the UI. Results go to stdout (a token alone on its line,
+or `name=value` lines, so scripts can capture them); problems go to stderr with exit code 1.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from db.models import User, WorkspaceRole
 from db.workspace_queries import membership, workspace_by_name_or_slug
 from settings import get_settings
 from state.actions.accounts import sign_up
+from state.actions.apps import create_app as create_app_action
 from state.actions.tokens import create_api_token
 from state.actions.webhooks import create_webhook_for_operator
 from state.actions.workspaces import add_member, create_workspace
@@ -53,6 +54,26 @@ def create_token(email: str, workspace: str, bot_name: str | None = None) -> int
     except ActionError as error:
         return _fail(error.message)
     print(token)
+    return 0
+
+
+def create_app(
+    workspace: str, name: str, events_url: str = '', *, socket_mode: bool = False, events: str | None = None
+) -> int:
+    """Print a new app's secrets, one `name=value` per line: `bot_token`, `signing_secret`, and `app_token`."""
+    target = workspace_by_name_or_slug(workspace)
+    if target is None:
+        return _fail(f'There is no workspace called "{workspace}".')
+    try:
+        kwargs = {} if events is None else {'event_types': tuple(events.split(','))}
+        made = create_app_action(None, _id(target.id), name, events_url=events_url, socket_mode=socket_mode, **kwargs)
+    except ActionError as error:
+        return _fail(error.message)
+    print(f'app_id={made.id}')
+    print(f'bot_token={made.bot_token}')
+    print(f'signing_secret={made.signing_secret}')
+    if made.app_token is not None:
+        print(f'app_token={made.app_token}')
     return 0
 
 

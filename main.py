@@ -1,4 +1,4 @@
-"""Entry point and CLI: serve (default), migrate, create-user, create-token, create-webhook, seed-demo."""
+"""Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook, seed-demo."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument('--email', required=True)
     token.add_argument('--workspace', required=True)
     token.add_argument('--bot', metavar='NAME', help='create a bot user with this name and a token for it')
+    app = commands.add_parser('create-app', help='create an app (a bot with events) and print its secrets')
+    app.add_argument('--workspace', required=True)
+    app.add_argument('--name', required=True, help="the app's and its bot's name")
+    app.add_argument('--events-url', default='', help='where the Events API posts (with url_verification)')
+    app.add_argument('--socket-mode', action='store_true', help='deliver events over Socket Mode (prints app_token)')
+    app.add_argument('--events', help='subscribed events, comma separated (default: app_mention,message)')
     hook = commands.add_parser('create-webhook', help="print a new incoming webhook's URL for a channel")
     hook.add_argument('--workspace', required=True)
     hook.add_argument('--channel', required=True, help='channel name, with or without #')
@@ -76,6 +82,10 @@ def cli(argv: list[str]) -> int:
         return commands.create_user(args.email, args.name, args.password, args.workspace, admin=args.admin)
     if command == 'create-token':
         return commands.create_token(args.email, args.workspace, bot_name=args.bot)
+    if command == 'create-app':
+        return commands.create_app(
+            args.workspace, args.name, args.events_url, socket_mode=args.socket_mode, events=args.events
+        )
     if command == 'create-webhook':
         return commands.create_webhook(args.workspace, args.channel, args.name)
     if command == 'seed-demo':

@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 import state.actions
 from db.models import (
+    App,
     Channel,
     ChannelKind,
     ChannelMember,
@@ -33,7 +34,7 @@ from db.models import (
     WorkspaceMember,
     WorkspaceRole,
 )
-from state.actions import channels, messages, reactions, reads, search, webhooks, workspaces
+from state.actions import apps, channels, messages, reactions, reads, search, webhooks, workspaces
 from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
@@ -43,6 +44,7 @@ from tests.factories import add_member, count_rows, make_channel, make_user, mak
 ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger')
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
 WRITTEN: tuple[type[SQLModel], ...] = (
+    App,
     Message,
     Reaction,
     Channel,
@@ -176,6 +178,8 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
     'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),
+    'apps.create_app': (lambda s, a: apps.create_app(a, s.workspace_id, 'Deploy bot'), workspace_admin),
+    'apps.workspace_apps': (lambda s, a: apps.workspace_apps(a, s.workspace_id), workspace_admin),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -187,6 +191,7 @@ COVERED_ELSEWHERE = {
     'workspaces.revoke_invite': 'tests/test_workspaces.py',
     'activity.note_activity': 'tests/test_stores.py (presence of the actor only, writes nothing shared)',
     'webhooks.remove_webhook': 'tests/test_webhooks.py (needs a webhook first)',
+    'apps.set_app_disabled': 'tests/test_apps.py (needs an app first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
 PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db.authz import is_admin_role
 from db.engine import read_session
-from db.models import ApiToken, User, Workspace, WorkspaceMember, utcnow
+from db.models import ApiToken, App, User, Workspace, WorkspaceMember, utcnow
 from state.actions.accounts import clean_display_name
 from state.actions.bots import add_bot
 from state.actions.guards import require_id
@@ -31,7 +31,6 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
     if len(label) > TOKEN_NAME_MAX_CHARS:
         raise InvalidInput(f'The token name must be at most {TOKEN_NAME_MAX_CHARS} characters long.')
     bot_display_name = clean_display_name(bot_name) if bot_name is not None else None
-    token = new_token()
     with unit_of_work() as uow:
         session = uow.session
         user = session.get(User, user_id)
@@ -44,16 +43,24 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
             if not is_admin_role(member.role):
                 raise Forbidden('Only workspace owners and admins can create bots.')
             owner_id = require_id(add_bot(session, workspace, bot_display_name).id)
-        session.add(
-            ApiToken(
-                token_hash=token_hash(token),
-                user_id=owner_id,
-                workspace_id=workspace_id,
-                name=label or (bot_display_name or ''),
-                is_bot=bot_display_name is not None,
-            )
+        token, _ = issue_token(
+            session, owner_id, workspace_id, label or (bot_display_name or ''), is_bot=bot_display_name is not None
         )
     return token
+
+
+def issue_token(
+    session: Session, user_id: int, workspace_id: int, name: str, *, is_bot: bool, prefix: str = ''
+) -> tuple[str, ApiToken]:
+    """Store a new token for `user_id` (only its hash) in the caller's transaction; returns it and its row.
+
+    `prefix` is Slack's kind marker (`xoxb-` for an app's bot token); clients such as Bolt look at it.
+    """
+    token = prefix + new_token()
+    row = ApiToken(token_hash=token_hash(token), user_id=user_id, workspace_id=workspace_id, name=name, is_bot=is_bot)
+    session.add(row)
+    session.flush()
+    return token, row
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class TokenIdentity:
     workspace_name: str
     workspace_slug: str
     is_bot: bool
+    app_id: int | None = None  # the app whose bot token this is
 
 
 def token_identity(token: str) -> TokenIdentity | None:
@@ -75,15 +83,16 @@ def token_identity(token: str) -> TokenIdentity | None:
         return None
     with read_session() as session:
         found = session.exec(
-            select(ApiToken, User, Workspace)
+            select(ApiToken, User, Workspace, App)
             .join(User, col(User.id) == ApiToken.user_id)
             .join(Workspace, col(Workspace.id) == ApiToken.workspace_id)
+            .outerjoin(App, col(App.bot_token_id) == ApiToken.id)
             .where(ApiToken.token_hash == token_hash(token))
         ).first()
         if found is None:
             return None
-        row, user, workspace = found
-        if row.revoked_at is not None or not user.is_active:
+        row, user, workspace, app = found
+        if row.revoked_at is not None or not user.is_active or (app is not None and app.disabled):
             return None
         if session.get(WorkspaceMember, (row.workspace_id, row.user_id)) is None:
             return None
@@ -95,6 +104,7 @@ def token_identity(token: str) -> TokenIdentity | None:
         workspace_name=workspace.name,
         workspace_slug=workspace.slug,
         is_bot=row.is_bot,
+        app_id=app.id if app is not None else None,
     )
 
 
