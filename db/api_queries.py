@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import col, select
 
 from db.authz import readable_in_workspace
@@ -87,19 +87,60 @@ def conversations_page(
     return Page(items, page.next_position)
 
 
-def history_page(channel_id: int, *, before_id: int | None, after_id: int, limit: int) -> Page[MessageView]:
-    """The channel list's messages with `after_id < id < before_id`, newest first (Slack's history order)."""
-    query = older(channel_list(channel_id).where(col(Message.id) > after_id), before_id)
+def history_page(
+    channel_id: int, *, before_id: int | None, after_us: int, before_us: int | None, limit: int
+) -> Page[MessageView]:
+    """The channel list's messages sent after `after_us` and before `before_us` (microseconds, exclusive) and
+    below the cursor's `before_id`, newest first (Slack's history order). Within a channel `ts_us` grows with
+    the id (the send action), so the id keyset pages exactly what the time range holds."""
+    query = channel_list(channel_id).where(col(Message.ts_us) > after_us)
+    if before_us is not None:
+        query = query.where(col(Message.ts_us) < before_us)
+    query = older(query, before_id)
     with read_session() as session:
         page = page_of(session.exec(query.limit(limit + 1)).all(), limit, _row_id)
         return Page(message_views(session, page.items), page.next_position)
 
 
-def replies_page(root_id: int, *, after_id: int, limit: int) -> Page[MessageView]:
-    """A thread's live replies after `after_id`, oldest first."""
+def replies_page(
+    root_id: int, *, after_id: int, after_us: int = -1, before_us: int | None = None, limit: int
+) -> Page[MessageView]:
+    """A thread's live replies after `after_id` sent between `after_us` and `before_us` (exclusive), oldest first."""
+    query = live_replies(root_id).where(col(Message.ts_us) > after_us)
+    if before_us is not None:
+        query = query.where(col(Message.ts_us) < before_us)
     with read_session() as session:
-        page = page_of(session.exec(newer(live_replies(root_id), after_id).limit(limit + 1)).all(), limit, _row_id)
+        page = page_of(session.exec(newer(query, after_id).limit(limit + 1)).all(), limit, _row_id)
         return Page(message_views(session, page.items), page.next_position)
+
+
+def channel_id_named(workspace_id: int, name: str) -> int | None:
+    """The id of the workspace's channel with this name (group and direct conversations have none)."""
+    with read_session() as session:
+        return session.exec(
+            select(Channel.id).where(Channel.workspace_id == workspace_id, Channel.name == name.lower())
+        ).first()
+
+
+def message_id_at(channel_id: int, ts_us: int) -> int | None:
+    """The message of this channel sent at `ts_us` (Slack's `ts` names a message within its channel)."""
+    with read_session() as session:
+        return session.exec(
+            select(Message.id).where(Message.channel_id == channel_id, Message.ts_us == ts_us)
+        ).first()
+
+
+def member_counts(channel_ids: Collection[int]) -> dict[int, int]:
+    """How many members each of these conversations has (one query for a page of them)."""
+    if not channel_ids:
+        return {}
+    with read_session() as session:
+        rows = session.exec(
+            select(ChannelMember.channel_id, func.count())
+            .where(col(ChannelMember.channel_id).in_(set(channel_ids)))
+            .group_by(col(ChannelMember.channel_id))
+        ).all()
+    return {channel_id: int(count) for channel_id, count in rows}
 
 
 def members_page(channel_id: int, *, after_id: int, limit: int) -> Page[int]:
