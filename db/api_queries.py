@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, or_
 from sqlmodel import col, select
 
-from db.authz import readable_in_workspace
+from db.authz import readable_in_session, readable_in_workspace
 from db.engine import read_session
 from db.models import (
     BOT_EMAIL_DOMAIN,
@@ -23,6 +23,7 @@ from db.models import (
     ChannelMember,
     Message,
     User,
+    Workspace,
     WorkspaceMember,
 )
 from db.paging import Page, channel_list, live_replies, newer, older, page_of
@@ -125,9 +126,7 @@ def channel_id_named(workspace_id: int, name: str) -> int | None:
 def message_id_at(channel_id: int, ts_us: int) -> int | None:
     """The message of this channel sent at `ts_us` (Slack's `ts` names a message within its channel)."""
     with read_session() as session:
-        return session.exec(
-            select(Message.id).where(Message.channel_id == channel_id, Message.ts_us == ts_us)
-        ).first()
+        return session.exec(select(Message.id).where(Message.channel_id == channel_id, Message.ts_us == ts_us)).first()
 
 
 def member_counts(channel_ids: Collection[int]) -> dict[int, int]:
@@ -141,6 +140,21 @@ def member_counts(channel_ids: Collection[int]) -> dict[int, int]:
             .group_by(col(ChannelMember.channel_id))
         ).all()
     return {channel_id: int(count) for channel_id, count in rows}
+
+
+def permalink_target(user_id: int, channel_id: int, ts_us: int) -> tuple[str, int] | None:
+    """(workspace slug, message id) of the message sent at `ts_us` in this channel, when `user_id` may read it
+    (db/authz.py's rule) and it still shows (a deleted message only as its thread's placeholder); else None."""
+    with read_session() as session:
+        readable = readable_in_session(session, user_id, channel_id)
+        if readable is None:
+            return None
+        message = session.exec(select(Message).where(Message.channel_id == channel_id, Message.ts_us == ts_us)).first()
+        if message is None or message.id is None or (message.deleted_at is not None and message.reply_count == 0):
+            return None
+        workspace = session.get(Workspace, readable[0].workspace_id)
+        in_workspace = session.get(WorkspaceMember, (readable[0].workspace_id, user_id)) is not None
+        return (workspace.slug, message.id) if workspace is not None and in_workspace else None
 
 
 def members_page(channel_id: int, *, after_id: int, limit: int) -> Page[int]:

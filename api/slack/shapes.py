@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
+from api.avatars import avatar_url
 from api.slack.ids import bot_sid, channel_sid, team_sid, ts_of, user_sid
 from api.slack.slack_text import referenced_channel_ids, slack_text
 from db.api_message_facts import MessageFacts, message_facts
@@ -15,6 +16,7 @@ from db.models import BOT_EMAIL_DOMAIN, ChannelKind, User, WorkspaceMember, Work
 from state.events import ChannelView, MessageView
 
 DELETED_TEXT = 'This message was deleted.'
+IMAGE_SIZES = (24, 32, 48, 72, 192, 512)  # Slack's profile.image_* sizes
 
 
 def messages_json(views: Sequence[MessageView], workspace_id: int) -> list[dict[str, Any]]:
@@ -137,11 +139,15 @@ def is_bot(user: User) -> bool:
     return user.email.endswith('@' + BOT_EMAIL_DOMAIN)
 
 
-def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
-    """A person or bot. E-mail addresses are left out (Slack needs an extra scope for them)."""
+def user_json(user: User, member: WorkspaceMember, base_url: str = '') -> dict[str, Any]:
+    """A person or bot. E-mail addresses are left out (Slack needs an extra scope for them).
+
+    `profile.image_*` is the generated avatar (api/avatars.py; nobody uploads one here), at every Slack size.
+    """
     if user.id is None:
         raise AssertionError('user has no id')
     bot = is_bot(user)
+    image = avatar_url(base_url, user_sid(user.id))
     profile: dict[str, Any] = {
         'real_name': user.display_name,
         'display_name': user.display_name,
@@ -150,6 +156,7 @@ def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
         'status_text': user.status_text,
         'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
         'team': team_sid(member.workspace_id),
+        **{f'image_{size}': image for size in IMAGE_SIZES},
     }
     if bot:
         profile['bot_id'] = bot_sid(user.id)

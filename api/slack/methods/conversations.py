@@ -215,4 +215,3 @@ def open_conversation(caller: Caller, args: OpenArgs) -> Result:
 def _as_conversation(access: ChannelAccess, member_ids: list[int]) -> Conversation:
     direct = access.channel.kind in DIRECT_KINDS
     return Conversation(access.channel, access.is_member, tuple(sorted(member_ids)) if direct else ())
-
