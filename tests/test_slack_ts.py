@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+
 from api.slack.ids import ts_us_of
 from db.api_queries import permalink_target
 from db.models import Message
