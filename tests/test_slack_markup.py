@@ -64,6 +64,9 @@ async def test_channel_may_be_a_name_or_a_person(api_world: ApiWorld, slack: Sla
     assert direct['channel'].startswith('D')
     again = await slack.ok('conversations.history', api_world.carl_token, channel=user_sid(api_world.bob))
     assert [m['text'] for m in again['messages']] == ['psst']  # the same DM, seen from the other side
+    assert await slack.error('chat.postMessage', api_world.bob_token, channel=api_world.general.lower(), text='x') == (
+        'channel_not_found'  # a lower-case word is a name, never an id
+    )
     assert await slack.error('chat.postMessage', api_world.bob_token, channel='#secretive', text='x') == (
         'channel_not_found'
     )

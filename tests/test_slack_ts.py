@@ -11,7 +11,7 @@ from db.api_queries import permalink_target
 from db.models import Message
 from state.actions import messages
 from state.actions.messages import send_message
-from state.rate_limit import exempt
+from state.rate_limit import exempt, limiter
 from tests.factories import World, count_rows
 from tests.slack_support import ApiWorld, SlackCaller
 
@@ -101,7 +101,10 @@ def test_permalink_target_follows_the_read_rule(world: World) -> None:
     assert permalink_target(world.bob, world.general, view.ts_us) is None
 
 
-async def test_reads_are_rate_limited_in_tiers(api_world: ApiWorld, slack: SlackCaller) -> None:
+async def test_reads_are_rate_limited_in_tiers(
+    api_world: ApiWorld, slack: SlackCaller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limiter, '_clock', lambda: 1000.0)  # time stands still: no token refills meanwhile
     for _ in range(50):  # tier 3: about 50 a minute
         await slack.ok('conversations.history', api_world.bob_token, channel=api_world.general)
     refused = await slack.raw('conversations.history', api_world.bob_token, channel=api_world.general)

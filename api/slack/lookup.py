@@ -31,12 +31,11 @@ def conversation(me: TokenIdentity, channel: str) -> ChannelAccess:
 
 
 def _channel_id(me: TokenIdentity, channel: str) -> int | None:
-    # Names are lower case and ids upper case; a lower-case name that also decodes as an id is a name first.
+    # Names are lower case and our ids upper case, so a lower-case word is only ever a name (`cats` also
+    # decodes as a base-36 id, which must not post to whichever channel has that number).
     name = channel.removeprefix('#')
     if channel.startswith('#') or CHANNEL_NAME_RE.fullmatch(channel):
-        found = channel_id_named(me.workspace_id, name) if CHANNEL_NAME_RE.fullmatch(name) else None
-        if found is not None or channel.startswith('#'):
-            return found
+        return channel_id_named(me.workspace_id, name) if CHANNEL_NAME_RE.fullmatch(name) else None
     if channel[:1] in ('U', 'W'):
         return _direct_with(me, user_id_of(channel))
     return channel_id_of(channel)
