@@ -89,7 +89,7 @@ def test_message_ts_is_backfilled_from_created_at_unique_per_channel(tmp_path: P
     engine.dispose()  # the next connections check foreign keys again
     upgrade_to_head(engine)
     with engine.connect() as connection:
-        stamps = dict(connection.execute(text('SELECT id, ts_us FROM messages ORDER BY id')).all())
+        stamps: dict[int, int] = dict(connection.execute(text('SELECT id, ts_us FROM messages ORDER BY id')).all())
     engine.dispose()
     at_nine = 1_796_029_200_000_001  # 2026-11-30 09:00:00.000001 UTC
     assert stamps == {1: at_nine, 2: at_nine + 1, 3: at_nine, 4: at_nine + 2}
