@@ -3,8 +3,9 @@
 
 def register() -> None:
     """Import the API modules, which register their routes."""
-    from api import files, slack, webhooks
+    from api import avatars, files, slack, webhooks
 
+    avatars.register()
     files.register()
     slack.register()
     webhooks.register()

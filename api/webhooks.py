@@ -19,11 +19,11 @@ from fastapi.responses import PlainTextResponse
 from nicegui import app
 
 from api.slack.errors import SlackError
-from api.slack.ids import message_id_of
+from api.slack.ids import ts_us_of
 from api.slack.json_body import json_args
 from api.slack.mrkdwn import attachments_text, blocks_text, to_markup
 from api.slack.request_args import read_capped
-from db.api_queries import workspace_person
+from db.api_queries import message_id_at, workspace_person
 from db.errors import DatabaseUnavailable
 from state.actions.webhooks import WEBHOOK_ROUTE, post_to_webhook, webhook_target
 from state.blocking import off_loop
@@ -82,7 +82,8 @@ def _payload(content_type: str, body: bytes) -> dict[str, Any]:
 def _post(secret: str, payload: dict[str, Any]) -> None:
     target = webhook_target(secret)
     thread_ts = payload.get('thread_ts')
-    thread_root_id = message_id_of(thread_ts) if thread_ts not in (None, '') else None
+    ts_us = ts_us_of(thread_ts) if thread_ts not in (None, '') else None
+    thread_root_id = message_id_at(target.channel_id, ts_us) if ts_us is not None else None  # `ts` is per channel
     if thread_ts not in (None, '') and thread_root_id is None:
         raise NotFound('The thread does not exist.', code='thread_not_found')
     blocks = blocks_text(payload.get('blocks'))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import col, select
 
-from db.authz import readable_in_workspace
+from db.authz import readable_in_session, readable_in_workspace
 from db.engine import read_session
 from db.models import (
     BOT_EMAIL_DOMAIN,
@@ -23,6 +23,7 @@ from db.models import (
     ChannelMember,
     Message,
     User,
+    Workspace,
     WorkspaceMember,
 )
 from db.paging import Page, channel_list, live_replies, newer, older, page_of
@@ -87,19 +88,73 @@ def conversations_page(
     return Page(items, page.next_position)
 
 
-def history_page(channel_id: int, *, before_id: int | None, after_id: int, limit: int) -> Page[MessageView]:
-    """The channel list's messages with `after_id < id < before_id`, newest first (Slack's history order)."""
-    query = older(channel_list(channel_id).where(col(Message.id) > after_id), before_id)
+def history_page(
+    channel_id: int, *, before_id: int | None, after_us: int, before_us: int | None, limit: int
+) -> Page[MessageView]:
+    """The channel list's messages sent after `after_us` and before `before_us` (microseconds, exclusive) and
+    below the cursor's `before_id`, newest first (Slack's history order). Within a channel `ts_us` grows with
+    the id (the send action), so the id keyset pages exactly what the time range holds."""
+    query = channel_list(channel_id).where(col(Message.ts_us) > after_us)
+    if before_us is not None:
+        query = query.where(col(Message.ts_us) < before_us)
+    query = older(query, before_id)
     with read_session() as session:
         page = page_of(session.exec(query.limit(limit + 1)).all(), limit, _row_id)
         return Page(message_views(session, page.items), page.next_position)
 
 
-def replies_page(root_id: int, *, after_id: int, limit: int) -> Page[MessageView]:
-    """A thread's live replies after `after_id`, oldest first."""
+def replies_page(
+    root_id: int, *, after_id: int, after_us: int = -1, before_us: int | None = None, limit: int
+) -> Page[MessageView]:
+    """A thread's live replies after `after_id` sent between `after_us` and `before_us` (exclusive), oldest first."""
+    query = live_replies(root_id).where(col(Message.ts_us) > after_us)
+    if before_us is not None:
+        query = query.where(col(Message.ts_us) < before_us)
     with read_session() as session:
-        page = page_of(session.exec(newer(live_replies(root_id), after_id).limit(limit + 1)).all(), limit, _row_id)
+        page = page_of(session.exec(newer(query, after_id).limit(limit + 1)).all(), limit, _row_id)
         return Page(message_views(session, page.items), page.next_position)
+
+
+def channel_id_named(workspace_id: int, name: str) -> int | None:
+    """The id of the workspace's channel with this name (group and direct conversations have none)."""
+    with read_session() as session:
+        return session.exec(
+            select(Channel.id).where(Channel.workspace_id == workspace_id, Channel.name == name.lower())
+        ).first()
+
+
+def message_id_at(channel_id: int, ts_us: int) -> int | None:
+    """The message of this channel sent at `ts_us` (Slack's `ts` names a message within its channel)."""
+    with read_session() as session:
+        return session.exec(select(Message.id).where(Message.channel_id == channel_id, Message.ts_us == ts_us)).first()
+
+
+def member_counts(channel_ids: Collection[int]) -> dict[int, int]:
+    """How many members each of these conversations has (one query for a page of them)."""
+    if not channel_ids:
+        return {}
+    with read_session() as session:
+        rows = session.exec(
+            select(ChannelMember.channel_id, func.count())
+            .where(col(ChannelMember.channel_id).in_(set(channel_ids)))
+            .group_by(col(ChannelMember.channel_id))
+        ).all()
+    return {channel_id: int(count) for channel_id, count in rows}
+
+
+def permalink_target(user_id: int, channel_id: int, ts_us: int) -> tuple[str, int] | None:
+    """(workspace slug, message id) of the message sent at `ts_us` in this channel, when `user_id` may read it
+    (db/authz.py's rule) and it still shows (a deleted message only as its thread's placeholder); else None."""
+    with read_session() as session:
+        readable = readable_in_session(session, user_id, channel_id)
+        if readable is None:
+            return None
+        message = session.exec(select(Message).where(Message.channel_id == channel_id, Message.ts_us == ts_us)).first()
+        if message is None or message.id is None or (message.deleted_at is not None and message.reply_count == 0):
+            return None
+        workspace = session.get(Workspace, readable[0].workspace_id)
+        in_workspace = session.get(WorkspaceMember, (readable[0].workspace_id, user_id)) is not None
+        return (workspace.slug, message.id) if workspace is not None and in_workspace else None
 
 
 def members_page(channel_id: int, *, after_id: int, limit: int) -> Page[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String, Text, UniqueConstraint
@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 # stay INTEGER to be the rowid. Every id and foreign-key column uses this type.
 ID = BigInteger().with_variant(Integer(), 'sqlite')
 MAX_ID = 2**63 - 1  # the largest id either database can hold
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def fits_id(value: int) -> bool:
@@ -22,6 +23,14 @@ def fits_id(value: int) -> bool:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)  # SQLModel's UTCDateTime stores aware datetimes and returns them in UTC
+
+
+def epoch_us(moment: datetime | None = None) -> int:
+    """Microseconds since the Unix epoch of `moment` (naive means UTC), or of now."""
+    moment = moment or utcnow()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 class WorkspaceRole(StrEnum):
@@ -155,6 +164,7 @@ class Message(SQLModel, table=True):
         UniqueConstraint('author_id', 'client_msg_id', name='uq_message_author_client_msg_id'),
         Index('ix_messages_channel_id_id', 'channel_id', 'id'),
         Index('ix_messages_thread_root_id_id', 'thread_root_id', 'id'),
+        Index('ix_messages_channel_id_ts_us', 'channel_id', 'ts_us', unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID)  # server-assigned order; never client clocks
@@ -167,6 +177,10 @@ class Message(SQLModel, table=True):
     html: str = Field(sa_column=Column(Text, nullable=False))  # rendered once, at write time
     client_msg_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
+    # The send time in microseconds, unique and increasing per channel: Slack's `ts`. The send action sets it
+    # (state/actions/messages.py); the default serves rows made directly (tests), the server default only the
+    # migration that added the column to a table with rows (SQLite cannot add NOT NULL without one).
+    ts_us: int = Field(default_factory=epoch_us, sa_column_kwargs={'server_default': '0'}, sa_type=BigInteger)
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
     # Thread summary on the root message, kept by the reply action.

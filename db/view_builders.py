@@ -65,6 +65,7 @@ def _view(
         html=DELETED_HTML if deleted else row.html,
         body='' if deleted else row.body,
         created_at=row.created_at,
+        ts_us=row.ts_us,
         edited_at=row.edited_at,
         deleted=deleted,
         also_in_channel=row.also_in_channel,

@@ -44,6 +44,7 @@ class MessageView(Frozen):
     html: str
     body: str
     created_at: datetime
+    ts_us: int  # the send time in microseconds, unique per channel: Slack's `ts` (api/slack/ids.py)
     edited_at: datetime | None = None
     deleted: bool = False
     also_in_channel: bool = False

@@ -1,7 +1,7 @@
 """Build the demo workspace through the ordinary actions, then spread its history over the past week.
 
 Messages are sent oldest first (ids are the order, DESIGN rule 3), then `_backdate` rewrites their
-`created_at` (and the thread summaries) to the planned times. That rewrite is the only direct database write
+`created_at` and `ts_us` (and the thread summaries) to the planned times. That rewrite is the only direct database write
 here and exists only because actions always stamp "now"; it is demo data, never user data.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from db.engine import read_session, session_scope
-from db.models import Channel, ChannelMember, Message, User, Workspace, WorkspaceMember, WorkspaceRole, utcnow
+from db.models import Channel, ChannelMember, Message, User, Workspace, WorkspaceMember, WorkspaceRole, epoch_us, utcnow
 from db.workspace_queries import general_channel, workspace_by_name_or_slug
 from demo.script import (
     CHANNELS,
@@ -248,9 +248,11 @@ def _backdate(plan: list[Planned], workspace_id: int, founded: datetime) -> None
     for item in plan:
         if item.root is not None and item.root.id is not None:
             last_reply[item.root.id] = max(item.at, last_reply.get(item.root.id, item.at))
+    newest_ts: dict[str, int] = {}  # per channel: Slack's `ts` stays unique and increasing (models.Message.ts_us)
     with session_scope() as session:
         for item in plan:
-            values: dict[str, datetime] = {'created_at': item.at}
+            newest_ts[item.where] = max(epoch_us(item.at), newest_ts.get(item.where, 0) + 1)
+            values: dict[str, datetime | int] = {'created_at': item.at, 'ts_us': newest_ts[item.where]}
             if item.id in last_reply:
                 values['last_reply_at'] = last_reply[item.id]
             session.execute(update(Message).where(col(Message.id) == item.id).values(**values))

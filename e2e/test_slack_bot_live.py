@@ -24,7 +24,7 @@ def test_bot_message_appears_live_and_the_reply_reaches_the_bot(browser: Browser
     client.chat_postMessage(channel=general, text='Build #42 is *green*')
     arrived = ada.message('Build #42 is green')
     expect(arrived).to_be_visible()  # pushed over the page's websocket: no reload
-    expect(arrived.locator('em')).to_have_text('green')  # our markdown: *x* is emphasis (Slack's mrkdwn: bold)
+    expect(arrived.locator('strong')).to_have_text('green')  # Slack's *x* is bold: stored as our **x**
     expect(arrived.get_by_test_id('message-author')).to_have_text('Deploy Bot')
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ada.page.screenshot(path=str(SCREENSHOTS / 'slack-bot-live.png'))

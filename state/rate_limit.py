@@ -1,4 +1,4 @@
-"""Per-user rate limits for actions that write: a token bucket per (user, kind), kept in memory.
+"""Per-user rate limits for actions that write, and the Web API's reads: a token bucket per (user, kind).
 
 Sustained `rate` per second with bursts up to `burst`; a refused call raises `RateLimited` with the seconds
 to wait, which the UI shows and the API turns into 429 + Retry-After. Per node: several nodes each allow
@@ -39,6 +39,10 @@ LIMITS: dict[str, Limit] = {
     'workspace': Limit(rate=1 / 60, burst=5),
     # Slack allows an incoming webhook about one post a second, with short bursts (per webhook: its bot user).
     'webhook': Limit(rate=1.0, burst=20),
+    # The Web API's read methods, in Slack's tiers (api/slack/tiers.py): per minute, with a minute's burst.
+    'api_tier2': Limit(rate=20 / 60, burst=20),
+    'api_tier3': Limit(rate=50 / 60, burst=50),
+    'api_tier4': Limit(rate=100 / 60, burst=100),
 }
 
 _SWEEP_AT_KEYS = 10_000

@@ -219,4 +219,5 @@ def sample_message_view() -> MessageView:
         html='<p>hi</p>',
         body='hi',
         created_at=datetime(2026, 11, 27, tzinfo=UTC),
+        ts_us=1_795_737_600_000_000,
     )

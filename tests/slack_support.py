@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from api.slack.ids import channel_id_of, channel_sid, message_ts
+from api.slack.ids import channel_id_of, channel_sid, ts_of
 from db.models import ChannelKind
 from state.actions.tokens import create_api_token
 from tests.factories import add_member, general_of, make_channel, make_user, make_workspace
@@ -100,8 +100,9 @@ def _form(args: dict[str, Any]) -> dict[str, str]:
     return {k: ('true' if v is True else 'false' if v is False else str(v)) for k, v in args.items()}
 
 
-def forged_ts(message_id: int) -> str:
-    return message_ts(message_id)
+def forged_ts(seconds: int) -> str:
+    """A well-formed `ts` at which no message was sent."""
+    return ts_of(seconds * 1_000_000 + 1)
 
 
 def channel_int(sid: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from api.slack.ids import channel_sid, message_ts, user_sid
+from api.slack.ids import channel_sid, ts_of, user_sid
 from api.slack.methods import load as load_methods
 from api.slack.registry import METHODS
 from db.models import ChannelKind, WorkspaceRole
@@ -63,7 +63,7 @@ def build_api_scene(kind: ChannelKind) -> ApiScene:
     home = {role: int(workspace.id or 0) for role in ROLES} | {'stranger': int(elsewhere.id or 0)}
     tokens = {role: create_api_token(ids[role], home[role]) for role in ROLES}
     update_row(UserRow, ids['deactivated'], is_active=False)
-    return ApiScene(kind, tokens, ids, channel_sid(channel_id, kind), message_ts(message.id))
+    return ApiScene(kind, tokens, ids, channel_sid(channel_id, kind), ts_of(message.ts_us))
 
 
 # ---- the rules, once: what each method answers when it is refused ------------------------------------------

@@ -80,6 +80,7 @@ def sample_events() -> list[Event]:
         html='<p>hi <strong>there</strong></p>',
         body='hi **there**',
         created_at=now,
+        ts_us=1_795_782_600_000_000,
         edited_at=now,
         reply_count=1,
         last_reply_at=now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -12,7 +13,7 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from db.engine import make_engine
-from db.migrate import upgrade_to_head
+from db.migrate import alembic_config, upgrade_to_head
 from db.search_index import in_models_or_index
 
 
@@ -59,3 +60,36 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_full_sync(tmp_path: Path) -> N
         assert connection.execute(text('PRAGMA synchronous')).scalar() == 2  # FULL
         assert connection.execute(text('PRAGMA busy_timeout')).scalar() == 5000
     engine.dispose()
+
+
+def test_message_ts_is_backfilled_from_created_at_unique_per_channel(tmp_path: Path) -> None:
+    """Rows from before `ts_us`: their send time in microseconds, ties within a channel broken in id order."""
+    engine = make_engine(f'sqlite:///{tmp_path / "old.db"}')
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes['connection'] = connection
+        command.upgrade(config, 'dfd01321294e')  # the schema before the column
+    with engine.connect() as connection:
+        connection.exec_driver_sql('PRAGMA foreign_keys = OFF')  # messages alone are enough for the backfill
+        rows = [
+            (1, 10, '2026-11-30 09:00:00.000001'),
+            (2, 10, '2026-11-30 09:00:00.000001'),  # the same microsecond as its neighbour
+            (3, 11, '2026-11-30 09:00:00.000001'),  # another channel may share it
+            (4, 10, '2026-11-30 08:59:59.000000'),  # a clock that went back
+        ]
+        for row_id, channel_id, created in rows:
+            connection.execute(
+                text(
+                    'INSERT INTO messages (id, channel_id, author_id, also_in_channel, body, html, created_at,'
+                    ' reply_count, mentions_all) VALUES (:id, :channel, 1, 0, :body, :body, :created, 0, 0)'
+                ),
+                {'id': row_id, 'channel': channel_id, 'body': f'old {row_id}', 'created': created},
+            )
+        connection.commit()
+    engine.dispose()  # the next connections check foreign keys again
+    upgrade_to_head(engine)
+    with engine.connect() as connection:
+        stamps: dict[int, int] = dict(connection.execute(text('SELECT id, ts_us FROM messages ORDER BY id')).all())
+    engine.dispose()
+    at_nine = 1_796_029_200_000_001  # 2026-11-30 09:00:00.000001 UTC
+    assert stamps == {1: at_nine, 2: at_nine + 1, 3: at_nine, 4: at_nine + 2}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.slack.ids import message_ts, user_sid
+from api.slack.ids import ts_of, user_sid
 from db.channel_queries import channel_member_ids, last_read_id
 from state.actions.messages import send_message
 from tests.slack_support import ApiWorld, SlackCaller, channel_int
@@ -54,7 +54,7 @@ async def test_topic_archive_unarchive(api_world: ApiWorld, slack: SlackCaller) 
 async def test_mark_moves_the_read_position(api_world: ApiWorld, slack: SlackCaller) -> None:
     general = channel_int(api_world.general)
     sent = send_message(api_world.ada, general, 'read me', None)
-    await slack.ok('conversations.mark', api_world.bob_token, channel=api_world.general, ts=message_ts(sent.id))
+    await slack.ok('conversations.mark', api_world.bob_token, channel=api_world.general, ts=ts_of(sent.ts_us))
     assert last_read_id(general, api_world.bob) == sent.id
     assert await slack.error('conversations.mark', api_world.bob_token, channel=api_world.general, ts='1.2') == (
         'invalid_timestamp'

@@ -1,21 +1,21 @@
-"""Slack-style ids and ts: reversible, ordered like our ids, and forged values are simply not ids."""
+"""Slack-style ids and ts: ids reversible, `ts` the send time in Slack's format, forged values simply not ids."""
 
 from __future__ import annotations
 
 import pytest
 
 from api.slack.ids import (
-    TS_BASE,
     bot_sid,
     channel_id_of,
     channel_sid,
-    id_bound,
-    message_id_of,
-    message_ts,
     team_sid,
+    time_bound,
+    ts_of,
+    ts_us_of,
     user_id_of,
     user_sid,
 )
+from api.slack.permalinks import slack_permalink, ts_us_of_p
 from db.models import MAX_ID
 
 
@@ -35,23 +35,35 @@ def test_forged_channel_ids_are_not_ids(forged: object) -> None:
     assert channel_id_of(forged) is None
 
 
-def test_ts_round_trips_and_sorts_in_message_order() -> None:
-    assert message_ts(42) == '1000000000.000042'
-    ids = [1, 2, 999_999, 1_000_000, 1_000_001, 123_456_789_012]
-    stamps = [message_ts(i) for i in ids]
-    assert [message_id_of(ts) for ts in stamps] == ids
-    assert sorted(stamps) == stamps
-    assert sorted(stamps, key=float) == stamps
+def test_ts_is_seconds_and_six_digits_of_microseconds() -> None:
+    assert ts_of(1_733_150_000_123_456) == '1733150000.123456'
+    assert ts_of(1_733_150_000_000_001) == '1733150000.000001'
+    stamps = [1, 999_999, 1_000_000, 1_733_150_000_000_000, 1_733_150_000_000_001]
+    assert [ts_us_of(ts_of(us)) for us in stamps] == stamps
+    assert sorted((ts_of(us) for us in stamps), key=float) == [ts_of(us) for us in stamps]
 
 
-@pytest.mark.parametrize('forged', ['', '42', '1000000000.42', '999999999.000001', '1e9', 'abc', None, '-1.000000'])
+@pytest.mark.parametrize('forged', ['', '42', '1733150000.42', '1e9', 'abc', None, '-1.000000', '0.000000', 7.5])
 def test_forged_ts_is_not_a_message(forged: object) -> None:
-    assert message_id_of(forged) is None
+    assert ts_us_of(forged) is None
 
 
-def test_history_bounds_clamp_any_number() -> None:
-    assert id_bound('0') == 0
-    assert id_bound(message_ts(77)) == 77
-    assert id_bound(f'{TS_BASE + 1}') == 1_000_000
-    assert id_bound('9' * 19) == MAX_ID
-    assert id_bound('not a ts') is None
+def test_history_bounds_are_times_with_any_decimals() -> None:
+    assert time_bound('0') == 0
+    assert time_bound('1733150000.123456') == 1_733_150_000_123_456
+    assert time_bound('1733150000.5') == 1_733_150_000_500_000
+    assert time_bound('1733150000.1234567') == 1_733_150_000_123_456  # Python's str(time.time()) has 7 decimals
+    assert time_bound(1733150000.25) == 1_733_150_000_250_000
+    assert time_bound('9' * 19) == MAX_ID
+    assert time_bound('not a ts') is None
+    assert time_bound('-5') is None
+
+
+def test_permalinks_are_slacks_shape_and_read_back() -> None:
+    assert slack_permalink('http://chat.test/', 'C00000001', 1_733_150_000_123_456) == (
+        'http://chat.test/archives/C00000001/p1733150000123456'
+    )
+    reply = slack_permalink('http://chat.test', 'C00000001', 1_733_150_000_123_457, 1_733_150_000_123_456)
+    assert reply.endswith('/p1733150000123457?thread_ts=1733150000.123456&cid=C00000001')
+    assert ts_us_of_p('p1733150000123456') == 1_733_150_000_123_456
+    assert [ts_us_of_p(bad) for bad in ('1733150000123456', 'p12', 'p1.5', 'p' + '9' * 19)] == [None] * 4

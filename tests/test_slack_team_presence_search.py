@@ -44,7 +44,7 @@ async def test_search_finds_only_what_the_token_may_read(api_world: ApiWorld, sl
     bob = await slack.ok('search.messages', api_world.bob_token, query='quarterly')
     assert {m['text'] for m in bob['messages']['matches']} == {'quarterly numbers are in', 'quarterly secret plan'}
     match = bob['messages']['matches'][0]
-    assert match['user'] == user_sid(api_world.ada) and match['permalink'].endswith(f'/m/{int(match["ts"][-6:])}')
+    assert match['user'] == user_sid(api_world.ada) and match['permalink'].endswith(f'/p{match["ts"].replace(".", "")}')
     assert (await slack.ok('search.messages', api_world.eve_token, query='quarterly'))['messages']['matches'] == []
     update_row(User, api_world.carl, is_active=False)
     assert await slack.error('search.messages', api_world.carl_token, query='quarterly') == 'invalid_auth'

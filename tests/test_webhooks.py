@@ -10,7 +10,7 @@ import pytest
 from nicegui.testing import User
 from sqlmodel import col, select
 
-from api.slack.ids import message_ts, user_sid
+from api.slack.ids import ts_of, user_sid
 from api.slack.mrkdwn import attachments_text, blocks_text, to_markup
 from db.engine import read_session
 from db.models import IncomingWebhook, Mention, Message
@@ -122,7 +122,7 @@ async def test_blocks_attachments_threads_and_form_payloads(user: User, world: W
         'attachments': [{'fallback': 'only the fallback'}, {'title': 'Build', 'fields': [{'title': 'a', 'value': '1'}]}]
     }
     assert (await _post(user.http_client, made.secret, legacy)).text == 'ok'
-    reply = {'text': 'in the thread', 'thread_ts': message_ts(root.id)}
+    reply = {'text': 'in the thread', 'thread_ts': ts_of(root.ts_us)}
     assert (await _post(user.http_client, made.secret, reply)).text == 'ok'
     form = {'payload': json.dumps({'text': 'as a form'})}
     assert (await user.http_client.post(f'/hooks/{made.secret}', data=form)).text == 'ok'
@@ -145,7 +145,7 @@ async def test_refusals_answer_slacks_codes_and_post_nothing(user: User, world: 
         (await _post(client, made.secret, {'text': '   '}), 400, 'no_text'),
         (await _post(client, made.secret, {'text': 'x' * 5000}), 400, 'invalid_payload'),
         (await _post(client, made.secret, {'text': 'hi', 'thread_ts': 'not a ts'}), 404, 'channel_not_found'),
-        (await _post(client, made.secret, {'text': 'hi', 'thread_ts': message_ts(10**9)}), 404, 'channel_not_found'),
+        (await _post(client, made.secret, {'text': 'hi', 'thread_ts': ts_of(10**15)}), 404, 'channel_not_found'),
         (await _post(client, 'forged-secret', {'text': 'hi'}), 404, 'no_service'),
         (await _post(client, 'x' * 5000, {'text': 'hi'}), 404, 'no_service'),
     ]

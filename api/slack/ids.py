@@ -5,10 +5,10 @@
   `D` direct message, `U` user, `B` bot (auth.test's bot_id of a bot user; same number as its `U` id),
   `T` workspace. Decoding reads the number; the letter only has to be one of its kind's family, so a
   forged id simply names an id that does not exist (or is not visible): "not found", never an error.
-- Message `ts`: Slack bots thread, edit and react by `ts`, compare them as numbers and page with them. Ours is
-  the message id written as seconds and microseconds after a fixed base: `TS_BASE + id // 10**6` "."
-  `id % 10**6` (message 42 -> `1000000000.000042`). It sorts in message order as a number and as a string
-  (ten whole digits for the next 9 * 10**15 messages), decodes exactly, and is not the send time.
+- Message `ts`: Slack bots thread, edit and react by `ts`, compare them as numbers and page with them. Ours is,
+  as Slack's, the send time: `Message.ts_us` (microseconds since the epoch, unique and increasing per channel,
+  set by the send action) written as seconds "." microseconds (`1733150000.123456`). A `ts` names a message
+  only together with its channel (api/slack/lookup.py).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from decimal import Decimal, InvalidOperation
 from db.models import MAX_ID, ChannelKind, fits_id
 
 ID_DIGITS = 8
-TS_BASE = 1_000_000_000
 _MICRO = 1_000_000
 _ID_BODY = re.compile(r'[0-9A-Za-z]{1,13}')
 _TS = re.compile(r'(\d{1,19})\.(\d{6})')
-_BOUND = re.compile(r'\d{1,19}(\.\d{1,6})?')
+_BOUND = re.compile(r'\d{1,19}(\.\d{0,20})?')
 
 CHANNEL_LETTERS = {
     ChannelKind.PUBLIC: 'C',
@@ -78,35 +77,32 @@ def team_sid(workspace_id: int) -> str:
     return 'T' + _base36(workspace_id)
 
 
-def message_ts(message_id: int) -> str:
-    whole, fraction = divmod(message_id, _MICRO)
-    return f'{TS_BASE + whole}.{fraction:06d}'
+def ts_of(ts_us: int) -> str:
+    """A message's `ts` from its `ts_us`: seconds, a dot, six digits of microseconds."""
+    whole, fraction = divmod(ts_us, _MICRO)
+    return f'{whole}.{fraction:06d}'
 
 
-def message_id_of(ts: object) -> int | None:
-    """The message id a `ts` names, or None when it is not one of ours."""
+def ts_us_of(ts: object) -> int | None:
+    """The `ts_us` an exact `ts` names (`1733150000.123456`), or None when it cannot be a message's."""
     if not isinstance(ts, str):
         return None
     match = _TS.fullmatch(ts.strip())
     if match is None:
         return None
-    whole = int(match.group(1)) - TS_BASE
-    message_id = whole * _MICRO + int(match.group(2))
-    return message_id if whole >= 0 and fits_id(message_id) else None
+    value = int(match.group(1)) * _MICRO + int(match.group(2))
+    return value if fits_id(value) else None
 
 
-def id_bound(ts: object) -> int | None:
-    """A `latest`/`oldest` bound as a message id: any number, clamped to the id range; None when malformed.
-
-    `0` (Slack's default oldest) is 0; a bound below our base (any ts that is not ours and small) is 0 too.
-    """
+def time_bound(ts: object) -> int | None:
+    """A `latest`/`oldest` bound (a time, any number of decimals) in microseconds, clamped to the id range;
+    None when malformed. `0` (Slack's default oldest) is 0."""
     if isinstance(ts, int | float) and not isinstance(ts, bool):
-        ts = str(ts)
+        ts = repr(ts)
     if not isinstance(ts, str) or not _BOUND.fullmatch(ts.strip()):
         return None
     try:
         value = Decimal(ts.strip())
     except InvalidOperation:
         return None
-    micro = int((value - TS_BASE) * _MICRO)
-    return min(max(micro, 0), MAX_ID)
+    return min(max(int(value * _MICRO), 0), MAX_ID)

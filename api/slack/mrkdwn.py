@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from api.slack.ids import user_id_of
+from api.slack.ids import channel_id_of, user_id_of
 
 _REFERENCE = re.compile(r'<([^<>\n]{1,2000})>')
 # Slack's *bold* and ~strike~ are our **bold** and ~~strike~~ (its _italic_ is ours already).
@@ -24,8 +24,11 @@ _BROADCASTS = ('here', 'channel', 'everyone')
 MAX_BLOCKS = 50  # Slack's own limit per message
 
 
-def to_markup(text: str, name_of: Callable[[int], str | None]) -> str:
-    """Slack markup -> ours; `name_of(user_id)` gives a person's display name (None when not theirs to name)."""
+def to_markup(
+    text: str, name_of: Callable[[int], str | None], channel_name_of: Callable[[int], str | None] | None = None
+) -> str:
+    """Slack markup -> ours; `name_of(user_id)` gives a person's display name (None when not theirs to name),
+    `channel_name_of(channel_id)` a channel's name for a `<#C…>` without its `|name`."""
 
     def replace(match: re.Match[str]) -> str:
         target, _, label = match.group(1).partition('|')
@@ -34,6 +37,8 @@ def to_markup(text: str, name_of: Callable[[int], str | None]) -> str:
             name = name_of(user_id) if user_id is not None else None
             return f'@{name}' if name else (label or '@unknown')
         if target.startswith('#'):
+            channel_id = channel_id_of(target[1:]) if channel_name_of is not None and not label else None
+            label = label or (channel_name_of(channel_id) if channel_name_of and channel_id is not None else None) or ''
             return f'#{label}' if label else '#unknown-channel'
         if target.startswith('!'):
             special = target[1:].split('^', 1)[0]

@@ -13,10 +13,12 @@ from api.slack.errors import SlackError, retry_after_seconds, slack_code
 from api.slack.registry import METHODS, Caller, Method, Result
 from api.slack.request_args import CallInput, read_call
 from api.slack.responses import failed, ok, rate_limited, unavailable
+from api.slack.tiers import tier_kind
 from db.errors import DatabaseUnavailable
 from state.actions.tokens import token_identity
 from state.blocking import off_loop
 from state.errors import ActionError, RateLimited
+from state.rate_limit import limiter
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ def _call_method(spec: Method, call: CallInput, base_url: str) -> Result:
         identity = token_identity(call.token)
         if identity is None:
             raise SlackError('invalid_auth')
+        kind = tier_kind(spec.name)
+        if kind is not None:
+            limiter.take(kind, identity.user_id)  # reads cost no write: their tier bounds how fast a bot scrapes
     args = spec.args.model_validate(call.args)
     return spec.handler(Caller(identity, base_url), args)
 

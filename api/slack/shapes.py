@@ -2,32 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
-from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_sid
+from api.avatars import avatar_url
+from api.slack.ids import bot_sid, channel_sid, team_sid, ts_of, user_sid
+from api.slack.slack_text import referenced_channel_ids, slack_text
+from db.api_message_facts import MessageFacts, message_facts
 from db.api_queries import Conversation
 from db.authz import is_admin_role, is_general
 from db.models import BOT_EMAIL_DOMAIN, ChannelKind, User, WorkspaceMember, WorkspaceRole
 from state.events import ChannelView, MessageView
 
 DELETED_TEXT = 'This message was deleted.'
+IMAGE_SIZES = (24, 32, 48, 72, 192, 512)  # Slack's profile.image_* sizes
 
 
-def message_json(view: MessageView, workspace_id: int, bot_ids: Collection[int] = ()) -> dict[str, Any]:
-    """A message: `text` is the author's source text (Slack's mrkdwn-like markup), never our rendered HTML.
+def messages_json(views: Sequence[MessageView], workspace_id: int) -> list[dict[str, Any]]:
+    """Messages as Slack's objects, with what they need beyond the views fetched once for all of them."""
+    facts = message_facts(views, _referenced(views))
+    return [message_json(view, workspace_id, facts) for view in views]
 
-    A bot's post carries `bot_id` and `bot_profile`, as Slack's do (bots that skip their own posts look there);
-    `bot_ids` names the authors among `view`'s that are bots (`db.api_queries.bot_user_ids`).
+
+def message_json(
+    view: MessageView, workspace_id: int, facts: MessageFacts | Collection[int] | None = None
+) -> dict[str, Any]:
+    """A message: `text` is the author's source in Slack's markup (api/slack/slack_text.py), never our HTML.
+
+    A bot's post carries `bot_id` and `bot_profile`, as Slack's do (bots that skip their own posts look there).
+    `facts` (db/api_message_facts.py) are looked up for this one message when not given; a collection of bot
+    user ids is taken as the bots among the authors.
     """
+    if not isinstance(facts, MessageFacts):
+        found = message_facts([view], _referenced([view]))
+        facts = found if facts is None else replace(found, bot_ids=frozenset(facts))
+    kinds = facts.channel_kinds
+    text = slack_text(view.body, view.html, lambda cid: channel_sid(cid, kinds[cid]) if cid in kinds else None)
     data: dict[str, Any] = {
         'type': 'message',
         'user': user_sid(view.author_id),
-        'text': DELETED_TEXT if view.deleted else view.body,
-        'ts': message_ts(view.id),
+        'text': DELETED_TEXT if view.deleted else text,
+        'ts': ts_of(view.ts_us),
         'team': team_sid(workspace_id),
     }
-    if view.author_id in bot_ids:
+    if view.author_id in facts.bot_ids:
         data['bot_id'] = bot_sid(view.author_id)
         data['bot_profile'] = {
             'id': bot_sid(view.author_id),
@@ -38,7 +57,10 @@ def message_json(view: MessageView, workspace_id: int, bot_ids: Collection[int] 
     if view.deleted:
         data['subtype'] = 'tombstone'  # a deleted thread root kept for its replies, as Slack shows it
     if view.thread_root_id is not None:
-        data['thread_ts'] = message_ts(view.thread_root_id)
+        root = facts.roots.get(view.thread_root_id)
+        if root is not None:
+            data['thread_ts'] = ts_of(root[0])
+            data['parent_user_id'] = user_sid(root[1])
         if view.also_in_channel:
             data['subtype'] = 'thread_broadcast'
     elif view.reply_count > 0:
@@ -46,10 +68,12 @@ def message_json(view: MessageView, workspace_id: int, bot_ids: Collection[int] 
         data['reply_count'] = view.reply_count
         data['reply_users'] = [user_sid(uid) for uid in view.reply_user_ids]
         data['reply_users_count'] = len(view.reply_user_ids)
+        if view.id in facts.latest_reply_us:
+            data['latest_reply'] = ts_of(facts.latest_reply_us[view.id])
     if view.client_msg_id:
         data['client_msg_id'] = view.client_msg_id
     if view.edited_at is not None and not view.deleted:
-        # Slack's edited.ts is the time of the edit (our message ts is an id, see ids.py).
+        # Slack's edited.ts is the time of the edit.
         data['edited'] = {'user': user_sid(view.author_id), 'ts': f'{view.edited_at.timestamp():.6f}'}
     if view.reactions:
         data['reactions'] = [
@@ -58,6 +82,10 @@ def message_json(view: MessageView, workspace_id: int, bot_ids: Collection[int] 
     if view.attachments:
         data['files'] = [{'id': a.id, 'name': a.name, 'mimetype': a.mime, 'size': a.size} for a in view.attachments]
     return data
+
+
+def _referenced(views: Sequence[MessageView]) -> set[int]:
+    return {cid for view in views if not view.deleted for cid in referenced_channel_ids(view.html)}
 
 
 def conversation_json(conversation: Conversation, viewer_id: int) -> dict[str, Any]:
@@ -107,20 +135,19 @@ def channel_view_json(view: ChannelView, is_member: bool) -> dict[str, Any]:
     }
 
 
-def permalink_url(base_url: str, workspace_slug: str, channel_id: int, message_id: int) -> str:
-    """The page that opens this message, for someone who may read it."""
-    return f'{base_url.rstrip("/")}/w/{workspace_slug}/c/{channel_id}/m/{message_id}'
-
-
 def is_bot(user: User) -> bool:
     return user.email.endswith('@' + BOT_EMAIL_DOMAIN)
 
 
-def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
-    """A person or bot. E-mail addresses are left out (Slack needs an extra scope for them)."""
+def user_json(user: User, member: WorkspaceMember, base_url: str = '') -> dict[str, Any]:
+    """A person or bot. E-mail addresses are left out (Slack needs an extra scope for them).
+
+    `profile.image_*` is the generated avatar (api/avatars.py; nobody uploads one here), at every Slack size.
+    """
     if user.id is None:
         raise AssertionError('user has no id')
     bot = is_bot(user)
+    image = avatar_url(base_url, user_sid(user.id))
     profile: dict[str, Any] = {
         'real_name': user.display_name,
         'display_name': user.display_name,
@@ -129,6 +156,7 @@ def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
         'status_text': user.status_text,
         'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
         'team': team_sid(member.workspace_id),
+        **{f'image_{size}': image for size in IMAGE_SIZES},
     }
     if bot:
         profile['bot_id'] = bot_sid(user.id)

@@ -14,7 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from db.engine import read_session
-from db.models import Attachment, Channel, ChannelMember, Mention, Message, Reaction, User, Workspace, utcnow
+from db.models import (
+    Attachment,
+    Channel,
+    ChannelMember,
+    Mention,
+    Message,
+    Reaction,
+    User,
+    Workspace,
+    epoch_us,
+    utcnow,
+)
 from db.view_builders import message_view, message_views, new_message_view, reply_user_ids
 from settings import get_settings
 from state.actions.file_release import release_for_message
@@ -108,6 +119,7 @@ def _send(
     # Sends to one channel take turns from here to commit, so ids commit in increasing order and a catch-up
     # "after id N" cannot miss a smaller id that commits late (PostgreSQL; SQLite serialises all writers).
     session.exec(select(Channel.id).where(Channel.id == channel_id).with_for_update())
+    sent_at = utcnow()
     message = Message(
         channel_id=channel_id,
         author_id=actor_id,
@@ -117,6 +129,8 @@ def _send(
         html=rendered.html,
         client_msg_id=client_msg_id,
         mentions_all=rendered.mentions_all,
+        created_at=sent_at,
+        ts_us=_next_ts_us(session, channel_id, epoch_us(sent_at)),
     )
     session.add(message)
     session.flush()  # assigns the id: the server's order
@@ -328,6 +342,13 @@ def _original(actor_id: int, client_msg_id: str, channel_id: int) -> MessageView
         if view is None:  # sent, then deleted: a late retry must not resurrect it
             raise NotFound(MESSAGE_NOT_FOUND, code='message_not_found')
         return view
+
+
+def _next_ts_us(session: Session, channel_id: int, now_us: int) -> int:
+    """The send time, or one microsecond after the channel's newest `ts` when that is not earlier (a burst, or a
+    clock step back): unique and increasing per channel. Runs under the channel lock taken before it."""
+    newest = session.exec(select(func.max(Message.ts_us)).where(Message.channel_id == channel_id)).one()
+    return max(now_us, (newest or 0) + 1)
 
 
 def _thread_root(session: Session, channel_id: int, root_id: int) -> Message:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from api.slack.errors import SlackError
-from api.slack.ids import channel_sid, message_ts
+from api.slack.ids import channel_sid, ts_of
 from api.slack.lookup import conversation, message_in
+from api.slack.mrkdwn import to_markup
+from api.slack.permalinks import slack_permalink
 from api.slack.registry import Args, Caller, Result, method
-from api.slack.shapes import message_json, permalink_url
+from api.slack.shapes import message_json
+from db.api_message_facts import message_facts
+from db.api_queries import workspace_person
+from state.access import readable_channel
 from state.actions.messages import delete_message, edit_message, send_message
 from state.actions.tokens import TokenIdentity
 
@@ -30,14 +35,14 @@ def post_message(caller: Caller, args: PostArgs) -> Result:
     view = send_message(
         me.user_id,
         channel_id,
-        args.text,
+        _ours(me, args.text),
         client_msg_id=None,
         thread_root_id=root_id,
         also_in_channel=args.reply_broadcast and root_id is not None,
     )
     return {
         'channel': channel_sid(channel_id, access.channel.kind),
-        'ts': message_ts(view.id),
+        'ts': ts_of(view.ts_us),
         'message': message_json(view, me.workspace_id, _own(me)),
     }
 
@@ -53,12 +58,13 @@ def update_message(caller: Caller, args: UpdateArgs) -> Result:
     me = caller.me
     access = conversation(me, args.channel)
     target = message_in(access, args.ts)
-    view = edit_message(me.user_id, target.id, args.text)
+    view = edit_message(me.user_id, target.id, _ours(me, args.text))
+    shown = message_json(view, me.workspace_id, _own(me))
     return {
         'channel': channel_sid(view.channel_id, access.channel.kind),
-        'ts': message_ts(view.id),
-        'text': view.body,
-        'message': message_json(view, me.workspace_id, _own(me)),
+        'ts': ts_of(view.ts_us),
+        'text': shown['text'],
+        'message': shown,
     }
 
 
@@ -75,7 +81,7 @@ def remove_message(caller: Caller, args: DeleteArgs) -> Result:
     if target.deleted:  # a thread root's placeholder is already deleted
         raise SlackError('message_not_found')
     delete_message(me.user_id, target.id)
-    return {'channel': channel_sid(target.channel_id, access.channel.kind), 'ts': message_ts(target.id)}
+    return {'channel': channel_sid(target.channel_id, access.channel.kind), 'ts': ts_of(target.ts_us)}
 
 
 class PermalinkArgs(Args):
@@ -88,10 +94,24 @@ def permalink(caller: Caller, args: PermalinkArgs) -> Result:
     me = caller.me
     access = conversation(me, args.channel)
     target = message_in(access, args.message_ts)
-    return {
-        'channel': channel_sid(target.channel_id, access.channel.kind),
-        'permalink': permalink_url(caller.base_url, me.workspace_slug, target.channel_id, target.id),
-    }
+    sid = channel_sid(target.channel_id, access.channel.kind)
+    root = message_facts([target]).roots.get(target.thread_root_id) if target.thread_root_id is not None else None
+    return {'channel': sid, 'permalink': slack_permalink(caller.base_url, sid, target.ts_us, root[0] if root else None)}
+
+
+def _ours(me: TokenIdentity, text: str) -> str:
+    """Slack's markup as our source text: `<@U…>` becomes the person's `@Name`, which the renderer stores as a
+    mention (notifying them, counting as one) exactly as when a person types it."""
+
+    def name_of(user_id: int) -> str | None:  # only people of the token's workspace are named
+        found = workspace_person(me.workspace_id, user_id)
+        return found[0].display_name if found is not None else None
+
+    def channel_name_of(channel_id: int) -> str | None:  # only channels the caller may read are named
+        access = readable_channel(me.user_id, me.workspace_id, channel_id)
+        return access.channel.name if access is not None else None
+
+    return to_markup(text, name_of, channel_name_of)
 
 
 def _own(me: TokenIdentity) -> frozenset[int]:

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pydantic import Field
 
 from api.slack.cursors import cursor_position, page_metadata
 from api.slack.errors import SlackError
-from api.slack.ids import channel_sid, id_bound, message_ts, user_id_of, user_sid
+from api.slack.ids import channel_sid, time_bound, user_id_of, user_sid
 from api.slack.lookup import conversation, message_in
 from api.slack.registry import Args, Caller, Result, method
-from api.slack.shapes import channel_view_json, conversation_json, message_json
+from api.slack.shapes import channel_view_json, conversation_json, messages_json
 from db.api_queries import (
     Conversation,
-    bot_user_ids,
     conversations_page,
     history_page,
+    member_counts,
     members_page,
     replies_page,
 )
 from db.channel_queries import channel_member_ids
 from db.models import DIRECT_KINDS, ChannelKind
+from db.view_builders import message_view
 from state.access import ChannelAccess
 from state.actions.channels import create_channel, join_channel, open_direct
-from state.events import MessageView
 
 TYPES = {
     'public_channel': ChannelKind.PUBLIC,
@@ -55,10 +53,14 @@ def list_conversations(caller: Caller, args: ListArgs) -> Result:
         after_id=cursor_position(args.cursor) or 0,
         limit=args.limit or 100,
     )
-    return {
-        'channels': [conversation_json(item, me.user_id) for item in page.items],
-        'response_metadata': page_metadata(page.next_position),
-    }
+    counts = member_counts([item.channel.id or 0 for item in page.items])
+    channels = []
+    for item in page.items:
+        data = conversation_json(item, me.user_id)
+        if item.channel.kind not in DIRECT_KINDS:  # Slack lists channels with their size
+            data['num_members'] = counts.get(item.channel.id or 0, 0)
+        channels.append(data)
+    return {'channels': channels, 'response_metadata': page_metadata(page.next_position)}
 
 
 class InfoArgs(Args):
@@ -91,32 +93,39 @@ def history(caller: Caller, args: HistoryArgs) -> Result:
     """The conversation's messages, newest first; thread replies only when also sent to the channel."""
     me = caller.me
     access = conversation(me, args.channel)
-    before = _bound(args.latest, inclusive_shift=1 if args.inclusive else 0)
-    after = _bound(args.oldest, inclusive_shift=-1 if args.inclusive else 0) or 0
-    position = cursor_position(args.cursor)
-    if position is not None:
-        before = position
-    page = history_page(access.channel.id or 0, before_id=before, after_id=max(after, 0), limit=args.limit or 100)
+    # `latest`/`oldest` are times (microseconds here), exclusive unless `inclusive`; the cursor is an id.
+    before_us = _bound(args.latest, 'invalid_ts_latest', shift=1 if args.inclusive else 0)
+    after_us = _bound(args.oldest, 'invalid_ts_oldest', shift=-1 if args.inclusive else 0)
+    page = history_page(
+        access.channel.id or 0,
+        before_id=cursor_position(args.cursor),
+        after_us=max(after_us or 0, -1),
+        before_us=before_us,
+        limit=args.limit or 100,
+    )
     return {
-        'messages': [message_json(view, me.workspace_id, _bots(page.items)) for view in page.items],
+        'messages': messages_json(page.items, me.workspace_id),
         'has_more': page.next_position is not None,
         'pin_count': 0,
         'response_metadata': page_metadata(page.next_position),
     }
 
 
-def _bound(ts: str | None, *, inclusive_shift: int) -> int | None:
+def _bound(ts: str | None, error: str, *, shift: int) -> int | None:
     if ts is None or ts == '':
         return None
-    bound = id_bound(ts)
+    bound = time_bound(ts)
     if bound is None:
-        raise SlackError('invalid_ts_latest' if inclusive_shift >= 0 else 'invalid_ts_oldest')
-    return bound + inclusive_shift
+        raise SlackError(error)
+    return bound + shift
 
 
 class RepliesArgs(Args):
     channel: str
     ts: str
+    latest: str | None = None
+    oldest: str | None = None
+    inclusive: bool = False
     limit: int = Field(default=1000, ge=0, le=1000)
     cursor: str | None = None
 
@@ -127,15 +136,18 @@ def replies(caller: Caller, args: RepliesArgs) -> Result:
     me = caller.me
     access = conversation(me, args.channel)
     target = message_in(access, args.ts, missing='thread_not_found')
-    if target.thread_root_id is not None:
-        root = message_in(access, message_ts(target.thread_root_id), missing='thread_not_found')
-    else:
-        root = target
-    page = replies_page(root.id, after_id=cursor_position(args.cursor) or 0, limit=max(1, args.limit or 1000))
-    shown = (root, *page.items)
-    bots = _bots(shown)
+    root = message_view(target.thread_root_id) if target.thread_root_id is not None else target
+    if root is None or root.channel_id != target.channel_id:
+        raise SlackError('thread_not_found')
+    page = replies_page(
+        root.id,
+        after_id=cursor_position(args.cursor) or 0,
+        after_us=max(_bound(args.oldest, 'invalid_ts_oldest', shift=-1 if args.inclusive else 0) or 0, -1),
+        before_us=_bound(args.latest, 'invalid_ts_latest', shift=1 if args.inclusive else 0),
+        limit=max(1, args.limit or 1000),
+    )
     return {
-        'messages': [message_json(view, me.workspace_id, bots) for view in shown],
+        'messages': messages_json((root, *page.items), me.workspace_id),
         'has_more': page.next_position is not None,
         'response_metadata': page_metadata(page.next_position),
     }
@@ -203,7 +215,3 @@ def open_conversation(caller: Caller, args: OpenArgs) -> Result:
 def _as_conversation(access: ChannelAccess, member_ids: list[int]) -> Conversation:
     direct = access.channel.kind in DIRECT_KINDS
     return Conversation(access.channel, access.is_member, tuple(sorted(member_ids)) if direct else ())
-
-
-def _bots(views: Sequence[MessageView]) -> frozenset[int]:
-    return bot_user_ids({view.author_id for view in views})

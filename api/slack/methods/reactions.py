@@ -7,7 +7,6 @@ from api.slack.ids import channel_sid
 from api.slack.lookup import conversation, message_in
 from api.slack.registry import Args, Caller, Result, method
 from api.slack.shapes import message_json
-from db.api_queries import bot_user_ids
 from state.actions.reactions import set_reaction
 
 
@@ -49,5 +48,5 @@ def get(caller: Caller, args: GetArgs) -> Result:
     return {
         'type': 'message',
         'channel': channel_sid(target.channel_id, access.channel.kind),
-        'message': message_json(target, me.workspace_id, bot_user_ids({target.author_id})),
+        'message': message_json(target, me.workspace_id),
     }

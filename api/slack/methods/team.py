@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from api.slack.errors import SlackError
-from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_id_of, user_sid
+from api.slack.ids import bot_sid, channel_sid, team_sid, ts_us_of, user_id_of, user_sid
+from api.slack.permalinks import slack_permalink
 from api.slack.registry import Args, Caller, NoArgs, Result, method
-from api.slack.shapes import is_bot, permalink_url
+from api.slack.shapes import is_bot, message_json
 from db.api_queries import workspace_person
 from db.view_builders import message_view
 from state.actions.profile import set_manual_presence
@@ -101,15 +104,17 @@ def search_messages(caller: Caller, args: SearchArgs) -> Result:
         view = message_view(hit.message_id)
         if view is None:
             continue
+        sid = channel_sid(hit.channel_id, hit.channel_kind)
+        shown = message_json(view, me.workspace_id)
         matches.append(
             {
                 'type': 'message',
-                'ts': message_ts(hit.message_id),
-                'text': view.body,
+                'ts': shown['ts'],
+                'text': shown['text'],
                 'user': user_sid(hit.author_id),
                 'username': hit.author_name,
-                'channel': {'id': channel_sid(hit.channel_id, hit.channel_kind), 'name': hit.channel_label},
-                'permalink': permalink_url(caller.base_url, me.workspace_slug, hit.channel_id, hit.message_id),
+                'channel': {'id': sid, 'name': hit.channel_label},
+                'permalink': slack_permalink(caller.base_url, sid, view.ts_us, _thread_ts_us(shown)),
             }
         )
     total = len(matches)
@@ -121,6 +126,12 @@ def search_messages(caller: Caller, args: SearchArgs) -> Result:
             'pagination': {'total_count': total, 'page': 1, 'per_page': args.count, 'page_count': 1, 'first': 1},
         },
     }
+
+
+def _thread_ts_us(shown: dict[str, Any]) -> int | None:
+    """A reply's root `ts` in microseconds, for its permalink's `thread_ts`."""
+    root = shown.get('thread_ts') if 'parent_user_id' in shown else None
+    return ts_us_of(root) if isinstance(root, str) else None
 
 
 def _decode_bot(sid: str) -> int | None:

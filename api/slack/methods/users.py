@@ -22,7 +22,7 @@ def list_users(caller: Caller, args: ListArgs) -> Result:
     me = caller.me
     page = people_page(me.workspace_id, after_id=cursor_position(args.cursor) or 0, limit=args.limit or 200)
     return {
-        'members': [user_json(user, member) for user, member in page.items],
+        'members': [user_json(user, member, caller.base_url) for user, member in page.items],
         'cache_ts': 0,
         'response_metadata': page_metadata(page.next_position),
     }
@@ -39,4 +39,4 @@ def user_info(caller: Caller, args: InfoArgs) -> Result:
     found = workspace_person(me.workspace_id, user_id) if user_id is not None else None
     if found is None:
         raise SlackError('user_not_found')
-    return {'user': user_json(*found)}
+    return {'user': user_json(*found, caller.base_url)}
