@@ -156,3 +156,13 @@ def _id(value: int | None) -> int:
 
 def _row_id(row: Channel | Message) -> int:
     return _id(row.id)
+
+
+def channel_kinds(channel_ids: Collection[int]) -> dict[int, ChannelKind]:
+    """The kind of each of these channels (one query for a batch of Events API deliveries)."""
+    wanted = set(channel_ids)
+    if not wanted:
+        return {}
+    with read_session() as session:
+        rows = session.exec(select(Channel.id, Channel.kind).where(col(Channel.id).in_(wanted))).all()
+    return {channel_id: ChannelKind(kind) for channel_id, kind in rows if channel_id is not None}

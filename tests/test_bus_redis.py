@@ -92,7 +92,7 @@ def sample_events() -> list[Event]:
         MessageCreated(workspace_id=1, message=message, mentioned_user_ids=(3,), mentions_all=True),
         MessageUpdated(workspace_id=1, message=message),
         MessageDeleted(workspace_id=1, channel_id=1, message_id=7, thread_root_id=5),
-        ReactionChanged(channel_id=1, message_id=7, user_id=2, added=True, reaction=reaction),
+        ReactionChanged(workspace_id=1, channel_id=1, message_id=7, message_author_id=2, user_id=2, added=True, reaction=reaction),
         ThreadReplied(channel_id=1, root_id=7, reply_id=8, reply_count=1, last_reply_at=now, reply_user_ids=(3,)),
         ChannelCreated(channel=channel),
         ChannelUpdated(channel=channel),

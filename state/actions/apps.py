@@ -20,9 +20,11 @@ from state.actions.bots import add_bot
 from state.actions.guards import active_user, is_admin, require_id, workspace_membership
 from state.actions.tokens import TOKEN_MAX_CHARS, issue_token
 from state.actions.workspaces import WORKSPACE_NOT_FOUND
+from state.app_events import outbox
 from state.errors import Forbidden, InvalidInput, NotFound
+from state.events import AppsChanged
 from state.security import new_token, token_hash
-from state.unit_of_work import unit_of_work
+from state.unit_of_work import UnitOfWork, unit_of_work
 
 APP_NOT_FOUND = 'This app does not exist.'
 EVENTS_URL_MAX_CHARS = 2000
@@ -109,6 +111,7 @@ def create_app(
         )
         session.add(app)
         session.flush()
+        _announce_apps_changed(uow, workspace_id)
         made = NewApp(require_id(app.id), label, bot_id, bot_token, signing_secret, app_token)
     return made
 
@@ -120,6 +123,7 @@ def set_app_disabled(actor_id: int, app_id: int, disabled: bool) -> None:
         app = _app_for_admin(session, actor_id, app_id)
         app.disabled = disabled
         session.add(app)
+        _announce_apps_changed(uow, app.workspace_id)
 
 
 def workspace_apps(actor_id: int, workspace_id: int) -> list[AppSummary]:
@@ -178,6 +182,12 @@ def require_workspace_admin(session: Session, workspace_id: int, actor_id: int) 
         raise NotFound(WORKSPACE_NOT_FOUND)
     if not is_admin(member):
         raise Forbidden('Only workspace owners and admins can manage apps.')
+
+
+def _announce_apps_changed(uow: UnitOfWork, workspace_id: int) -> None:
+    """Whether the workspace has apps is cached on every node (state/app_events/outbox.py): forget it."""
+    uow.after_commit(lambda: outbox.forget(workspace_id))
+    uow.publish(outbox.APPS_TOPIC, AppsChanged(workspace_id=workspace_id))
 
 
 def _app_for_admin(session: Session, actor_id: int, app_id: int) -> App:
