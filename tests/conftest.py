@@ -11,8 +11,8 @@ from nicegui.testing import User
 from db.engine import init_engine
 from db.migrate import upgrade_to_head
 from settings import get_settings, reset_settings_cache
-from state.bus import bus
 from state.app_events import outbox
+from state.bus import bus
 from state.rate_limit import limiter
 from state.stores import presence, roster, sidebar, typing
 from state.throttle import login_throttle, signup_throttle, taken_email_throttle

@@ -3,8 +3,9 @@
 - Conversations, people and workspaces: a kind letter and the integer id in upper-case base 36, padded to 8
   digits (`C0000002S`, like Slack's `C024BE91L`). Letters: `C` public channel, `G` private channel or group DM,
   `D` direct message, `U` user, `B` bot (auth.test's bot_id of a bot user; same number as its `U` id),
-  `T` workspace, `A` app, `Ev` an Events API delivery. Decoding reads the number; the letter only has to be one of its kind's family, so a
-  forged id simply names an id that does not exist (or is not visible): "not found", never an error.
+  `T` workspace, `A` app, `Ev` an Events API delivery. Decoding reads the number; the letter only has to be
+  one of its kind's family, so a forged id simply names an id that does not exist (or is not visible):
+  "not found", never an error.
 - Message `ts`: Slack bots thread, edit and react by `ts`, compare them as numbers and page with them. Ours is
   the message id written as seconds and microseconds after a fixed base: `TS_BASE + id // 10**6` "."
   `id % 10**6` (message 42 -> `1000000000.000042`). It sorts in message order as a number and as a string

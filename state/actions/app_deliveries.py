@@ -48,8 +48,9 @@ class Claim:
     socket_mode: bool
 
 
-def fan_out(limit: int = FAN_OUT_BATCH) -> int:
+def fan_out(limit: int = FAN_OUT_BATCH, now: datetime | None = None) -> int:
     """Turn the oldest outbox rows into deliveries for the apps that may hear of them; how many rows it took."""
+    moment = now or utcnow()
     with unit_of_work() as uow:
         session = uow.session
         pending = select(EventOutbox.id).where(col(EventOutbox.fanned_out).is_(False))
@@ -89,9 +90,14 @@ def fan_out(limit: int = FAN_OUT_BATCH) -> int:
                     if app.workspace_id != row.workspace_id or not subscribed:
                         continue
                     if may_hear(wanted, app.bot_user_id, memberships.get(app.bot_user_id, set())):
-                        session.add(
-                            AppDelivery(app_id=require_id(app.id), outbox_id=require_id(row.id), event_type=wanted.event_type)
+                        delivery = AppDelivery(
+                            app_id=require_id(app.id),
+                            outbox_id=require_id(row.id),
+                            event_type=wanted.event_type,
+                            next_attempt_at=moment,
+                            created_at=moment,
                         )
+                        session.add(delivery)
         return len(ids)
 
 

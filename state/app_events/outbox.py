@@ -115,6 +115,8 @@ def _workspace_of(topic: str, event: Event) -> int | None:
         return int(value) if prefix == 'workspace' and value.isdigit() else None
     if isinstance(event, ChannelCreated | ChannelUpdated):
         return event.channel.workspace_id
-    if isinstance(event, MessageCreated | MessageUpdated | MessageDeleted | ReactionChanged | MemberJoined | MemberLeft):
+    if isinstance(
+        event, MessageCreated | MessageUpdated | MessageDeleted | ReactionChanged | MemberJoined | MemberLeft
+    ):
         return event.workspace_id
     return None

@@ -149,4 +149,3 @@ def user_object(user: UserView, workspace_id: int, bot_ids: Collection[int]) -> 
             'status_emoji': user.status_emoji,
         },
     }
-

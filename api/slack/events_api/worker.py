@@ -10,14 +10,15 @@ each sends over its own sockets. Old rows are pruned every hour.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
 
 from api.slack.events_api.envelope import envelope
-from api.slack.events_api.transport import HttpTransport, Outcome, SocketHub, SocketTransport, Transport
 from api.slack.events_api.translate import slack_event
+from api.slack.events_api.transport import HttpTransport, Outcome, SocketHub, SocketTransport, Transport
 from db.api_queries import bot_user_ids, channel_kinds
 from db.models import utcnow
 from state.actions.app_deliveries import Claim, claim_due, fan_out, prune, record_attempt
@@ -62,7 +63,7 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         """Fan out what is staged, then send what is due; how many deliveries were attempted."""
-        while await off_loop(fan_out) > 0:
+        while await off_loop(fan_out, BATCH * 10, self.now()) > 0:
             pass
         connected = self.socket_hub.connected_app_ids() if self.socket_hub is not None else set()
         claims = await off_loop(claim_due, connected, BATCH, self.now())
@@ -98,10 +99,8 @@ class DeliveryWorker:
         outbox.clear_wakers()
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
         if isinstance(self.http, HttpTransport):
             await self.http.close()
@@ -124,10 +123,8 @@ class DeliveryWorker:
                 busy = 0
             if busy:
                 continue  # there may be more (or an immediate retry) waiting
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-            except TimeoutError:
-                pass
 
     async def _maybe_prune(self) -> None:
         if time.monotonic() - self._pruned_at < PRUNE_EVERY_SECONDS:
