@@ -70,6 +70,7 @@ class AppSummary:
     socket_mode: bool
     event_types: tuple[str, ...]
     disabled: bool
+    url_verified: bool | None = None  # did the events URL answer url_verification; None: not asked yet
 
 
 def create_app(
@@ -120,7 +121,7 @@ def set_app_disabled(actor_id: int, app_id: int, disabled: bool) -> None:
     """Owners and admins switch an app off (its tokens stop working at once) or on again."""
     with unit_of_work() as uow:
         session = uow.session
-        app = _app_for_admin(session, actor_id, app_id)
+        app = app_for_admin(session, actor_id, app_id)
         app.disabled = disabled
         session.add(app)
         _announce_apps_changed(uow, app.workspace_id)
@@ -155,6 +156,7 @@ def app_summary(app: App) -> AppSummary:
         socket_mode=app.socket_mode,
         event_types=tuple(kind for kind in app.event_types.split(',') if kind),
         disabled=app.disabled,
+        url_verified=app.url_verified,
     )
 
 
@@ -190,7 +192,8 @@ def _announce_apps_changed(uow: UnitOfWork, workspace_id: int) -> None:
     uow.publish(outbox.APPS_TOPIC, AppsChanged(workspace_id=workspace_id))
 
 
-def _app_for_admin(session: Session, actor_id: int, app_id: int) -> App:
+def app_for_admin(session: Session, actor_id: int, app_id: int) -> App:
+    """The app, for an owner or admin of its workspace; "not found" for anyone outside it."""
     app = session.get(App, app_id)
     if app is None or workspace_membership(session, app.workspace_id, actor_id) is None:
         raise NotFound(APP_NOT_FOUND)

@@ -1,20 +1,14 @@
-"""Slack's `event_callback` envelope around one event, and the `url_verification` request."""
+"""Slack's `event_callback` envelope around one event."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 from typing import Any
 
 from api.slack.ids import app_sid, event_sid, team_sid, user_sid
 from state.actions.app_deliveries import Claim
-
-
-def verification_token(signing_secret: str) -> str:
-    """Slack's deprecated per-app verification `token`: derived from the signing secret, so nothing more is stored."""
-    return hmac.new(signing_secret.encode(), b'verification-token', hashlib.sha256).hexdigest()[:24]
+from state.integrations.signing import verification_token
 
 
 def envelope(claim: Claim, event: dict[str, Any]) -> dict[str, Any]:
