@@ -235,3 +235,36 @@ async def test_a_transport_that_raises_is_a_failed_attempt_not_a_dead_worker(wor
     send_message(world.bob, world.general, 'still alive?', 'c-1')
     assert await DeliveryWorker(http=Broken()).run_once() == 1
     assert _delivery().status == DeliveryStatus.PENDING and _delivery().attempts == 1
+
+
+class _Hub:
+    """A stand-in for the Socket Mode hub: which apps are connected here, and what it was asked to deliver."""
+
+    def __init__(self, connected: set[int], acks: list[bool]) -> None:
+        self.connected = connected
+        self.acks = acks
+        self.calls: list[tuple[int, str, int, str]] = []
+
+    def connected_app_ids(self) -> set[int]:
+        return self.connected
+
+    async def deliver(
+        self, app_id: int, kind: str, payload: dict[str, object], *, retry_attempt: int, retry_reason: str
+    ) -> bool:
+        self.calls.append((app_id, kind, retry_attempt, retry_reason))
+        return self.acks.pop(0) if self.acks else True
+
+
+async def test_socket_mode_deliveries_go_through_the_hub_of_the_node_the_app_is_connected_to(world: World) -> None:
+    from state.actions.apps import create_app
+
+    app = create_app(world.ada, world.workspace, 'Behind a firewall', socket_mode=True, event_types=('message',))
+    send_message(world.bob, world.general, 'over the socket', 'c-1')
+    http = RecordingTransport()
+    elsewhere = DeliveryWorker(http=http, socket_hub=_Hub(set(), []))
+    assert await elsewhere.run_once() == 0  # the app is connected to another node: this one leaves it
+    hub = _Hub({app.id}, [False])
+    here = DeliveryWorker(http=http, socket_hub=hub)
+    assert await here.run_once() == 1 and await here.run_once() == 1  # not acked, then retried at once
+    assert hub.calls == [(app.id, 'events_api', 0, ''), (app.id, 'events_api', 1, 'http_timeout')]
+    assert http.sent == [] and _delivery().status == DeliveryStatus.DELIVERED
