@@ -15,6 +15,7 @@ from db.models import User, WorkspaceRole
 from db.workspace_queries import membership, workspace_by_name_or_slug
 from settings import get_settings
 from state.actions.accounts import sign_up
+from state.actions.app_events_url import verify_events_url
 from state.actions.apps import create_app as create_app_action
 from state.actions.tokens import create_api_token
 from state.actions.webhooks import create_webhook_for_operator
@@ -74,6 +75,11 @@ def create_app(
     print(f'signing_secret={made.signing_secret}')
     if made.app_token is not None:
         print(f'app_token={made.app_token}')
+    if made_url := events_url.strip():
+        verified = verify_events_url(made.id)
+        print(f'url_verified={"yes" if verified else "no"}')
+        if not verified:
+            print(f'{made_url} did not answer url_verification; events are sent to it anyway', file=sys.stderr)
     return 0
 
 

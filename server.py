@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from nicegui import app, ui
@@ -43,11 +44,27 @@ async def _on_startup() -> None:
     settings = get_settings()
     init_database(settings)
     await state.runtime.start(settings)
+    _start_events_worker()
+
+
+def _start_events_worker() -> None:
+    """The Events API's delivery worker (one per node); Socket Mode's hub joins it when that package exists."""
+    from api.slack.events_api.worker import worker
+
+    try:
+        socket_mode = importlib.import_module('api.slack.socket_mode')  # built in parallel; wired when merged
+    except ImportError:
+        pass
+    else:
+        worker.use_socket_hub(socket_mode.socket_hub)
+    worker.start()
 
 
 async def _on_shutdown() -> None:
     import state.runtime
+    from api.slack.events_api.worker import worker
 
+    await worker.stop()
     await state.runtime.stop()
 
 

@@ -11,6 +11,7 @@ from nicegui import ui
 
 from components.account_menu import logout_button
 from components.activity import ActivityTracker
+from components.apps_dialog import apps_dialog
 from components.channel_dialogs import browse_channels_dialog, create_channel_dialog, direct_message_dialog
 from components.channel_menu import ChannelMenu
 from components.channel_pane import ChannelPane
@@ -115,9 +116,9 @@ class Shell:
     def _sidebar_header(self) -> None:
         ctx = self.ctx
         with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
-            workspace_switcher(ctx.user_id, ctx.workspace_slug, ctx.workspace_name).props('color=white').classes(
-                'text-lg font-bold'
-            )
+            on_apps = (lambda: apps_dialog(ctx)) if ctx.is_admin else None
+            switcher = workspace_switcher(ctx.user_id, ctx.workspace_slug, ctx.workspace_name, on_apps)
+            switcher.props('color=white').classes('text-lg font-bold')
         with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
             PresenceDot(ctx.user_id)
             ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')

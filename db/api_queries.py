@@ -129,6 +129,12 @@ def message_id_at(channel_id: int, ts_us: int) -> int | None:
         return session.exec(select(Message.id).where(Message.channel_id == channel_id, Message.ts_us == ts_us)).first()
 
 
+def message_ts_us(message_id: int) -> int:
+    """A message's `ts_us` by its id (0 when it is gone): for events that name a message only by id."""
+    with read_session() as session:
+        return session.exec(select(Message.ts_us).where(Message.id == message_id)).first() or 0
+
+
 def member_counts(channel_ids: Collection[int]) -> dict[int, int]:
     """How many members each of these conversations has (one query for a page of them)."""
     if not channel_ids:
@@ -211,3 +217,13 @@ def _id(value: int | None) -> int:
 
 def _row_id(row: Channel | Message) -> int:
     return _id(row.id)
+
+
+def channel_kinds(channel_ids: Collection[int]) -> dict[int, ChannelKind]:
+    """The kind of each of these channels (one query for a batch of Events API deliveries)."""
+    wanted = set(channel_ids)
+    if not wanted:
+        return {}
+    with read_session() as session:
+        rows = session.exec(select(Channel.id, Channel.kind).where(col(Channel.id).in_(wanted))).all()
+    return {channel_id: ChannelKind(kind) for channel_id, kind in rows if channel_id is not None}

@@ -283,3 +283,51 @@ class App(SQLModel, table=True):
     disabled: bool = False
     created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
+    url_verified: bool | None = None  # did the events URL answer url_verification's challenge; None: not asked
+    url_checked_at: datetime | None = None
+
+
+class EventOutbox(SQLModel, table=True):
+    """An event an app may have to get, written in the transaction that caused it (so a crash right after
+    the commit loses nothing). The delivery worker fans it out into `app_deliveries` once (`fanned_out`)."""
+
+    __tablename__ = 'event_outbox'
+    __table_args__ = (Index('ix_event_outbox_pending', 'fanned_out', 'id'),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE', sa_type=ID)
+    event: str = Field(sa_column=Column(Text, nullable=False))  # the internal event as JSON (state/events.py)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    fanned_out: bool = False
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = 'pending'  # due at next_attempt_at
+    SENDING = 'sending'  # claimed by a worker until lease_until; past it, anyone may claim it again
+    DELIVERED = 'delivered'
+    FAILED = 'failed'  # every retry failed
+
+
+class AppDelivery(SQLModel, table=True):
+    """One Slack event for one app: its attempts, its lease while a worker sends it, and how it ended."""
+
+    __tablename__ = 'app_deliveries'
+    __table_args__ = (
+        UniqueConstraint('app_id', 'outbox_id', 'event_type', name='uq_app_delivery_app_outbox_type'),
+        Index('ix_app_deliveries_due', 'status', 'next_attempt_at'),
+        Index('ix_app_deliveries_app_id', 'app_id', 'id'),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    app_id: int = Field(foreign_key='apps.id', ondelete='CASCADE', sa_type=ID)
+    outbox_id: int = Field(foreign_key='event_outbox.id', index=True, ondelete='CASCADE', sa_type=ID)
+    event_type: str = Field(max_length=40)  # Slack's name: message, app_mention, reaction_added, ...
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    lease_until: datetime | None = None
+    lease_token: str | None = Field(default=None, max_length=32)
+    last_error: str = Field(default='', max_length=200)
+    retry_reason: str = Field(default='', max_length=40)  # Slack's X-Slack-Retry-Reason for the next attempt
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

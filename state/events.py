@@ -30,6 +30,7 @@ class MessageUpdated(Frozen):
     type: Literal['message.updated'] = 'message.updated'
     workspace_id: int
     message: MessageView
+    previous_body: str | None = None  # the text before an edit (the Events API's previous_message); None otherwise
 
 
 class MessageDeleted(Frozen):
@@ -44,9 +45,11 @@ class ReactionChanged(Frozen):
     """A reaction was added or removed; carries the message's new aggregate for that emoji."""
 
     type: Literal['reaction.changed'] = 'reaction.changed'
+    workspace_id: int
     channel_id: int
     message_id: int
     thread_root_id: int | None = None
+    message_author_id: int  # the Events API's item_user
     user_id: int
     added: bool
     reaction: ReactionView  # count 0 when the last one went away
@@ -74,6 +77,7 @@ class ChannelUpdated(Frozen):
 
     type: Literal['channel.updated'] = 'channel.updated'
     channel: ChannelView
+    change: Literal['', 'topic', 'rename', 'archive', 'unarchive'] = ''  # what changed, for apps' events
 
 
 class MemberJoined(Frozen):
@@ -154,6 +158,13 @@ class ManualPresenceSet(Frozen):
     until: float | None = None  # epoch seconds
 
 
+class AppsChanged(Frozen):
+    """A workspace's apps changed (created, disabled, enabled): every node forgets whether it has any."""
+
+    type: Literal['apps.changed'] = 'apps.changed'
+    workspace_id: int
+
+
 class SessionEnded(Frozen):
     """A login session was revoked (logout): its open pages must leave."""
 
@@ -178,6 +189,7 @@ Event = Annotated[
     | UserChanged
     | NotificationsChanged
     | SessionEnded
+    | AppsChanged
     | PresenceReport
     | ManualPresenceSet,
     Field(discriminator='type'),

@@ -20,6 +20,7 @@ from nicegui.timer import Timer
 
 from settings import Settings
 from state import heap
+from state.app_events import outbox
 from state.bus import bus
 from state.bus_redis import RedisBackend
 from state.stores import presence, roster, sidebar, typing
@@ -106,6 +107,7 @@ async def start(settings: Settings) -> None:
     else:
         await bus.start()
     _forget_ended_browsers()
+    bus.subscribe(outbox.APPS_TOPIC, outbox.on_apps_changed, detached=True)
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
         periodic('sessions', 60.0, _end_expired_sessions)

@@ -4,7 +4,9 @@
 (or `after_commit(callback)`) as it changes things. When the block ends and the commit succeeds, the events go
 out in one `bus.publish_many` call, in the order they were published, then the callbacks run. An exception
 inside the block, or a failing commit, drops all of it. A helper deep in an action finds the unit from the
-session it was given (`unit_of_work_of(session)`), so event lists need not be handed up by hand.
+session it was given (`unit_of_work_of(session)`), so event lists need not be handed up by hand. Just before
+the commit, the events some app may hear of are written to the outbox in the same transaction
+(`state/app_events/outbox.py`), so the Events API loses none of them in a crash.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from contextlib import contextmanager
 from sqlmodel import Session
 
 from db.engine import session_scope
+from state.app_events import outbox
 from state.bus import bus
 from state.events import Event
 
@@ -50,6 +53,11 @@ class UnitOfWork:
         if not self._open:  # it would be silently lost: the commit has already happened or failed
             raise RuntimeError('this unit of work has ended; publish inside its `with` block')
 
+    def _stage_for_apps(self) -> None:
+        """Inside the transaction, just before the commit: the events apps may hear of go to the outbox."""
+        if self._events and outbox.stage(self.session, self._events):
+            self._callbacks.append(outbox.wake)
+
     def _close(self) -> None:
         self._open = False
 
@@ -70,6 +78,7 @@ def unit_of_work() -> Iterator[UnitOfWork]:
         session.info[_UNIT_KEY] = unit
         try:
             yield unit
+            unit._stage_for_apps()
         finally:
             unit._close()
     unit._release()  # reached only when the block and the commit succeeded

@@ -11,6 +11,7 @@ from nicegui.testing import User
 from db.engine import init_engine
 from db.migrate import upgrade_to_head
 from settings import get_settings, reset_settings_cache
+from state.app_events import outbox
 from state.bus import bus
 from state.rate_limit import limiter
 from state.stores import presence, roster, sidebar, typing
@@ -38,6 +39,7 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     sidebar.drop_all()  # live stores are module state: each test starts without typists, tabs or sidebars
     roster.drop_all()
     typing.store.clear()
+    outbox.forget_all()  # ids repeat in each test's fresh database: a cached "workspace 1 has apps" must not leak
     presence.store.clear()
     login_throttle.reset()  # all simulated logins come from one IP; failures must not leak into later tests
     signup_throttle.reset()

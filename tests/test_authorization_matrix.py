@@ -192,6 +192,8 @@ COVERED_ELSEWHERE = {
     'activity.note_activity': 'tests/test_stores.py (presence of the actor only, writes nothing shared)',
     'webhooks.remove_webhook': 'tests/test_webhooks.py (needs a webhook first)',
     'apps.set_app_disabled': 'tests/test_apps.py (needs an app first)',
+    'app_events_url.set_events_url': 'tests/test_app_admin.py (needs an app first)',
+    'app_delivery_log.app_delivery_log': 'tests/test_app_admin.py (needs an app first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
 PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}

@@ -13,6 +13,7 @@ import redis.asyncio as redis
 from db.models import ChannelKind
 from state.bus_redis import Envelope, RedisBackend, backoff_seconds
 from state.events import (
+    AppsChanged,
     ChannelCreated,
     ChannelUpdated,
     ChannelView,
@@ -91,12 +92,14 @@ def sample_events() -> list[Event]:
     user = UserView(id=2, display_name='Ada', status_text='lunch', status_emoji='pizza')
     return [
         MessageCreated(workspace_id=1, message=message, mentioned_user_ids=(3,), mentions_all=True),
-        MessageUpdated(workspace_id=1, message=message),
+        MessageUpdated(workspace_id=1, message=message, previous_body='before'),
         MessageDeleted(workspace_id=1, channel_id=1, message_id=7, thread_root_id=5),
-        ReactionChanged(channel_id=1, message_id=7, user_id=2, added=True, reaction=reaction),
+        ReactionChanged(
+            workspace_id=1, channel_id=1, message_id=7, message_author_id=2, user_id=2, added=True, reaction=reaction
+        ),
         ThreadReplied(channel_id=1, root_id=7, reply_id=8, reply_count=1, last_reply_at=now, reply_user_ids=(3,)),
         ChannelCreated(channel=channel),
-        ChannelUpdated(channel=channel),
+        ChannelUpdated(channel=channel, change='archive'),
         MemberJoined(workspace_id=1, channel_id=None, user=user),
         MemberLeft(workspace_id=1, channel_id=1, user_id=2),
         PresenceChanged(statuses={2: 'online', 3: 'busy'}),
@@ -105,6 +108,7 @@ def sample_events() -> list[Event]:
         UserChanged(user=user),
         NotificationsChanged(channel_id=1, user_id=2, level='mentions', muted=True),
         SessionEnded(user_id=2, session_id=9),
+        AppsChanged(workspace_id=1),
         PresenceReport(node_id='n1', statuses={2: 'away'}, full=True),
         ManualPresenceSet(node_id='n1', user_id=2, status='busy', until=1.5e9),
     ]

@@ -3,8 +3,9 @@
 - Conversations, people and workspaces: a kind letter and the integer id in upper-case base 36, padded to 8
   digits (`C0000002S`, like Slack's `C024BE91L`). Letters: `C` public channel, `G` private channel or group DM,
   `D` direct message, `U` user, `B` bot (auth.test's bot_id of a bot user; same number as its `U` id),
-  `T` workspace. Decoding reads the number; the letter only has to be one of its kind's family, so a
-  forged id simply names an id that does not exist (or is not visible): "not found", never an error.
+  `T` workspace, `A` app, `Ev` an Events API delivery. Decoding reads the number; the letter only has to be
+  one of its kind's family, so a forged id simply names an id that does not exist (or is not visible):
+  "not found", never an error.
 - Message `ts`: Slack bots thread, edit and react by `ts`, compare them as numbers and page with them. Ours is,
   as Slack's, the send time: `Message.ts_us` (microseconds since the epoch, unique and increasing per channel,
   set by the send action) written as seconds "." microseconds (`1733150000.123456`). A `ts` names a message
@@ -81,6 +82,15 @@ def ts_of(ts_us: int) -> str:
     """A message's `ts` from its `ts_us`: seconds, a dot, six digits of microseconds."""
     whole, fraction = divmod(ts_us, _MICRO)
     return f'{whole}.{fraction:06d}'
+
+
+def app_sid(app_id: int) -> str:
+    return 'A' + _base36(app_id)
+
+
+def event_sid(delivery_id: int) -> str:
+    """An Events API `event_id` (`Ev…`): one per delivery, the same on every retry of it."""
+    return 'Ev' + _base36(delivery_id)
 
 
 def ts_us_of(ts: object) -> int | None:

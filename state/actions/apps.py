@@ -20,9 +20,11 @@ from state.actions.bots import add_bot
 from state.actions.guards import active_user, is_admin, require_id, workspace_membership
 from state.actions.tokens import TOKEN_MAX_CHARS, issue_token
 from state.actions.workspaces import WORKSPACE_NOT_FOUND
+from state.app_events import outbox
 from state.errors import Forbidden, InvalidInput, NotFound
+from state.events import AppsChanged
 from state.security import new_token, token_hash
-from state.unit_of_work import unit_of_work
+from state.unit_of_work import UnitOfWork, unit_of_work
 
 APP_NOT_FOUND = 'This app does not exist.'
 EVENTS_URL_MAX_CHARS = 2000
@@ -68,6 +70,7 @@ class AppSummary:
     socket_mode: bool
     event_types: tuple[str, ...]
     disabled: bool
+    url_verified: bool | None = None  # did the events URL answer url_verification; None: not asked yet
 
 
 def create_app(
@@ -109,6 +112,7 @@ def create_app(
         )
         session.add(app)
         session.flush()
+        _announce_apps_changed(uow, workspace_id)
         made = NewApp(require_id(app.id), label, bot_id, bot_token, signing_secret, app_token)
     return made
 
@@ -117,9 +121,10 @@ def set_app_disabled(actor_id: int, app_id: int, disabled: bool) -> None:
     """Owners and admins switch an app off (its tokens stop working at once) or on again."""
     with unit_of_work() as uow:
         session = uow.session
-        app = _app_for_admin(session, actor_id, app_id)
+        app = app_for_admin(session, actor_id, app_id)
         app.disabled = disabled
         session.add(app)
+        _announce_apps_changed(uow, app.workspace_id)
 
 
 def workspace_apps(actor_id: int, workspace_id: int) -> list[AppSummary]:
@@ -151,6 +156,7 @@ def app_summary(app: App) -> AppSummary:
         socket_mode=app.socket_mode,
         event_types=tuple(kind for kind in app.event_types.split(',') if kind),
         disabled=app.disabled,
+        url_verified=app.url_verified,
     )
 
 
@@ -180,7 +186,14 @@ def require_workspace_admin(session: Session, workspace_id: int, actor_id: int) 
         raise Forbidden('Only workspace owners and admins can manage apps.')
 
 
-def _app_for_admin(session: Session, actor_id: int, app_id: int) -> App:
+def _announce_apps_changed(uow: UnitOfWork, workspace_id: int) -> None:
+    """Whether the workspace has apps is cached on every node (state/app_events/outbox.py): forget it."""
+    uow.after_commit(lambda: outbox.forget(workspace_id))
+    uow.publish(outbox.APPS_TOPIC, AppsChanged(workspace_id=workspace_id))
+
+
+def app_for_admin(session: Session, actor_id: int, app_id: int) -> App:
+    """The app, for an owner or admin of its workspace; "not found" for anyone outside it."""
     app = session.get(App, app_id)
     if app is None or workspace_membership(session, app.workspace_id, actor_id) is None:
         raise NotFound(APP_NOT_FOUND)

@@ -187,7 +187,7 @@ def set_topic(actor_id: int, channel_id: int, topic: str) -> ChannelView:
         session.add(channel)
         session.flush()
         view = _view(session, channel)
-        _announce(session, channel, ChannelUpdated(channel=view))
+        _announce(session, channel, ChannelUpdated(channel=view, change='topic'))
     return view
 
 
@@ -216,7 +216,7 @@ def _set_archived(actor_id: int, channel_id: int, *, archived: bool) -> ChannelV
         session.add(channel)
         session.flush()
         view = _view(session, channel)
-        _announce(session, channel, ChannelUpdated(channel=view))
+        _announce(session, channel, ChannelUpdated(channel=view, change='archive' if archived else 'unarchive'))
     return view
 
 

@@ -208,6 +208,7 @@ def edit_message(actor_id: int, message_id: int, body: str) -> MessageView:
         text = _clean_body(body, allow_empty=has_files)
         if text == message.body:
             return message_views(session, [message])[0]
+        previous_body = message.body
         rendered = _render(session, channel, text)
         mentioned = _mentionable(session, message.channel_id, rendered, exclude=actor_id)
         session.execute(delete(Mention).where(col(Mention.message_id) == message_id))
@@ -220,7 +221,7 @@ def edit_message(actor_id: int, message_id: int, body: str) -> MessageView:
         session.add(message)
         session.flush()
         view = message_views(session, [message])[0]
-        updated = MessageUpdated(workspace_id=channel.workspace_id, message=view)
+        updated = MessageUpdated(workspace_id=channel.workspace_id, message=view, previous_body=previous_body)
         uow.publish_many((topic, updated) for topic in message_topics(message))
     return view
 

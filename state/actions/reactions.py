@@ -69,9 +69,11 @@ def _apply(actor_id: int, message_id: int, shortcode: str, want: bool | None) ->
         session.flush()
         view = _aggregate(session, message_id, shortcode)
         changed = ReactionChanged(
+            workspace_id=channel.workspace_id,
             channel_id=message.channel_id,
             message_id=message_id,
             thread_root_id=message.thread_root_id,
+            message_author_id=message.author_id,
             user_id=actor_id,
             added=add,
             reaction=view,

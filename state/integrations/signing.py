@@ -16,6 +16,12 @@ TIMESTAMP_HEADER = 'X-Slack-Request-Timestamp'
 MAX_CLOCK_SKEW_SECONDS = 300
 
 
+def verification_token(signing_secret: str) -> str:
+    """Slack's deprecated per-app verification `token` in every payload: derived from the signing secret, so
+    nothing more is stored and it changes with the secret."""
+    return hmac.new(signing_secret.encode(), b'verification-token', hashlib.sha256).hexdigest()[:24]
+
+
 def signature(secret: str, timestamp: int | str, body: bytes) -> str:
     base = b'v0:' + str(timestamp).encode() + b':' + body
     return 'v0=' + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
