@@ -3,7 +3,7 @@
 - Conversations, people and workspaces: a kind letter and the integer id in upper-case base 36, padded to 8
   digits (`C0000002S`, like Slack's `C024BE91L`). Letters: `C` public channel, `G` private channel or group DM,
   `D` direct message, `U` user, `B` bot (auth.test's bot_id of a bot user; same number as its `U` id),
-  `T` workspace. Decoding reads the number; the letter only has to be one of its kind's family, so a
+  `T` workspace, `A` app. Decoding reads the number; the letter only has to be one of its kind's family, so a
   forged id simply names an id that does not exist (or is not visible): "not found", never an error.
 - Message `ts`: Slack bots thread, edit and react by `ts`, compare them as numbers and page with them. Ours is
   the message id written as seconds and microseconds after a fixed base: `TS_BASE + id // 10**6` "."
@@ -76,6 +76,15 @@ def user_id_of(sid: object) -> int | None:
 
 def team_sid(workspace_id: int) -> str:
     return 'T' + _base36(workspace_id)
+
+
+def app_sid(app_id: int) -> str:
+    return 'A' + _base36(app_id)
+
+
+def app_id_of(sid: object) -> int | None:
+    """Our app id for an `A…` id, or None."""
+    return _decode(sid, frozenset('A'))
 
 
 def message_ts(message_id: int) -> str:
