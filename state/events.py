@@ -162,6 +162,15 @@ class SessionEnded(Frozen):
     session_id: int
 
 
+class AppChanged(Frozen):
+    """An app was switched off or on (told to its workspace; Socket Mode closes a disabled app's sockets)."""
+
+    type: Literal['app.changed'] = 'app.changed'
+    workspace_id: int
+    app_id: int
+    disabled: bool
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -179,7 +188,8 @@ Event = Annotated[
     | NotificationsChanged
     | SessionEnded
     | PresenceReport
-    | ManualPresenceSet,
+    | ManualPresenceSet
+    | AppChanged,
     Field(discriminator='type'),
 ]
 

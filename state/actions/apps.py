@@ -20,7 +20,9 @@ from state.actions.bots import add_bot
 from state.actions.guards import active_user, is_admin, require_id, workspace_membership
 from state.actions.tokens import TOKEN_MAX_CHARS, issue_token
 from state.actions.workspaces import WORKSPACE_NOT_FOUND
+from state.bus import workspace_topic
 from state.errors import Forbidden, InvalidInput, NotFound
+from state.events import AppChanged
 from state.security import new_token, token_hash
 from state.unit_of_work import unit_of_work
 
@@ -120,6 +122,8 @@ def set_app_disabled(actor_id: int, app_id: int, disabled: bool) -> None:
         app = _app_for_admin(session, actor_id, app_id)
         app.disabled = disabled
         session.add(app)
+        event = AppChanged(workspace_id=app.workspace_id, app_id=require_id(app.id), disabled=disabled)
+        uow.publish(workspace_topic(app.workspace_id), event)
 
 
 def workspace_apps(actor_id: int, workspace_id: int) -> list[AppSummary]:
@@ -139,6 +143,13 @@ def app_for_app_token(token: str) -> AppSummary | None:
         if app is None or app.disabled:
             return None
         return app_summary(app)
+
+
+def enabled_app(app_id: int) -> AppSummary | None:
+    """The app with this id while it is enabled (a Socket Mode connection checks it once it is open)."""
+    with read_session() as session:
+        app = session.get(App, app_id)
+        return None if app is None or app.disabled else app_summary(app)
 
 
 def app_summary(app: App) -> AppSummary:
