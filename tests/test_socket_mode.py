@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
+import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 import websockets
+from fastapi import FastAPI
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
@@ -24,6 +27,7 @@ from slack_sdk.web import WebClient
 
 from api.slack.ids import app_sid
 from api.slack.socket_mode import connection as connection_module
+from api.slack.socket_mode import exit_signal
 from api.slack.socket_mode.connections_open import socket_url
 from api.slack.socket_mode.hub import Ack, socket_hub
 from api.slack.socket_mode.tickets import TicketBook
@@ -278,3 +282,30 @@ async def test_a_client_that_never_acks_cannot_grow_a_queue(
     assert await live.later(socket_hub.deliver(made.id, 'events_api', {}, timeout=5)) is None  # no room: at once
     await ws.close()
     assert await asyncio.gather(*waiting) == [None, None]  # the connection went: nobody will ack
+
+
+async def test_the_exit_hook_drains_then_hands_the_signal_to_uvicorn() -> None:
+    drained: list[float] = []
+
+    async def drain(timeout: float) -> None:
+        drained.append(timeout)
+
+    before = signal.getsignal(signal.SIGINT)
+    exit_signal.install(drain)
+    assert signal.getsignal(signal.SIGINT) is before  # pytest's own handler: left alone
+    server = uvicorn.Server(uvicorn.Config(FastAPI()))
+    original = signal.signal(signal.SIGTERM, server.handle_exit)
+    try:
+        exit_signal.install(drain)
+        handler = signal.getsignal(signal.SIGTERM)
+        assert callable(handler) and handler != server.handle_exit
+        handler(signal.SIGTERM, None)
+        await asyncio.wait_for(_until(lambda: server.should_exit), 5)
+        assert drained == [exit_signal.DRAIN_SECONDS]  # the disconnects went out before uvicorn was told
+    finally:
+        signal.signal(signal.SIGTERM, original)
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)

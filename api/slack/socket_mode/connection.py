@@ -40,7 +40,9 @@ class Connection:
         return len(self._pending)
 
     def has_room(self) -> bool:
-        return self.ready and not self.closing and len(self._pending) < MAX_IN_FLIGHT
+        # The outbox is checked too: an envelope whose wait timed out may still sit there behind a slow reader.
+        busy = max(len(self._pending), self._outbox.qsize())
+        return self.ready and not self.closing and busy < MAX_IN_FLIGHT
 
     async def start(self, hello: dict[str, Any]) -> None:
         await self.websocket.send_text(json.dumps(hello))
@@ -49,10 +51,11 @@ class Connection:
 
     def send_envelope(self, envelope_id: str, envelope: dict[str, Any]) -> asyncio.Future[dict[str, Any] | None]:
         """Queue an envelope; the future gets the ack's payload, or None when the connection ends first."""
+        text = json.dumps(envelope)  # first: a payload that is not JSON leaves nothing behind
         future: asyncio.Future[dict[str, Any] | None] = asyncio.get_running_loop().create_future()
+        self._outbox.put_nowait(text)  # cannot overflow: the caller asked has_room() in this same step
         self._pending[envelope_id] = future
         self.sent += 1
-        self._outbox.put_nowait(json.dumps(envelope))  # cannot overflow: has_room() bounds the pending ones
         return future
 
     def forget(self, envelope_id: str) -> None:

@@ -12,26 +12,29 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from types import FrameType
+from typing import Any
 
-from nicegui import background_tasks
+import uvicorn
 
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 2.0
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_running: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
 
 
 def install(drain: Callable[[float], Awaitable[None]]) -> None:
-    """Call on the event loop in the main thread (an app start-up hook); elsewhere it does nothing."""
+    """Call on the event loop in the main thread (an app start-up hook) of a server that uvicorn runs; under a
+    test harness, in another thread, or a second time, it does nothing."""
     if threading.current_thread() is not threading.main_thread():
         return
     loop = asyncio.get_running_loop()
     for number in SIGNALS:
         previous = signal.getsignal(number)
-        if callable(previous):
-            signal.signal(number, _handler(loop, drain, previous))
+        if callable(previous) and isinstance(getattr(previous, '__self__', None), uvicorn.Server):
+            signal.signal(number, _handler(loop, drain, previous))  # only in front of uvicorn's own handler
 
 
 def _handler(
@@ -56,6 +59,12 @@ def _handler(
             previous(number, frame)
 
         # A signal handler runs between two bytecodes of the loop's thread: schedule, do not run, the drain.
-        loop.call_soon_threadsafe(lambda: background_tasks.create(drain_then_exit(), name='socket-mode-drain'))
+        loop.call_soon_threadsafe(_start, loop, drain_then_exit)
 
     return handle
+
+
+def _start(loop: asyncio.AbstractEventLoop, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    task = loop.create_task(work(), name='socket-mode-drain')
+    _running.add(task)
+    task.add_done_callback(_running.discard)
