@@ -28,6 +28,7 @@ from slack_sdk.web import WebClient
 from api.slack.ids import app_sid
 from api.slack.socket_mode import connection as connection_module
 from api.slack.socket_mode import exit_signal
+from api.slack.socket_mode import hub as hub_module
 from api.slack.socket_mode.connections_open import socket_url
 from api.slack.socket_mode.hub import Ack, socket_hub
 from api.slack.socket_mode.tickets import TicketBook
@@ -309,3 +310,15 @@ async def test_the_exit_hook_drains_then_hands_the_signal_to_uvicorn() -> None:
 async def _until(condition: Callable[[], bool]) -> None:
     while not condition():
         await asyncio.sleep(0.01)
+
+
+async def test_connections_past_the_limit_are_refused(
+    live: Live, made: NewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub_module, 'MAX_CONNECTIONS_PER_APP', 1)
+    ws = await _raw_connect(live, made)
+    assert (await _next_json(ws))['type'] == 'hello'
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await _raw_connect(live, made)
+    assert refused.value.response.status_code == 403
+    await ws.close()
