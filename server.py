@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from nicegui import app, ui
@@ -48,15 +47,11 @@ async def _on_startup() -> None:
 
 
 def _start_events_worker() -> None:
-    """The Events API's delivery worker (one per node); Socket Mode's hub joins it when that package exists."""
+    """The Events API's delivery worker (one per node), delivering over HTTP and this node's Socket Mode hub."""
     from api.slack.events_api.worker import worker
+    from api.slack.socket_mode.hub import socket_hub
 
-    try:
-        socket_mode = importlib.import_module('api.slack.socket_mode')  # built in parallel; wired when merged
-    except ImportError:
-        pass
-    else:
-        worker.use_socket_hub(socket_mode.socket_hub)
+    worker.use_socket_hub(socket_hub)
     worker.start()
 
 

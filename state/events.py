@@ -173,6 +173,15 @@ class SessionEnded(Frozen):
     session_id: int
 
 
+class AppChanged(Frozen):
+    """An app was switched off or on (told to its workspace; Socket Mode closes a disabled app's sockets)."""
+
+    type: Literal['app.changed'] = 'app.changed'
+    workspace_id: int
+    app_id: int
+    disabled: bool
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -191,7 +200,8 @@ Event = Annotated[
     | SessionEnded
     | AppsChanged
     | PresenceReport
-    | ManualPresenceSet,
+    | ManualPresenceSet
+    | AppChanged,
     Field(discriminator='type'),
 ]
 

@@ -22,7 +22,8 @@ from api.slack.registry import METHODS
 from db.models import ChannelKind, WorkspaceRole
 from db.models import User as UserRow
 from state.actions import messages, reactions
-from state.actions.tokens import create_api_token
+from state.actions.apps import create_app, set_app_disabled
+from state.actions.tokens import create_api_token, token_identity
 from tests.factories import add_member, make_channel, make_user, make_workspace, update_row
 from tests.slack_support import SlackCaller
 
@@ -160,6 +161,7 @@ ROWS = [
     Row('conversations.archive', _channel, archive),
     Row('conversations.unarchive', _channel, unarchive),
     Row('conversations.mark', _message, member_only),
+    Row('apps.connections.open', lambda s: {}, lambda s, role: 'not_allowed_token_type'),  # app-level tokens only
 ]
 
 # Methods that name no conversation: who may see what is checked by the tests below.
@@ -237,6 +239,21 @@ async def test_people_of_another_workspace_stay_unknown(slack: SlackCaller) -> N
     assert (await _answer(slack, 'conversations.open', insider, {'users': member_sid}))[0] == 'ok'
     _, listed = await _answer(slack, 'users.list', insider, {})
     assert member_sid in {person['id'] for person in listed['members']}
+
+
+async def test_only_an_enabled_apps_own_app_token_opens_a_socket_mode_connection(slack: SlackCaller) -> None:
+    scene = build_api_scene(ChannelKind.PUBLIC)
+    owner = token_identity(scene.tokens['owner'])
+    assert owner is not None
+    made = create_app(owner.user_id, owner.workspace_id, 'Behind a firewall', socket_mode=True)
+    assert made.app_token is not None
+    opened = await slack('apps.connections.open', made.app_token)
+    assert opened['ok'] is True and '/socket-mode/' in opened['url']
+    assert (await _answer(slack, 'apps.connections.open', made.bot_token, {}))[0] == 'not_allowed_token_type'
+    assert (await _answer(slack, 'chat.postMessage', made.app_token, _channel(scene)))[0] == 'not_allowed_token_type'
+    assert (await _answer(slack, 'apps.connections.open', 'xapp-forged', {}))[0] == 'invalid_auth'
+    set_app_disabled(scene.user_ids['owner'], made.id, True)
+    assert (await _answer(slack, 'apps.connections.open', made.app_token, {}))[0] == 'invalid_auth'
 
 
 def test_every_method_has_a_row_or_a_reason() -> None:

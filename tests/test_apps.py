@@ -8,10 +8,12 @@ from sqlmodel import select
 from db.engine import read_session
 from db.models import ApiToken, App, User
 from main import cli
-from state.actions.apps import app_for_app_token, create_app, set_app_disabled, workspace_apps
+from state.actions.apps import app_for_app_token, create_app, enabled_app, set_app_disabled, workspace_apps
 from state.actions.tokens import token_identity
+from state.bus import workspace_topic
 from state.errors import Forbidden, InvalidInput, NotFound
-from tests.factories import World, count_rows
+from state.events import AppChanged
+from tests.factories import RecordingBackend, World, count_rows
 
 
 def test_an_owner_makes_an_app_with_a_bot_and_tokens_kept_only_as_hashes(world: World) -> None:
@@ -44,6 +46,16 @@ def test_disabling_an_app_ends_its_tokens_and_enabling_brings_them_back(world: W
     assert token_identity(made.bot_token) is None and app_for_app_token(made.app_token) is None
     set_app_disabled(world.ada, made.id, False)
     assert token_identity(made.bot_token) is not None and app_for_app_token(made.app_token) is not None
+
+
+def test_switching_an_app_tells_its_workspace(world: World, published: RecordingBackend) -> None:
+    made = create_app(world.ada, world.workspace, 'Sockety', socket_mode=True)
+    assert enabled_app(made.id) is not None
+    set_app_disabled(world.ada, made.id, True)
+    assert enabled_app(made.id) is None and enabled_app(10**12) is None
+    set_app_disabled(world.ada, made.id, False)
+    changes = [(topic, event.disabled) for topic, event in published.items if isinstance(event, AppChanged)]
+    assert changes == [(workspace_topic(world.workspace), True), (workspace_topic(world.workspace), False)]
 
 
 def test_only_owners_and_admins_manage_apps(world: World) -> None:

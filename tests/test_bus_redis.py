@@ -13,6 +13,7 @@ import redis.asyncio as redis
 from db.models import ChannelKind
 from state.bus_redis import Envelope, RedisBackend, backoff_seconds
 from state.events import (
+    AppChanged,
     AppsChanged,
     ChannelCreated,
     ChannelUpdated,
@@ -111,6 +112,7 @@ def sample_events() -> list[Event]:
         AppsChanged(workspace_id=1),
         PresenceReport(node_id='n1', statuses={2: 'away'}, full=True),
         ManualPresenceSet(node_id='n1', user_id=2, status='busy', until=1.5e9),
+        AppChanged(workspace_id=1, app_id=3, disabled=True),
     ]
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from db.errors import DatabaseUnavailable
 from db.models import WorkspaceRole
-from state.actions import accounts, channels, messages, profile, reactions, reads, tokens, workspaces
+from state.actions import accounts, apps, channels, messages, profile, reactions, reads, tokens, workspaces
 from tests.factories import RecordingBackend, World, make_user
 
 ACTIONS_DIR = Path(__file__).resolve().parent.parent / 'state' / 'actions'
@@ -69,6 +69,9 @@ CASES: dict[str, Callable[[World], Callable[[], object]]] = {
     'set_status': lambda w: lambda: profile.set_status(w.ada, 'lunch', 'pizza'),
     'set_read_receipts': lambda w: lambda: profile.set_read_receipts(w.ada, False),
     'end_session': lambda w: _login_token(),
+    'set_app_disabled': lambda w: (lambda app: lambda: apps.set_app_disabled(w.ada, app, True))(
+        apps.create_app(w.ada, w.workspace, 'Robo app').id
+    ),
 }
 
 

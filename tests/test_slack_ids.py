@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from api.slack.ids import (
+    app_id_of,
+    app_sid,
     bot_sid,
     channel_id_of,
     channel_sid,
@@ -28,6 +30,13 @@ def test_ids_round_trip_and_look_like_slack_ids() -> None:
     for value in (1, 35, 36, 10**9, MAX_ID):
         assert channel_id_of(channel_sid(value, 'public')) == value
         assert user_id_of(user_sid(value)) == value
+        assert app_id_of(app_sid(value)) == value
+
+
+@pytest.mark.parametrize('forged', ['', 'A', 'B00000001', 'U00000001', 'A0000-001', 'A00000000', None, 7])
+def test_forged_app_ids_are_not_ids(forged: object) -> None:
+    assert app_sid(1) == 'A00000001'
+    assert app_id_of(forged) is None
 
 
 @pytest.mark.parametrize('forged', ['', 'C', 'X00000001', 'C0000-001', 'C' + 'Z' * 13, 'C00000000', 'U00000001', 7])

@@ -84,6 +84,11 @@ def ts_of(ts_us: int) -> str:
     return f'{whole}.{fraction:06d}'
 
 
+def app_id_of(sid: object) -> int | None:
+    """Our app id for an `A…` id, or None."""
+    return _decode(sid, frozenset('A'))
+
+
 def app_sid(app_id: int) -> str:
     return 'A' + _base36(app_id)
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from state.actions.apps import AppSummary
 from state.actions.tokens import TokenIdentity
 
 
@@ -23,8 +24,9 @@ class NoArgs(Args):
 
 @dataclass(frozen=True)
 class Caller:
-    identity: TokenIdentity | None  # None only for methods that need no token (api.test)
+    identity: TokenIdentity | None  # None for methods that need no token (api.test) or an app-level token
     base_url: str  # this server's public root, for auth.test's `url`
+    app: AppSummary | None = None  # the app behind an app-level token (`xapp-…`), for `app_token` methods
 
     @property
     def me(self) -> TokenIdentity:
@@ -44,18 +46,20 @@ class Method:
     args: type[Args]
     handler: Handler
     needs_token: bool
+    app_token: bool = False  # takes an app-level token (`xapp-…`) instead of a user or bot token
 
 
 METHODS: dict[str, Method] = {}
 
 
 def method(
-    name: str, args: type[A], *, needs_token: bool = True
+    name: str, args: type[A], *, needs_token: bool = True, app_token: bool = False
 ) -> Callable[[Callable[[Caller, A], Result]], Callable[[Caller, A], Result]]:
-    """Register `handler` as the Web API method `name` (e.g. 'chat.postMessage')."""
+    """Register `handler` as the Web API method `name` (e.g. 'chat.postMessage'); `app_token=True` for the
+    few methods that take an app-level token (apps.connections.open)."""
 
     def register(handler: Callable[[Caller, A], Result]) -> Callable[[Caller, A], Result]:
-        METHODS[name] = Method(name, args, handler, needs_token)
+        METHODS[name] = Method(name, args, handler, needs_token, app_token)
         return handler
 
     return register

@@ -15,6 +15,7 @@ from api.slack.request_args import CallInput, read_call
 from api.slack.responses import failed, ok, rate_limited, unavailable
 from api.slack.tiers import tier_kind
 from db.errors import DatabaseUnavailable
+from state.actions.apps import app_for_app_token
 from state.actions.tokens import token_identity
 from state.blocking import off_loop
 from state.errors import ActionError, RateLimited
@@ -53,18 +54,32 @@ async def web_api(request: Request, method_name: str) -> JSONResponse:
 
 
 def _call_method(spec: Method, call: CallInput, base_url: str) -> Result:
+    if spec.app_token:
+        return _call_with_app_token(spec, call, base_url)
     identity = None
     if spec.needs_token:
         if call.token is None:
             raise SlackError('not_authed')
         identity = token_identity(call.token)
         if identity is None:
-            raise SlackError('invalid_auth')
+            # As Slack: a valid app-level token is the wrong kind here, anything else is no token at all.
+            raise SlackError('not_allowed_token_type' if app_for_app_token(call.token) else 'invalid_auth')
         kind = tier_kind(spec.name)
         if kind is not None:
             limiter.take(kind, identity.user_id)  # reads cost no write: their tier bounds how fast a bot scrapes
     args = spec.args.model_validate(call.args)
     return spec.handler(Caller(identity, base_url), args)
+
+
+def _call_with_app_token(spec: Method, call: CallInput, base_url: str) -> Result:
+    """Methods like apps.connections.open take an app-level token; a user or bot token is the wrong kind."""
+    if call.token is None:
+        raise SlackError('not_authed')
+    app = app_for_app_token(call.token)
+    if app is None:
+        raise SlackError('not_allowed_token_type' if token_identity(call.token) else 'invalid_auth')
+    args = spec.args.model_validate(call.args)
+    return spec.handler(Caller(None, base_url, app=app), args)
 
 
 def _problem(error: object) -> str:

@@ -21,8 +21,9 @@ from state.actions.guards import active_user, is_admin, require_id, workspace_me
 from state.actions.tokens import TOKEN_MAX_CHARS, issue_token
 from state.actions.workspaces import WORKSPACE_NOT_FOUND
 from state.app_events import outbox
+from state.bus import workspace_topic
 from state.errors import Forbidden, InvalidInput, NotFound
-from state.events import AppsChanged
+from state.events import AppChanged, AppsChanged
 from state.security import new_token, token_hash
 from state.unit_of_work import UnitOfWork, unit_of_work
 
@@ -125,6 +126,8 @@ def set_app_disabled(actor_id: int, app_id: int, disabled: bool) -> None:
         app.disabled = disabled
         session.add(app)
         _announce_apps_changed(uow, app.workspace_id)
+        event = AppChanged(workspace_id=app.workspace_id, app_id=require_id(app.id), disabled=disabled)
+        uow.publish(workspace_topic(app.workspace_id), event)
 
 
 def workspace_apps(actor_id: int, workspace_id: int) -> list[AppSummary]:
@@ -144,6 +147,13 @@ def app_for_app_token(token: str) -> AppSummary | None:
         if app is None or app.disabled:
             return None
         return app_summary(app)
+
+
+def enabled_app(app_id: int) -> AppSummary | None:
+    """The app with this id while it is enabled (a Socket Mode connection checks it once it is open)."""
+    with read_session() as session:
+        app = session.get(App, app_id)
+        return None if app is None or app.disabled else app_summary(app)
 
 
 def app_summary(app: App) -> AppSummary:

@@ -13,3 +13,4 @@ def load() -> None:
         team,
         users,
     )
+    from api.slack.socket_mode import connections_open  # noqa: F401  (apps.connections.open)
