@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -249,9 +250,15 @@ class _Hub:
         return self.connected
 
     async def deliver(
-        self, app_id: int, kind: str, payload: dict[str, object], *, retry_attempt: int, retry_reason: str
-    ) -> bool:
-        self.calls.append((app_id, kind, retry_attempt, retry_reason))
+        self,
+        app_id: int,
+        envelope_type: str,
+        payload: dict[str, Any],
+        *,
+        retry_attempt: int = 0,
+        retry_reason: str = '',
+    ) -> object | None:
+        self.calls.append((app_id, envelope_type, retry_attempt, retry_reason))
         return self.acks.pop(0) if self.acks else True
 
 

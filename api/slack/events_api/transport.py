@@ -36,8 +36,14 @@ class SocketHub(Protocol):
     def connected_app_ids(self) -> set[int]: ...
 
     async def deliver(
-        self, app_id: int, kind: str, payload: dict[str, Any], *, retry_attempt: int, retry_reason: str
-    ) -> bool: ...
+        self,
+        app_id: int,
+        envelope_type: str,
+        payload: dict[str, Any],
+        *,
+        retry_attempt: int = 0,
+        retry_reason: str = '',
+    ) -> object | None: ...  # the ack (truthy), or None when not acked
 
 
 def retry_headers(claim: Claim) -> dict[str, str]:
@@ -91,4 +97,8 @@ class SocketTransport:
         acked = await self.hub.deliver(
             claim.app_id, 'events_api', payload, retry_attempt=claim.attempt - 1, retry_reason=claim.retry_reason
         )
-        return Outcome(True) if acked else Outcome(False, 'http_timeout', 'no ack over Socket Mode within 3 s')
+        return (
+            Outcome(True)
+            if acked is not None and acked is not False
+            else Outcome(False, 'http_timeout', 'no ack over Socket Mode within 3 s')
+        )
