@@ -3,8 +3,9 @@
 
 def register() -> None:
     """Import the API modules, which register their routes."""
-    from api import files, slack, webhooks
+    from api import commands, files, slack, webhooks
 
+    commands.register()
     files.register()
     slack.register()
     webhooks.register()
