@@ -43,7 +43,7 @@ def command_app(answer: Callable[[dict[str, str]], Answer], delay: float = 0.0) 
     box: list[CommandApp] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get('content-length', '0')))
             fields = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
             app = box[0]

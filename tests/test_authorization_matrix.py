@@ -25,15 +25,28 @@ from db.models import (
     Channel,
     ChannelKind,
     ChannelMember,
+    CommandResponseUrl,
     IncomingWebhook,
     Invite,
     Message,
     Reaction,
+    SlashCommand,
     User,
     WorkspaceMember,
     WorkspaceRole,
 )
-from state.actions import channels, messages, reactions, reads, search, webhooks, workspaces
+from state.actions import (
+    channels,
+    command_invocation,
+    custom_commands,
+    ephemeral,
+    messages,
+    reactions,
+    reads,
+    search,
+    webhooks,
+    workspaces,
+)
 from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
@@ -50,6 +63,8 @@ WRITTEN: tuple[type[SQLModel], ...] = (
     WorkspaceMember,
     Invite,
     IncomingWebhook,
+    SlashCommand,
+    CommandResponseUrl,
 )
 
 
@@ -176,6 +191,23 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
     'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),
+    'custom_commands.create_command': (
+        lambda s, a: custom_commands.create_command(a, s.workspace_id, '/deploy', 'https://ci.example.com/'),
+        workspace_admin,
+    ),
+    'custom_commands.workspace_commands': (
+        lambda s, a: custom_commands.workspace_commands(a, s.workspace_id),
+        workspace_admin,
+    ),
+    # No such command in the scene: who may post there gets None (nothing to run), everyone else a refusal.
+    'command_invocation.prepare_invocation': (
+        lambda s, a: command_invocation.prepare_invocation(a, s.channel_id, '/nothing-here'),
+        member,
+    ),
+    'ephemeral.post_ephemeral': (
+        lambda s, a: ephemeral.post_ephemeral(a, s.channel_id, s.people['member'], 'psst'),
+        member,
+    ),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -187,6 +219,7 @@ COVERED_ELSEWHERE = {
     'workspaces.revoke_invite': 'tests/test_workspaces.py',
     'activity.note_activity': 'tests/test_stores.py (presence of the actor only, writes nothing shared)',
     'webhooks.remove_webhook': 'tests/test_webhooks.py (needs a webhook first)',
+    'custom_commands.remove_command': 'tests/test_custom_commands.py (needs a command first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
 PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}

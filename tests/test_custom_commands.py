@@ -103,16 +103,20 @@ async def test_the_payload_has_slacks_fields_and_a_valid_signature(
     request = deploy_app.last()
     fields = request.fields
     assert request.signed
-    assert is_valid_signature(
-        deploy_app.secret[0],
-        request.headers['X-Slack-Request-Timestamp'],
-        json.dumps(fields).encode(),
-        request.headers['X-Slack-Signature'],
-    ) is False  # the signature covers the exact form body, nothing else
+    assert (
+        is_valid_signature(
+            deploy_app.secret[0],
+            request.headers['X-Slack-Request-Timestamp'],
+            json.dumps(fields).encode(),
+            request.headers['X-Slack-Signature'],
+        )
+        is False
+    )  # the signature covers the exact form body, nothing else
     assert request.headers['Content-Type'] == 'application/x-www-form-urlencoded'
     assert fields['command'] == '/deploy' and fields['text'] == 'prod now'
     assert fields['team_id'] == team_sid(world.workspace) and fields['team_domain'] == world.slug
-    assert fields['channel_id'] == channel_sid(world.general, ChannelKind.PUBLIC) and fields['channel_name'] == 'general'
+    assert fields['channel_id'] == channel_sid(world.general, ChannelKind.PUBLIC)
+    assert fields['channel_name'] == 'general'
     assert fields['user_id'] == user_sid(world.ada) and fields['user_name'] == 'Ada'
     assert fields['is_enterprise_install'] == 'false' and fields['api_app_id'].startswith('A')
     assert fields['token'] and fields['trigger_id']
@@ -210,7 +214,8 @@ async def test_a_delayed_in_channel_answer_posts_live_as_the_bot(
 ) -> None:
     path = await _response_path(world, deploy_app)
     published.clear()
-    answer = await user.http_client.post(path, json={'response_type': 'in_channel', 'text': 'deployed <@' + user_sid(world.bob) + '>'})
+    text = 'deployed <@' + user_sid(world.bob) + '>'
+    answer = await user.http_client.post(path, json={'response_type': 'in_channel', 'text': text})
     assert (answer.status_code, answer.json()) == (200, {'ok': True})
     [(_topic, created)] = published.of_type(MessageCreated)[:1]
     assert created.message.body == 'deployed @Bob' and created.message.author_name == '/deploy'
