@@ -32,6 +32,7 @@ SLACK_CODES = frozenset(
         'name_taken',
         'user_not_found',
         'user_not_in_channel',
+        'invalid_blocks',
         'ratelimited',
         'invalid_arguments',
         'invalid_json',

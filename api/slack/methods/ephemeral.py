@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from api.commands import answer_text
@@ -33,8 +34,19 @@ def post(caller: Caller, args: EphemeralArgs) -> Result:
     if args.thread_ts:
         parent = message_in(access, args.thread_ts, missing='thread_not_found')
         root_id = parent.thread_root_id or parent.id
-    text = answer_text(me.workspace_id, {'text': args.text, 'blocks': args.blocks, 'attachments': args.attachments})
+    answer = {'text': args.text, 'blocks': _decoded(args.blocks), 'attachments': _decoded(args.attachments)}
+    text = answer_text(me.workspace_id, answer)
     post_ephemeral(me.user_id, channel_id, reader, text, root_id)
     # Slack's message_ts for an ephemeral message is a time, not a message; ours is the newest message's ts
     # (the message it shows below), which no other method will find: it was never stored.
     return {'message_ts': message_ts(access.channel.last_message_id or 0)}
+
+
+def _decoded(value: Any) -> Any:
+    """A form sends blocks and attachments as a JSON string; a JSON body sends them as they are."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except (ValueError, RecursionError):
+        raise SlackError('invalid_blocks') from None
