@@ -61,3 +61,30 @@ def test_a_custom_command_round_trip_with_a_delayed_answer(browser: Browser, ser
     ada.page.reload()
     expect(ada.message('deployed prod')).to_have_count(1)
     expect(ada.page.get_by_test_id('ephemeral-message')).to_have_count(0)  # gone on reload, as in Slack
+
+
+def test_an_admin_adds_and_removes_a_command_in_the_dialog(browser: Browser, server: ServerProcess) -> None:
+    ada, bob = pair(browser, server)
+    answer = json.dumps({'response_type': 'in_channel', 'text': 'pong'}).encode()
+    with command_app(lambda _fields: (200, 'application/json', answer)) as app:
+        ada.page.get_by_test_id('channel-menu').click()
+        ada.page.get_by_test_id('channel-commands').click()
+        ada.page.get_by_test_id('command-name').fill('/ping')
+        ada.page.get_by_test_id('command-url').fill(app.url)
+        ada.page.get_by_test_id('command-create').click()
+        secret = ada.page.get_by_test_id('command-secret')
+        expect(secret).to_be_visible()
+        app.secret[0] = secret.input_value()
+        expect(ada.page.get_by_test_id('command-row')).to_have_count(1)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        ada.page.screenshot(path=str(SHOTS / 'commands-dialog.png'))
+        ada.page.keyboard.press('Escape')
+
+        ada.send('/ping')
+        expect(bob.message('pong')).to_have_count(1)
+        assert app.last().signed
+
+        ada.page.get_by_test_id('channel-menu').click()
+        ada.page.get_by_test_id('channel-commands').click()
+        ada.page.get_by_test_id('command-remove').click()
+        expect(ada.page.get_by_test_id('command-row')).to_have_count(0)
