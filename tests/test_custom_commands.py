@@ -16,15 +16,17 @@ from api.slack.ids import channel_sid, team_sid, user_sid
 from db.engine import read_session
 from db.models import ChannelKind, CommandResponseUrl, Message, SlashCommand, utcnow
 from main import cli
-from state.actions.channels import archive_channel
+from state.actions.channels import archive_channel, open_direct
 from state.actions.command_invocation import prepare_invocation
 from state.actions.custom_commands import create_command, remove_command, workspace_commands
+from state.actions.messages import send_message
 from state.bus import user_topic
-from state.errors import Conflict, Forbidden, InvalidInput, NotFound
+from state.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 from state.events import EphemeralPosted, MessageCreated
 from state.integrations import command_calls
 from state.integrations.command_calls import read_reply, run_custom_command
 from state.integrations.signing import is_valid_signature
+from state.rate_limit import limiter
 from tests.command_app import Answer, CommandApp, command_app
 from tests.factories import RecordingBackend, World, update_row
 
@@ -199,6 +201,29 @@ async def test_a_channel_the_user_cannot_post_in_is_refused_before_any_request(
 async def test_an_unknown_command_is_not_handled(world: World, deploy_app: CommandApp) -> None:
     assert await run_custom_command(world.ada, world.general, '/nothing') is False
     assert deploy_app.requests == []
+
+
+async def test_runs_are_rate_limited_like_messages(world: World, deploy_app: CommandApp) -> None:
+    for _ in range(20):  # the message bucket's burst
+        limiter.take('message', world.ada)
+    with pytest.raises(RateLimited):
+        await run_custom_command(world.ada, world.general, '/deploy')
+    assert deploy_app.requests == []
+
+
+async def test_an_answer_in_a_thread_stays_in_the_thread_and_a_dm_gets_it_ephemeral(
+    world: World, published: RecordingBackend
+) -> None:
+    with command_app(lambda _f: _json({'response_type': 'in_channel', 'text': 'done'})) as app:
+        app.secret[0] = create_command(world.ada, world.workspace, '/deploy', app.url).signing_secret
+        root = send_message(world.ada, world.general, 'release thread', None)
+        await run_custom_command(world.ada, world.general, '/deploy', root.id)
+        direct = open_direct(world.ada, world.workspace, [world.bob])
+        await run_custom_command(world.ada, direct.id, '/deploy')
+    [(_topic, created)] = [item for item in published.of_type(MessageCreated) if item[1].message.body == 'done'][:1]
+    assert created.message.thread_root_id == root.id
+    [(topic, event)] = _ephemerals(published)
+    assert topic == user_topic(world.ada) and event.message.channel_id == direct.id and 'done' in event.message.html
 
 
 # ---- the response URL -----------------------------------------------------------------------------------------

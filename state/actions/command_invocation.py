@@ -39,6 +39,7 @@ from state.actions.messages import send_message
 from state.errors import NotFound
 from state.integrations.signing import signed_headers
 from state.integrations.slack_format import slack_format
+from state.rate_limit import limiter
 from state.security import new_token, token_hash
 from state.unit_of_work import unit_of_work
 
@@ -87,6 +88,7 @@ def prepare_invocation(
         ).first()
         if command is None:
             return None
+        limiter.take('message', actor_id)  # each run is an outbound request: limited like a message
         secret = new_token()
         session.add(
             CommandResponseUrl(
