@@ -1,4 +1,5 @@
-"""The CLI's commands (`main.py create-user | create-token | create-app | create-webhook | seed-demo`).
+"""The CLI's commands (`main.py create-user | create-token | create-app | create-webhook | create-command |
+seed-demo`).
 
 Each returns an exit code. They call the same actions as the UI. Results go to stdout (a token alone on its line,
 or `name=value` lines, so scripts can capture them); problems go to stderr with exit code 1.
@@ -17,6 +18,7 @@ from settings import get_settings
 from state.actions.accounts import sign_up
 from state.actions.app_events_url import verify_events_url
 from state.actions.apps import create_app as create_app_action
+from state.actions.custom_commands import create_command_for_operator
 from state.actions.tokens import create_api_token
 from state.actions.webhooks import create_webhook_for_operator
 from state.actions.workspaces import add_member, create_workspace
@@ -94,6 +96,20 @@ def create_webhook(workspace: str, channel: str, name: str) -> int:
         return _fail(error.message)
     url = get_settings().resolved_public_url + made.path
     print(f'created incoming webhook "{made.name}" for #{channel.removeprefix("#")}: {url}')
+    return 0
+
+
+def create_command(workspace: str, command: str, url: str, description: str = '') -> int:
+    """Register a custom slash command; prints `command=/name` and `signing_secret=…`, one `name=value` a line."""
+    target = workspace_by_name_or_slug(workspace)
+    if target is None:
+        return _fail(f'There is no workspace called "{workspace}".')
+    try:
+        made = create_command_for_operator(_id(target.id), command, url, description)
+    except ActionError as error:
+        return _fail(error.message)
+    print(f'command=/{made.name}')
+    print(f'signing_secret={made.signing_secret}')
     return 0
 
 

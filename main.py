@@ -1,4 +1,5 @@
-"""Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook, seed-demo."""
+"""Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook,
+create-command, seed-demo."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     hook.add_argument('--workspace', required=True)
     hook.add_argument('--channel', required=True, help='channel name, with or without #')
     hook.add_argument('--name', required=True, help='the name its posts show')
+    slash = commands.add_parser('create-command', help='register a custom slash command and print its signing secret')
+    slash.add_argument('--workspace', required=True)
+    slash.add_argument('--command', required=True, dest='slash_command', help='/name, with or without the slash')
+    slash.add_argument('--url', required=True, help='where the signed request goes (http or https)')
+    slash.add_argument('--description', default='', help='what it does, shown to admins')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
     return parser
 
@@ -88,6 +94,8 @@ def cli(argv: list[str]) -> int:
         )
     if command == 'create-webhook':
         return commands.create_webhook(args.workspace, args.channel, args.name)
+    if command == 'create-command':
+        return commands.create_command(args.workspace, args.slash_command, args.url, args.description)
     if command == 'seed-demo':
         return commands.seed_demo()
     raise AssertionError(command)

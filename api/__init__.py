@@ -3,9 +3,10 @@
 
 def register() -> None:
     """Import the API modules, which register their routes."""
-    from api import avatars, files, slack, webhooks
+    from api import avatars, commands, files, slack, webhooks
 
     avatars.register()
+    commands.register()
     files.register()
     slack.register()
     webhooks.register()

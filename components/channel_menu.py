@@ -13,6 +13,7 @@ from nicegui import ui
 
 from components.channel_dialogs import topic_dialog
 from components.channel_pane import ChannelPane
+from components.commands_dialog import commands_dialog
 from components.shell_context import ShellContext
 from components.webhooks_dialog import webhooks_dialog
 from db import authz
@@ -59,6 +60,9 @@ class ChannelMenu:
             if self.ctx.is_admin and not authz.is_read_only(view):
                 hooks = ui.menu_item('Incoming webhooks…', lambda: webhooks_dialog(self.ctx, view.id, view.name or ''))
                 hooks.props('data-testid=channel-webhooks')
+            if self.ctx.is_admin:
+                commands = ui.menu_item('Slash commands…', lambda: commands_dialog(self.ctx))
+                commands.props('data-testid=channel-commands')
             if self.ctx.is_admin and authz.may_archive(view.kind, view.name):
                 if view.archived:
                     item = ui.menu_item('Unarchive', lambda: self._run(channel_actions.unarchive_channel, view.id))

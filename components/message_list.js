@@ -21,6 +21,14 @@ export default {
       <div v-if="loadingOlder" class="chat-list__loading">Loading older messages…</div>
       <div v-else-if="!hasMoreBefore && mode === 'channel'" class="chat-list__start">{{ startText }}</div>
       ${ROWS_TEMPLATE}
+      <div v-for="e in ephemerals" :key="'e' + e.id" class="chat-ephemeral" data-testid="ephemeral-message">
+        <div class="chat-ephemeral__head">
+          <span class="chat-ephemeral__author">{{ e.author_name }}</span>
+          <span class="chat-ephemeral__note">Only visible to you</span>
+          <button class="chat-ephemeral__dismiss" data-testid="dismiss-ephemeral" title="Dismiss" @click="dismissEphemeral(e.id)">Dismiss</button>
+        </div>
+        <div class="chat-ephemeral__body chat-msg__text" v-html="e.html"></div>
+      </div>
       <div v-if="loadingNewer" class="chat-list__loading">Loading newer messages…</div>
     </div>
     <button v-if="unseenBelow > 0 || hasMoreAfter" class="chat-pill" data-testid="new-messages-pill" @click="jumpToBottom">
@@ -44,6 +52,7 @@ export default {
   data() {
     return {
       messages: [],
+      ephemerals: [], // for this person alone, never stored: gone on reload or when the conversation changes
       hasMoreBefore: false,
       hasMoreAfter: false,
       lastReadId: 0,
@@ -170,10 +179,15 @@ export default {
           return this.highlight(d.id);
         case "edit":
           return this.startEdit(d.id);
+        case "ephemeral":
+          this.ephemerals.push(d.message);
+          if (this.atBottom) this.$nextTick(() => this.scrollToBottom());
+          return;
       }
     },
     reset(d) {
       this.messages = d.messages.map((m) => ({ ...m, key: "m" + m.id }));
+      this.ephemerals = [];
       this.confirmSent(this.messages);
       this.hasMoreBefore = d.has_more_before;
       this.hasMoreAfter = !!d.has_more_after;
@@ -302,6 +316,9 @@ export default {
     markFailed(clientMsgId, error) {
       const m = this.messages.find((x) => x.client_msg_id === clientMsgId && x.pending);
       if (m) Object.assign(m, { pending: false, failed: true, error });
+    },
+    dismissEphemeral(id) {
+      this.ephemerals = this.ephemerals.filter((e) => e.id !== id);
     },
     discard(m) {
       removeFromOutbox(m.client_msg_id);

@@ -16,7 +16,7 @@ from typing import Any
 from nicegui import ui
 
 from components.client_calls import call_method, call_method_json
-from state.events import MessageView, ReactionView
+from state.events import EphemeralView, MessageView, ReactionView
 from state.stores.roster import Pairs
 
 Delta = dict[str, Any]
@@ -177,6 +177,10 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
                 }
             ]
         )
+
+    def ephemeral(self, view: EphemeralView) -> None:
+        """A message for this person alone ("Only visible to you"): shown at the bottom, never stored."""
+        self.send([{'op': 'ephemeral', 'message': view.model_dump(mode='json')}])
 
     def remove_pending(self, client_msg_id: str) -> None:
         self.send([{'op': 'drop-pending', 'client_msg_id': client_msg_id}])

@@ -27,6 +27,7 @@ from state.actions import reactions as reaction_actions
 from state.actions import slash_commands
 from state.blocking import off_loop
 from state.errors import ActionError
+from state.integrations.command_calls import run_custom_command
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class Messenger:
             context = slash_commands.CommandContext(
                 self.user_id, self.workspace_id, channel_id, client_msg_id, thread_root_id=thread_root_id
             )
+            if not slash_commands.is_built_in(body) and await self._custom_command(context, body):
+                return
             await self._command(context, body)
             return
         if body.startswith('//'):  # "//text" posts "/text" (how one writes a message that starts with a slash)
@@ -107,6 +110,21 @@ class Messenger:
             self.messages.remove_pending(client_msg_id)
         if outcome.notice:
             ui.notify(outcome.notice)
+
+    async def _custom_command(self, context: slash_commands.CommandContext, body: str) -> bool:
+        """A workspace's own command (`/deploy`): its app answers, ephemeral or in the channel. False: none such."""
+        client_msg_id = context.client_msg_id or ''
+        try:
+            ran = await run_custom_command(self.user_id, context.channel_id, body, context.thread_root_id)
+        except ActionError as error:
+            self._hand_back(body, error.message, client_msg_id)
+            return True
+        except DatabaseUnavailable:
+            self.messages.failed(client_msg_id, 'Not done yet: the server is busy. Retry?')
+            return True
+        if ran:
+            self.messages.remove_pending(client_msg_id)  # the command text itself is never posted
+        return ran
 
     def _hand_back(self, body: str, reason: str, client_msg_id: str) -> None:
         """Refused: the pending copy goes, and the text returns to the composer with the reason."""

@@ -37,6 +37,8 @@ from state.errors import ActionError
 from state.events import (
     ChannelUpdated,
     ChannelView,
+    EphemeralPosted,
+    EphemeralView,
     Event,
     MemberJoined,
     MessageCreated,
@@ -156,6 +158,16 @@ class Shell:
             self.pane.list.read_position(event.last_read_message_id)  # read in another tab of this user
         elif isinstance(event, ChannelUpdated):
             self._channel_changed(event.channel)  # private channels and DMs are announced per member
+        elif isinstance(event, EphemeralPosted):
+            self._show_ephemeral(event.message)
+
+    def _show_ephemeral(self, view: EphemeralView) -> None:
+        """Only this person's tabs get it (user topic); it shows where it was said, if that is open here."""
+        thread = self._thread
+        if view.thread_root_id is not None and thread is not None and thread.root_id == view.thread_root_id:
+            thread.list.ephemeral(view)
+        elif view.thread_root_id is None and self.pane.channel is not None and self.pane.channel.id == view.channel_id:
+            self.pane.list.ephemeral(view)
 
     def _on_workspace_event(self, event: Event) -> None:
         if (isinstance(event, MemberJoined) and event.channel_id is None) or isinstance(event, UserChanged):

@@ -331,3 +331,43 @@ class AppDelivery(SQLModel, table=True):
     retry_reason: str = Field(default='', max_length=40)  # Slack's X-Slack-Retry-Reason for the next attempt
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+
+
+class SlashCommand(SQLModel, table=True):
+    """A custom slash command (`/deploy`): typing it POSTs Slack's signed payload to `request_url`.
+
+    The signing secret is kept as it is, not hashed: it is the key we sign every request with (the receiver
+    holds the same one). In-channel answers post as the command's own bot user.
+    """
+
+    __tablename__ = 'slash_commands'
+    __table_args__ = (UniqueConstraint('workspace_id', 'name', name='uq_slash_command_workspace_name'),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', index=True, ondelete='CASCADE', sa_type=ID)
+    name: str = Field(max_length=32)  # without the slash, lower case
+    request_url: str = Field(max_length=2000)
+    description: str = Field(default='', max_length=200)
+    usage_hint: str = Field(default='', max_length=200)
+    signing_secret: str = Field(max_length=64)
+    verification_token: str = Field(max_length=64)  # the legacy `token` field of the payload
+    bot_user_id: int = Field(foreign_key='users.id', ondelete='CASCADE', sa_type=ID)
+    app_id: int | None = Field(default=None, foreign_key='apps.id', ondelete='SET NULL', sa_type=ID)
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class CommandResponseUrl(SQLModel, table=True):
+    """One invocation's `response_url`: only the sha256 of its secret, where answers go, and how often it was used."""
+
+    __tablename__ = 'command_response_urls'
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    secret_hash: str = Field(max_length=64, unique=True, index=True)
+    command_id: int = Field(foreign_key='slash_commands.id', ondelete='CASCADE', sa_type=ID)
+    user_id: int = Field(foreign_key='users.id', ondelete='CASCADE', sa_type=ID)  # who typed the command
+    channel_id: int = Field(foreign_key='channels.id', ondelete='CASCADE', sa_type=ID)
+    thread_root_id: int | None = Field(default=None, sa_type=ID)
+    expires_at: datetime = Field(index=True)
+    uses: int = 0

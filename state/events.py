@@ -165,6 +165,25 @@ class AppsChanged(Frozen):
     workspace_id: int
 
 
+class EphemeralView(Frozen):
+    """A message shown to one person only, never stored (a command's answer, chat.postEphemeral)."""
+
+    id: str  # random, so the browser can dismiss it; not a message id
+    channel_id: int
+    thread_root_id: int | None = None
+    author_name: str
+    html: str  # rendered and sanitized like a stored message
+    created_at: datetime
+
+
+class EphemeralPosted(Frozen):
+    """Goes to `user:{id}` of its one reader: every tab of theirs on every node, and nobody else."""
+
+    type: Literal['ephemeral.posted'] = 'ephemeral.posted'
+    user_id: int
+    message: EphemeralView
+
+
 class SessionEnded(Frozen):
     """A login session was revoked (logout): its open pages must leave."""
 
@@ -199,6 +218,7 @@ Event = Annotated[
     | NotificationsChanged
     | SessionEnded
     | AppsChanged
+    | EphemeralPosted
     | PresenceReport
     | ManualPresenceSet
     | AppChanged,

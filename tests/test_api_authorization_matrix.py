@@ -150,6 +150,16 @@ ROWS = [
     Row('reactions.get', lambda s: {'channel': s.channel, 'timestamp': s.ts}, read),
     Row('chat.getPermalink', lambda s: {'channel': s.channel, 'message_ts': s.ts}, read),
     Row('chat.postMessage', lambda s: {'channel': s.channel, 'text': 'hi'}, write),
+    Row(
+        'chat.postEphemeral',
+        lambda s: {'channel': s.channel, 'user': user_sid(s.user_ids['member']), 'text': 'x'},
+        write,
+    ),
+    Row(
+        'chat.postEphemeral',
+        lambda s: {'channel': s.channel, 'user': user_sid(s.user_ids['outsider']), 'text': 'psst'},
+        lambda s, r: 'user_not_in_channel' if write(s, r) == 'ok' else write(s, r),
+    ),
     Row('chat.postMessage', lambda s: {'channel': s.channel, 'text': 'hi', 'thread_ts': s.ts}, write),
     Row('reactions.add', lambda s: {'channel': s.channel, 'timestamp': s.ts, 'name': 'eyes'}, write),
     Row('reactions.remove', lambda s: {'channel': s.channel, 'timestamp': s.ts, 'name': 'tada'}, unreact),

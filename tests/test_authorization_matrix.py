@@ -26,15 +26,29 @@ from db.models import (
     Channel,
     ChannelKind,
     ChannelMember,
+    CommandResponseUrl,
     IncomingWebhook,
     Invite,
     Message,
     Reaction,
+    SlashCommand,
     User,
     WorkspaceMember,
     WorkspaceRole,
 )
-from state.actions import apps, channels, messages, reactions, reads, search, webhooks, workspaces
+from state.actions import (
+    apps,
+    channels,
+    command_invocation,
+    custom_commands,
+    ephemeral,
+    messages,
+    reactions,
+    reads,
+    search,
+    webhooks,
+    workspaces,
+)
 from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
@@ -52,6 +66,8 @@ WRITTEN: tuple[type[SQLModel], ...] = (
     WorkspaceMember,
     Invite,
     IncomingWebhook,
+    SlashCommand,
+    CommandResponseUrl,
 )
 
 
@@ -180,6 +196,23 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),
     'apps.create_app': (lambda s, a: apps.create_app(a, s.workspace_id, 'Deploy bot'), workspace_admin),
     'apps.workspace_apps': (lambda s, a: apps.workspace_apps(a, s.workspace_id), workspace_admin),
+    'custom_commands.create_command': (
+        lambda s, a: custom_commands.create_command(a, s.workspace_id, '/deploy', 'https://ci.example.com/'),
+        workspace_admin,
+    ),
+    'custom_commands.workspace_commands': (
+        lambda s, a: custom_commands.workspace_commands(a, s.workspace_id),
+        workspace_admin,
+    ),
+    # No such command in the scene: who may post there gets None (nothing to run), everyone else a refusal.
+    'command_invocation.prepare_invocation': (
+        lambda s, a: command_invocation.prepare_invocation(a, s.channel_id, '/nothing-here'),
+        member,
+    ),
+    'ephemeral.post_ephemeral': (
+        lambda s, a: ephemeral.post_ephemeral(a, s.channel_id, s.people['member'], 'psst'),
+        member,
+    ),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -194,6 +227,7 @@ COVERED_ELSEWHERE = {
     'apps.set_app_disabled': 'tests/test_apps.py (needs an app first)',
     'app_events_url.set_events_url': 'tests/test_app_admin.py (needs an app first)',
     'app_delivery_log.app_delivery_log': 'tests/test_app_admin.py (needs an app first)',
+    'custom_commands.remove_command': 'tests/test_custom_commands.py (needs a command first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
 PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}

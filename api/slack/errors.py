@@ -31,6 +31,8 @@ SLACK_CODES = frozenset(
         'invalid_name',
         'name_taken',
         'user_not_found',
+        'user_not_in_channel',
+        'invalid_blocks',
         'ratelimited',
         'invalid_arguments',
         'invalid_json',

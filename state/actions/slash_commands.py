@@ -55,6 +55,11 @@ def is_command(text: str) -> bool:
     return bool(re.match(r'/[A-Za-z]', text.lstrip()))
 
 
+def is_built_in(text: str) -> bool:
+    """Whether the command at the start of `text` is one of ours (else a workspace's custom command may have it)."""
+    return text.strip().partition(' ')[0][1:].lower() in COMMANDS
+
+
 def run_command(context: CommandContext, text: str) -> CommandOutcome:
     name, _, argument = text.strip().partition(' ')
     command = COMMANDS.get(name[1:].lower())

@@ -9,6 +9,7 @@ def load() -> None:
         chat,
         conversations,
         conversations_manage,
+        ephemeral,
         reactions,
         team,
         users,
