@@ -160,6 +160,8 @@ ROWS = [
     Row('conversations.archive', _channel, archive),
     Row('conversations.unarchive', _channel, unarchive),
     Row('conversations.mark', _message, member_only),
+    Row('files.list', _channel, read),
+    Row('files.upload', lambda s: {'channels': s.channel, 'content': 'notes', 'filename': 'n.txt'}, write),
 ]
 
 # Methods that name no conversation: who may see what is checked by the tests below.
@@ -174,6 +176,10 @@ COVERED_ELSEWHERE = {
     'users.getPresence': 'tests/test_slack_team_presence_search.py (people of the token workspace only)',
     'users.setPresence': 'tests/test_slack_team_presence_search.py (the token own user)',
     'search.messages': 'tests/test_slack_team_presence_search.py (only what the token user may read)',
+    'files.getUploadURLExternal': 'tests/test_slack_files.py (a slot of the token own user)',
+    'files.completeUploadExternal': 'tests/test_slack_files.py (only the token user own uploads, into readable ones)',
+    'files.info': 'tests/test_slack_files.py (files of conversations the token user may read)',
+    'files.delete': 'tests/test_slack_files.py (the uploader or an admin)',
 }
 
 CASES = [

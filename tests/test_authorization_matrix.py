@@ -33,7 +33,7 @@ from db.models import (
     WorkspaceMember,
     WorkspaceRole,
 )
-from state.actions import channels, messages, reactions, reads, search, webhooks, workspaces
+from state.actions import api_uploads, channels, messages, reactions, reads, search, webhooks, workspaces
 from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
@@ -176,6 +176,11 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
     'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),
+    'api_uploads.reserve_upload': (
+        lambda s, a: api_uploads.reserve_upload(a, s.workspace_id, 'a.txt', 3),
+        in_workspace,
+    ),
+    'api_uploads.note_to_self': (lambda s, a: api_uploads.note_to_self(a, s.workspace_id), in_workspace),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -187,6 +192,8 @@ COVERED_ELSEWHERE = {
     'workspaces.revoke_invite': 'tests/test_workspaces.py',
     'activity.note_activity': 'tests/test_stores.py (presence of the actor only, writes nothing shared)',
     'webhooks.remove_webhook': 'tests/test_webhooks.py (needs a webhook first)',
+    'api_uploads.complete_uploads': 'tests/test_slack_files.py (needs received uploads of the actor first)',
+    'file_delete.delete_file': 'tests/test_slack_files.py (needs a sent file first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
 PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}

@@ -44,18 +44,19 @@ class Method:
     args: type[Args]
     handler: Handler
     needs_token: bool
+    takes_file: bool = False  # multipart file parts are accepted (files.upload); other methods refuse them
 
 
 METHODS: dict[str, Method] = {}
 
 
 def method(
-    name: str, args: type[A], *, needs_token: bool = True
+    name: str, args: type[A], *, needs_token: bool = True, takes_file: bool = False
 ) -> Callable[[Callable[[Caller, A], Result]], Callable[[Caller, A], Result]]:
     """Register `handler` as the Web API method `name` (e.g. 'chat.postMessage')."""
 
     def register(handler: Callable[[Caller, A], Result]) -> Callable[[Caller, A], Result]:
-        METHODS[name] = Method(name, args, handler, needs_token)
+        METHODS[name] = Method(name, args, handler, needs_token, takes_file)
         return handler
 
     return register

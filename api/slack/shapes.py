@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from api.slack.file_ids import file_sid
 from api.slack.ids import bot_sid, channel_sid, message_ts, team_sid, user_sid
 from db.api_queries import Conversation
 from db.authz import is_admin_role, is_general
@@ -56,7 +57,9 @@ def message_json(view: MessageView, workspace_id: int, bot_ids: Collection[int] 
             {'name': r.emoji, 'count': r.count, 'users': [user_sid(uid) for uid in r.user_ids]} for r in view.reactions
         ]
     if view.attachments:
-        data['files'] = [{'id': a.id, 'name': a.name, 'mimetype': a.mime, 'size': a.size} for a in view.attachments]
+        data['files'] = [
+            {'id': file_sid(a.id), 'name': a.name, 'mimetype': a.mime, 'size': a.size} for a in view.attachments
+        ]
     return data
 
 

@@ -9,6 +9,7 @@ def load() -> None:
         chat,
         conversations,
         conversations_manage,
+        files,
         reactions,
         team,
         users,
