@@ -70,3 +70,16 @@ class UserView(Frozen):
     display_name: str
     status_text: str = ''
     status_emoji: str = ''
+
+
+class BookmarkView(Frozen):
+    """A link under a channel's header (Slack's bookmark)."""
+
+    id: int
+    channel_id: int
+    title: str
+    link: str
+    emoji: str  # canonical shortcode without colons, or ''
+    created_by: int | None
+    created_at: datetime
+    updated_at: datetime

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, TypeAdapter
 
 from db.views import AttachmentView as AttachmentView  # re-exported: events carry the views of db/views.py
-from db.views import ChannelView, Frozen, MessageView, ReactionView, UserView
+from db.views import BookmarkView, ChannelView, Frozen, MessageView, ReactionView, UserView
 
 # ---- events ---------------------------------------------------------------------------------------------
 
@@ -162,6 +162,14 @@ class SessionEnded(Frozen):
     session_id: int
 
 
+class BookmarksChanged(Frozen):
+    """A channel's bookmarks after one was added, edited or removed: the whole (short) list, in order."""
+
+    type: Literal['bookmarks.changed'] = 'bookmarks.changed'
+    channel_id: int
+    bookmarks: tuple[BookmarkView, ...]
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -179,7 +187,8 @@ Event = Annotated[
     | NotificationsChanged
     | SessionEnded
     | PresenceReport
-    | ManualPresenceSet,
+    | ManualPresenceSet
+    | BookmarksChanged,
     Field(discriminator='type'),
 ]
 

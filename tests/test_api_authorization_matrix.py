@@ -161,6 +161,8 @@ ROWS = [
     Row('conversations.unarchive', _channel, unarchive),
     Row('conversations.mark', _message, member_only),
     Row('files.list', _channel, read),
+    Row('bookmarks.list', lambda s: {'channel_id': s.channel}, read),
+    Row('bookmarks.add', lambda s: {'channel_id': s.channel, 'title': 'Docs', 'link': 'https://x.test'}, member_only),
     Row('files.upload', lambda s: {'channels': s.channel, 'content': 'notes', 'filename': 'n.txt'}, write),
 ]
 
@@ -180,6 +182,8 @@ COVERED_ELSEWHERE = {
     'files.completeUploadExternal': 'tests/test_slack_files.py (only the token user own uploads, into readable ones)',
     'files.info': 'tests/test_slack_files.py (files of conversations the token user may read)',
     'files.delete': 'tests/test_slack_files.py (the uploader or an admin)',
+    'bookmarks.edit': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
+    'bookmarks.remove': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
 }
 
 CASES = [

@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 import state.actions
 from db.models import (
+    Bookmark,
     Channel,
     ChannelKind,
     ChannelMember,
@@ -33,7 +34,7 @@ from db.models import (
     WorkspaceMember,
     WorkspaceRole,
 )
-from state.actions import api_uploads, channels, messages, reactions, reads, search, webhooks, workspaces
+from state.actions import api_uploads, bookmarks, channels, messages, reactions, reads, search, webhooks, workspaces
 from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
@@ -43,6 +44,7 @@ from tests.factories import add_member, count_rows, make_channel, make_user, mak
 ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger')
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
 WRITTEN: tuple[type[SQLModel], ...] = (
+    Bookmark,
     Message,
     Reaction,
     Channel,
@@ -60,6 +62,7 @@ class Scene:
     channel_id: int
     kind: ChannelKind
     message_id: int  # posted by the member
+    bookmark_id: int  # added by the member
 
     def members(self) -> set[str]:
         return {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
@@ -79,8 +82,9 @@ def build_scene(kind: ChannelKind) -> Scene:
         for role, person in zip(ROLES, (owner, admin, member, outsider, deactivated, stranger), strict=True)
     }
     message = messages.send_message(people['member'], int(channel.id or 0), 'hello there', 'm-1')
+    mark = bookmarks.add_bookmark(people['member'], int(channel.id or 0), 'Runbook', 'https://x.test/r')
     update_row(User, people['deactivated'], is_active=False)
-    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id)
+    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id, mark.id)
 
 
 # ---- who may: the rules, once --------------------------------------------------------------------------------
@@ -180,6 +184,12 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
         lambda s, a: api_uploads.reserve_upload(a, s.workspace_id, 'a.txt', 3),
         in_workspace,
     ),
+    'bookmarks.add_bookmark': (lambda s, a: bookmarks.add_bookmark(a, s.channel_id, 'Docs', 'https://x.test'), member),
+    'bookmarks.edit_bookmark': (
+        lambda s, a: bookmarks.edit_bookmark(a, s.channel_id, s.bookmark_id, title='x'),
+        member,
+    ),
+    'bookmarks.remove_bookmark': (lambda s, a: bookmarks.remove_bookmark(a, s.channel_id, s.bookmark_id), member),
     'api_uploads.note_to_self': (lambda s, a: api_uploads.note_to_self(a, s.workspace_id), in_workspace),
 }
 

@@ -75,6 +75,9 @@ SLACK_CODES = frozenset(
         'too_long',
         'invalid_link',
         'invalid_name_specials',
+        'invalid_emoji',
+        'invalid_bookmark_type',
+        'too_many_bookmarks',
     }
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 def load() -> None:
     from api.slack.methods import (  # noqa: F401
         auth,
+        bookmarks,
         chat,
         conversations,
         conversations_manage,
