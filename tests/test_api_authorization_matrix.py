@@ -182,6 +182,10 @@ COVERED_ELSEWHERE = {
     'files.completeUploadExternal': 'tests/test_slack_files.py (only the token user own uploads, into readable ones)',
     'files.info': 'tests/test_slack_files.py (files of conversations the token user may read)',
     'files.delete': 'tests/test_slack_files.py (the uploader or an admin)',
+    'users.lookupByEmail': 'tests/test_slack_users_more.py (owners, admins and bots; people of the token workspace)',
+    'users.profile.get': 'tests/test_slack_users_more.py (people of the token workspace only)',
+    'users.profile.set': 'tests/test_slack_users_more.py (the token own user only)',
+    'users.conversations': 'tests/test_slack_users_more.py (only the token user own memberships)',
     'bookmarks.edit': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
     'bookmarks.remove': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
 }

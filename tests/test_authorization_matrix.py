@@ -176,6 +176,7 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     ),
     'workspaces.create_workspace': (lambda _s, a: workspaces.create_workspace(a, 'Another team'), active),
     'profile.set_status': (lambda _s, a: profile_actions.set_status(a, 'lunch', ''), active),
+    'profile.set_display_name': (lambda _s, a: profile_actions.set_display_name(a, 'New name'), active),
     'profile.set_read_receipts': (lambda _s, a: profile_actions.set_read_receipts(a, False), active),
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),

@@ -75,6 +75,8 @@ SLACK_CODES = frozenset(
         'too_long',
         'invalid_link',
         'invalid_name_specials',
+        'invalid_profile',
+        'cannot_update_admin_user',
         'invalid_emoji',
         'invalid_bookmark_type',
         'too_many_bookmarks',

@@ -124,17 +124,7 @@ def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
     if user.id is None:
         raise AssertionError('user has no id')
     bot = is_bot(user)
-    profile: dict[str, Any] = {
-        'real_name': user.display_name,
-        'display_name': user.display_name,
-        'real_name_normalized': user.display_name,
-        'display_name_normalized': user.display_name,
-        'status_text': user.status_text,
-        'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
-        'team': team_sid(member.workspace_id),
-    }
-    if bot:
-        profile['bot_id'] = bot_sid(user.id)
+    profile = profile_json(user, member)
     return {
         'id': user_sid(user.id),
         'team_id': team_sid(member.workspace_id),
@@ -153,6 +143,26 @@ def user_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
         'updated': int(user.created_at.timestamp()),
         'profile': profile,
     }
+
+
+def profile_json(user: User, member: WorkspaceMember) -> dict[str, Any]:
+    """A person's `profile` object (users.info, users.profile.get); no e-mail address."""
+    if user.id is None:
+        raise AssertionError('user has no id')
+    expires = user.status_expires_at
+    profile: dict[str, Any] = {
+        'real_name': user.display_name,
+        'display_name': user.display_name,
+        'real_name_normalized': user.display_name,
+        'display_name_normalized': user.display_name,
+        'status_text': user.status_text,
+        'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
+        'status_expiration': int(expires.timestamp()) if expires is not None else 0,
+        'team': team_sid(member.workspace_id),
+    }
+    if is_bot(user):
+        profile['bot_id'] = bot_sid(user.id)
+    return profile
 
 
 def _handle(user: User) -> str:
