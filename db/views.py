@@ -61,6 +61,7 @@ class ChannelView(Frozen):
     kind: ChannelKind
     name: str | None
     topic: str = ''
+    purpose: str = ''
     archived: bool = False
     member_ids: tuple[int, ...] = ()  # filled for direct and group conversations only
 

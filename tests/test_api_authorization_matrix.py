@@ -119,6 +119,16 @@ def unarchive(scene: ApiScene, role: str) -> str:
     return channels_only(scene, role, 'not_archived')
 
 
+def kick_or_rename(scene: ApiScene, role: str) -> str:
+    return channels_only(scene, role, 'ok' if role in ('owner', 'admin') else 'restricted_action')
+
+
+def close(scene: ApiScene, role: str) -> str:
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'ok' if scene.kind in (ChannelKind.GROUP, ChannelKind.DIRECT) else 'method_not_supported_for_channel_type'
+
+
 def member_only(scene: ApiScene, role: str) -> str:
     if not scene.readable(role):
         return 'channel_not_found'
@@ -160,6 +170,10 @@ ROWS = [
     Row('conversations.archive', _channel, archive),
     Row('conversations.unarchive', _channel, unarchive),
     Row('conversations.mark', _message, member_only),
+    Row('conversations.kick', lambda s: {'channel': s.channel, 'user': user_sid(s.user_ids['member'])}, kick_or_rename),
+    Row('conversations.rename', lambda s: {'channel': s.channel, 'name': 'renamed'}, kick_or_rename),
+    Row('conversations.setPurpose', lambda s: {'channel': s.channel, 'purpose': 'what for'}, member_only),
+    Row('conversations.close', _channel, close),
     Row('files.list', _channel, read),
     Row('bookmarks.list', lambda s: {'channel_id': s.channel}, read),
     Row('bookmarks.add', lambda s: {'channel_id': s.channel, 'title': 'Docs', 'link': 'https://x.test'}, member_only),
@@ -195,7 +209,12 @@ CASES = [
     for index, row in enumerate(ROWS)
     for kind in KINDS
 ]
-CHANGES_WHAT_OTHERS_SEE = {'chat.delete', 'conversations.invite', 'conversations.archive'}  # a fresh scene each
+CHANGES_WHAT_OTHERS_SEE = {
+    'chat.delete',
+    'conversations.invite',
+    'conversations.archive',
+    'conversations.kick',
+}  # a fresh scene each
 
 
 async def _answer(slack: SlackCaller, method: str, token: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -157,6 +157,12 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
         lambda s, a: channels.invite_to_channel(a, s.channel_id, s.people['outsider']),
         channel_only,
     ),
+    'channels.remove_from_channel': (
+        lambda s, a: channels.remove_from_channel(a, s.channel_id, s.people['member']),
+        archivable,
+    ),
+    'channels.set_purpose': (lambda s, a: channels.set_purpose(a, s.channel_id, 'new purpose'), member),
+    'channels.rename_channel': (lambda s, a: channels.rename_channel(a, s.channel_id, 'renamed'), archivable),
     'channels.archive_channel': (lambda s, a: channels.archive_channel(a, s.channel_id), archivable),
     'channels.unarchive_channel': (lambda s, a: channels.unarchive_channel(a, s.channel_id), archivable),
     'channels.create_channel': (lambda s, a: channels.create_channel(a, s.workspace_id, 'fresh'), in_workspace),

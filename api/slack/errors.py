@@ -75,6 +75,7 @@ SLACK_CODES = frozenset(
         'too_long',
         'invalid_link',
         'invalid_name_specials',
+        'not_authorized',
         'invalid_profile',
         'cannot_update_admin_user',
         'invalid_emoji',

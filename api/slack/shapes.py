@@ -91,7 +91,7 @@ def conversation_json(conversation: Conversation, viewer_id: int) -> dict[str, A
             'is_general': is_general(kind, channel.name),
             'creator': user_sid(channel.created_by) if channel.created_by is not None else '',
             'topic': {'value': channel.topic, 'creator': '', 'last_set': 0},
-            'purpose': {'value': '', 'creator': '', 'last_set': 0},
+            'purpose': {'value': channel.purpose, 'creator': '', 'last_set': 0},
         }
     )
     return data
@@ -107,6 +107,7 @@ def channel_view_json(view: ChannelView, is_member: bool) -> dict[str, Any]:
         'is_archived': view.archived,
         'is_member': is_member,
         'topic': {'value': view.topic, 'creator': '', 'last_set': 0},
+        'purpose': {'value': view.purpose, 'creator': '', 'last_set': 0},
     }
 
 
