@@ -174,6 +174,7 @@ ROWS = [
     Row('conversations.rename', lambda s: {'channel': s.channel, 'name': 'renamed'}, kick_or_rename),
     Row('conversations.setPurpose', lambda s: {'channel': s.channel, 'purpose': 'what for'}, member_only),
     Row('conversations.close', _channel, close),
+    Row('chat.meMessage', lambda s: {'channel': s.channel, 'text': 'waves'}, write),
     Row('files.list', _channel, read),
     Row('bookmarks.list', lambda s: {'channel_id': s.channel}, read),
     Row('bookmarks.add', lambda s: {'channel_id': s.channel, 'title': 'Docs', 'link': 'https://x.test'}, member_only),
@@ -200,6 +201,9 @@ COVERED_ELSEWHERE = {
     'users.profile.get': 'tests/test_slack_users_more.py (people of the token workspace only)',
     'users.profile.set': 'tests/test_slack_users_more.py (the token own user only)',
     'users.conversations': 'tests/test_slack_users_more.py (only the token user own memberships)',
+    'emoji.list': 'tests/test_slack_small_methods.py (no custom emoji: the same empty map for every token)',
+    'dnd.info': 'tests/test_slack_small_methods.py (people of the token workspace only)',
+    'reactions.list': 'tests/test_slack_small_methods.py (the token user own reactions, in readable ones)',
     'bookmarks.edit': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
     'bookmarks.remove': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
 }

@@ -11,7 +11,9 @@ def load() -> None:
         conversations,
         conversations_manage,
         files,
+        me_message,
         reactions,
+        reactions_list,
         team,
         users,
     )
