@@ -7,7 +7,9 @@
   sends one, must say `same-origin`. Answers the pending `AttachmentView` as JSON (201) or
   `{"ok": false, "error": code, "message": text}`.
 - `GET /files/{public_id}/{name}` and `GET /files/{public_id}/thumb`: who may read the file's channel is
-  checked on every request; anything else gets the same 404 as an unknown id. Responses carry
+  checked on every request; the caller is the browser session or, as Slack's `url_private` wants, a Web API
+  token sent as `Authorization: Bearer` (then the file must also be in the token's workspace); anything else
+  gets the same 404 as an unknown id. Responses carry
   `Content-Disposition` (inline only for PNG, JPEG, GIF, WebP and PDF), `X-Content-Type-Options: nosniff`,
   a sandboxing `Content-Security-Policy` and `Cache-Control: private, no-cache` (revalidated with an ETag).
 """
@@ -21,8 +23,10 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from nicegui import app, run
 from starlette.requests import ClientDisconnect
 
+from api.slack.request_args import bearer_token
 from settings import get_settings
 from state.actions.downloads import Downloadable, downloadable_file
+from state.actions.tokens import token_identity
 from state.actions.uploads import authorize_upload, store_upload
 from state.errors import ActionError, Conflict, Forbidden, NotFound, RateLimited
 from state.files import policy
@@ -135,15 +139,18 @@ async def thumbnail(request: Request, public_id: str) -> Response:
 
 
 def _serve(request: Request, public_id: str, *, thumbnail: bool) -> Response:
-    user_id = _user_id(_session_token())
+    token = bearer_token(request.headers.get('authorization', ''))
+    identity = token_identity(token) if token is not None else None
+    user_id = identity.user_id if identity is not None else _user_id(_session_token())
+    workspace_id = identity.workspace_id if identity is not None else None
     if user_id is None:
         return _error(401, 'not_authed', 'Sign in to see this file.')
     try:
         try:
-            file = downloadable_file(user_id, public_id, thumbnail=thumbnail)
+            file = downloadable_file(user_id, public_id, thumbnail=thumbnail, workspace_id=workspace_id)
         except NotFound:
             # `/files/{id}/thumb` is also the download URL of a file literally named "thumb" (no thumbnail).
-            file = downloadable_file(user_id, public_id)
+            file = downloadable_file(user_id, public_id, workspace_id=workspace_id)
             if not thumbnail or file.name != THUMB_NAME:
                 raise
             thumbnail = False

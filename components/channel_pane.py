@@ -17,16 +17,19 @@ from typing import Any
 from nicegui import ui
 from nicegui.events import GenericEventArguments
 
+from components.bookmark_bar import BookmarkBar
 from components.conversation import Conversation
 from components.event_args import id_arg, text_arg
 from components.messenger import attempt
 from components.shell_context import ShellContext
 from db import channel_queries, paging
+from db.bookmark_queries import channel_bookmarks
 from state.access import readable_channel
 from state.actions import channels as channel_actions
 from state.actions import reads as read_actions
 from state.bus import Subscription, bus, channel_topic
 from state.events import (
+    BookmarksChanged,
     ChannelView,
     Event,
     MemberLeft,
@@ -60,6 +63,7 @@ class ChannelPane:
                 self.header_start = ui.row().classes('items-center gap-0 flex-none')  # the shell's menu toggle
                 self.header_slot = ui.row().classes('items-center gap-2 min-w-0 flex-nowrap grow')
                 self.header_end = ui.row().classes('items-center gap-0 flex-none')  # the shell's channel menu
+            self.bookmarks = BookmarkBar()
             self.conversation = Conversation(
                 ctx, mode='channel', drop_zone=self.root, on_send=self._send, channels=channel_names()
             )
@@ -91,6 +95,7 @@ class ChannelPane:
             read_only=channel.archived or not is_member,
         )
         self._render_header(label)
+        self.bookmarks.show(channel_bookmarks(channel.id))
         self.conversation.follow(channel.id, None)
         self._configure_composer(label)
         if highlight_id is not None:
@@ -150,6 +155,7 @@ class ChannelPane:
         elif missed:
             self.list.extend(missed, has_more=False)
         self.list.receipts(channel_queries.read_receipts(self.channel.id))
+        self.bookmarks.show(channel_bookmarks(self.channel.id))
         self.list.read_position(channel_queries.last_read_id(self.channel.id, self.ctx.user_id))
 
     # ---- access ---------------------------------------------------------------------------------------------
@@ -176,6 +182,7 @@ class ChannelPane:
         self.is_member = False
         self.label = ''
         self.list.reset([], has_more_before=False)
+        self.bookmarks.show(())
         self.conversation.unfollow()
         self.on_access_lost()
 
@@ -241,6 +248,8 @@ class ChannelPane:
             self.list.thread_summary(
                 event.root_id, event.reply_count, event.last_reply_at.isoformat(), event.reply_user_ids
             )
+        elif isinstance(event, BookmarksChanged):
+            self.bookmarks.show(event.bookmarks)
         elif isinstance(event, ReadPositionMoved):
             if event.user_id != self.ctx.user_id:
                 self.list.receipt(event.user_id, event.last_read_message_id)

@@ -49,6 +49,7 @@ def conversations_page(
     exclude_archived: bool,
     after_id: int,
     limit: int,
+    members_only: bool = False,
 ) -> Page[Conversation]:
     """The conversations of the workspace the user may read (db/authz.py: public ones joined or not, and the
     private ones the user is in), by id."""
@@ -59,6 +60,10 @@ def conversations_page(
     )
     if exclude_archived:
         query = query.where(col(Channel.archived).is_(False))
+    if members_only:  # users.conversations: only what the user is in
+        query = query.where(
+            col(Channel.id).in_(select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id))
+        )
     with read_session() as session:
         readable = {'reader_id': user_id, 'workspace_id': workspace_id}
         rows = session.exec(query.order_by(col(Channel.id)).limit(limit + 1), params=readable).all()
@@ -199,6 +204,17 @@ def bot_user_ids(user_ids: Collection[int]) -> frozenset[int]:
             select(User.id).where(col(User.id).in_(wanted), col(User.email).endswith('@' + BOT_EMAIL_DOMAIN))
         ).all()
     return frozenset(uid for uid in found if uid is not None)
+
+
+def person_by_email(workspace_id: int, email: str) -> tuple[User, WorkspaceMember] | None:
+    """A member of the workspace by e-mail address (stored lower-case), deactivated ones included."""
+    with read_session() as session:
+        found = session.exec(
+            select(User, WorkspaceMember)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == User.id)
+            .where(col(User.email) == email.strip().lower(), WorkspaceMember.workspace_id == workspace_id)
+        ).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def workspace_person(workspace_id: int, user_id: int) -> tuple[User, WorkspaceMember] | None:

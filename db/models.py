@@ -139,6 +139,7 @@ class Channel(SQLModel, table=True):
     # Sorted member ids ("3,7,9") of a DM or group DM, so the same people always get the same conversation.
     dm_key: str | None = Field(default=None, max_length=200)
     topic: str = Field(default='', max_length=250)
+    purpose: str = Field(default='', max_length=250)  # Slack's channel description, shown beside the topic
     archived: bool = False
     created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
@@ -371,3 +372,42 @@ class CommandResponseUrl(SQLModel, table=True):
     thread_root_id: int | None = Field(default=None, sa_type=ID)
     expires_at: datetime = Field(index=True)
     uses: int = 0
+
+
+class ExternalUpload(SQLModel, table=True):
+    """A Web API upload slot (files.getUploadURLExternal): an unguessable, single-use URL that expires.
+
+    The bytes POSTed to the URL wait in the uploads' staging dir (`staged_name`) until
+    files.completeUploadExternal stores them through the one upload path (`state/actions/uploads.py`) as the
+    attachment `public_id`; the slot row is deleted then. Only the sha256 of the URL's secret is kept.
+    """
+
+    __tablename__ = 'external_uploads'
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    public_id: str = Field(max_length=32, unique=True)  # the attachment's public id once completed
+    secret_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key='users.id', index=True, ondelete='CASCADE', sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE', sa_type=ID)
+    filename: str = Field(max_length=255)
+    length: int = Field(sa_type=ID)  # the size the caller announced; the body may not be larger
+    staged_name: str | None = Field(default=None, max_length=64)  # set once, when the bytes arrived
+    staged_size: int | None = Field(default=None, sa_type=ID)
+    staged_sha256: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class Bookmark(SQLModel, table=True):
+    """A link pinned under a channel's header (Slack's bookmarks); members of the channel manage them."""
+
+    __tablename__ = 'bookmarks'
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    channel_id: int = Field(foreign_key='channels.id', index=True, ondelete='CASCADE', sa_type=ID)
+    title: str = Field(max_length=200)
+    link: str = Field(max_length=2000)
+    emoji: str = Field(default='', max_length=64)  # shortcode without colons
+    created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -152,6 +152,7 @@ def to_channel_view(channel: Channel, member_ids: Sequence[int] = ()) -> Channel
         kind=ChannelKind(channel.kind),
         name=channel.name,
         topic=channel.topic,
+        purpose=channel.purpose,
         archived=channel.archived,
         member_ids=tuple(member_ids) if channel.kind in DIRECT_KINDS else (),
     )

@@ -62,6 +62,7 @@ class ChannelView(Frozen):
     kind: ChannelKind
     name: str | None
     topic: str = ''
+    purpose: str = ''
     archived: bool = False
     member_ids: tuple[int, ...] = ()  # filled for direct and group conversations only
 
@@ -71,3 +72,16 @@ class UserView(Frozen):
     display_name: str
     status_text: str = ''
     status_emoji: str = ''
+
+
+class BookmarkView(Frozen):
+    """A link under a channel's header (Slack's bookmark)."""
+
+    id: int
+    channel_id: int
+    title: str
+    link: str
+    emoji: str  # canonical shortcode without colons, or ''
+    created_by: int | None
+    created_at: datetime
+    updated_at: datetime

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, TypeAdapter
 
 from db.views import AttachmentView as AttachmentView  # re-exported: events carry the views of db/views.py
-from db.views import ChannelView, Frozen, MessageView, ReactionView, UserView
+from db.views import BookmarkView, ChannelView, Frozen, MessageView, ReactionView, UserView
 
 # ---- events ---------------------------------------------------------------------------------------------
 
@@ -201,6 +201,14 @@ class AppChanged(Frozen):
     disabled: bool
 
 
+class BookmarksChanged(Frozen):
+    """A channel's bookmarks after one was added, edited or removed: the whole (short) list, in order."""
+
+    type: Literal['bookmarks.changed'] = 'bookmarks.changed'
+    channel_id: int
+    bookmarks: tuple[BookmarkView, ...]
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -221,7 +229,8 @@ Event = Annotated[
     | EphemeralPosted
     | PresenceReport
     | ManualPresenceSet
-    | AppChanged,
+    | AppChanged
+    | BookmarksChanged,
     Field(discriminator='type'),
 ]
 

@@ -120,6 +120,16 @@ def unarchive(scene: ApiScene, role: str) -> str:
     return channels_only(scene, role, 'not_archived')
 
 
+def kick_or_rename(scene: ApiScene, role: str) -> str:
+    return channels_only(scene, role, 'ok' if role in ('owner', 'admin') else 'restricted_action')
+
+
+def close(scene: ApiScene, role: str) -> str:
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'ok' if scene.kind in (ChannelKind.GROUP, ChannelKind.DIRECT) else 'method_not_supported_for_channel_type'
+
+
 def member_only(scene: ApiScene, role: str) -> str:
     if not scene.readable(role):
         return 'channel_not_found'
@@ -172,6 +182,15 @@ ROWS = [
     Row('conversations.unarchive', _channel, unarchive),
     Row('conversations.mark', _message, member_only),
     Row('apps.connections.open', lambda s: {}, lambda s, role: 'not_allowed_token_type'),  # app-level tokens only
+    Row('conversations.kick', lambda s: {'channel': s.channel, 'user': user_sid(s.user_ids['member'])}, kick_or_rename),
+    Row('conversations.rename', lambda s: {'channel': s.channel, 'name': 'renamed'}, kick_or_rename),
+    Row('conversations.setPurpose', lambda s: {'channel': s.channel, 'purpose': 'what for'}, member_only),
+    Row('conversations.close', _channel, close),
+    Row('chat.meMessage', lambda s: {'channel': s.channel, 'text': 'waves'}, write),
+    Row('files.list', _channel, read),
+    Row('bookmarks.list', lambda s: {'channel_id': s.channel}, read),
+    Row('bookmarks.add', lambda s: {'channel_id': s.channel, 'title': 'Docs', 'link': 'https://x.test'}, member_only),
+    Row('files.upload', lambda s: {'channels': s.channel, 'content': 'notes', 'filename': 'n.txt'}, write),
 ]
 
 # Methods that name no conversation: who may see what is checked by the tests below.
@@ -186,6 +205,19 @@ COVERED_ELSEWHERE = {
     'users.getPresence': 'tests/test_slack_team_presence_search.py (people of the token workspace only)',
     'users.setPresence': 'tests/test_slack_team_presence_search.py (the token own user)',
     'search.messages': 'tests/test_slack_team_presence_search.py (only what the token user may read)',
+    'files.getUploadURLExternal': 'tests/test_slack_files.py (a slot of the token own user)',
+    'files.completeUploadExternal': 'tests/test_slack_files.py (only the token user own uploads, into readable ones)',
+    'files.info': 'tests/test_slack_files.py (files of conversations the token user may read)',
+    'files.delete': 'tests/test_slack_files.py (the uploader or an admin)',
+    'users.lookupByEmail': 'tests/test_slack_users_more.py (owners, admins and bots; people of the token workspace)',
+    'users.profile.get': 'tests/test_slack_users_more.py (people of the token workspace only)',
+    'users.profile.set': 'tests/test_slack_users_more.py (the token own user only)',
+    'users.conversations': 'tests/test_slack_users_more.py (only the token user own memberships)',
+    'emoji.list': 'tests/test_slack_small_methods.py (no custom emoji: the same empty map for every token)',
+    'dnd.info': 'tests/test_slack_small_methods.py (people of the token workspace only)',
+    'reactions.list': 'tests/test_slack_small_methods.py (the token user own reactions, in readable ones)',
+    'bookmarks.edit': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
+    'bookmarks.remove': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
 }
 
 CASES = [
@@ -193,7 +225,12 @@ CASES = [
     for index, row in enumerate(ROWS)
     for kind in KINDS
 ]
-CHANGES_WHAT_OTHERS_SEE = {'chat.delete', 'conversations.invite', 'conversations.archive'}  # a fresh scene each
+CHANGES_WHAT_OTHERS_SEE = {
+    'chat.delete',
+    'conversations.invite',
+    'conversations.archive',
+    'conversations.kick',
+}  # a fresh scene each
 
 
 async def _answer(slack: SlackCaller, method: str, token: str, args: dict[str, Any]) -> tuple[str, dict[str, Any]]:

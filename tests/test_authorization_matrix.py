@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 import state.actions
 from db.models import (
     App,
+    Bookmark,
     Channel,
     ChannelKind,
     ChannelMember,
@@ -37,7 +38,9 @@ from db.models import (
     WorkspaceRole,
 )
 from state.actions import (
+    api_uploads,
     apps,
+    bookmarks,
     channels,
     command_invocation,
     custom_commands,
@@ -59,6 +62,7 @@ ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger')
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
 WRITTEN: tuple[type[SQLModel], ...] = (
     App,
+    Bookmark,
     Message,
     Reaction,
     Channel,
@@ -78,6 +82,7 @@ class Scene:
     channel_id: int
     kind: ChannelKind
     message_id: int  # posted by the member
+    bookmark_id: int  # added by the member
 
     def members(self) -> set[str]:
         return {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
@@ -97,8 +102,9 @@ def build_scene(kind: ChannelKind) -> Scene:
         for role, person in zip(ROLES, (owner, admin, member, outsider, deactivated, stranger), strict=True)
     }
     message = messages.send_message(people['member'], int(channel.id or 0), 'hello there', 'm-1')
+    mark = bookmarks.add_bookmark(people['member'], int(channel.id or 0), 'Runbook', 'https://x.test/r')
     update_row(User, people['deactivated'], is_active=False)
-    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id)
+    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id, mark.id)
 
 
 # ---- who may: the rules, once --------------------------------------------------------------------------------
@@ -171,6 +177,12 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
         lambda s, a: channels.invite_to_channel(a, s.channel_id, s.people['outsider']),
         channel_only,
     ),
+    'channels.remove_from_channel': (
+        lambda s, a: channels.remove_from_channel(a, s.channel_id, s.people['member']),
+        archivable,
+    ),
+    'channels.set_purpose': (lambda s, a: channels.set_purpose(a, s.channel_id, 'new purpose'), member),
+    'channels.rename_channel': (lambda s, a: channels.rename_channel(a, s.channel_id, 'renamed'), archivable),
     'channels.archive_channel': (lambda s, a: channels.archive_channel(a, s.channel_id), archivable),
     'channels.unarchive_channel': (lambda s, a: channels.unarchive_channel(a, s.channel_id), archivable),
     'channels.create_channel': (lambda s, a: channels.create_channel(a, s.workspace_id, 'fresh'), in_workspace),
@@ -190,6 +202,7 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     ),
     'workspaces.create_workspace': (lambda _s, a: workspaces.create_workspace(a, 'Another team'), active),
     'profile.set_status': (lambda _s, a: profile_actions.set_status(a, 'lunch', ''), active),
+    'profile.set_display_name': (lambda _s, a: profile_actions.set_display_name(a, 'New name'), active),
     'profile.set_read_receipts': (lambda _s, a: profile_actions.set_read_receipts(a, False), active),
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
@@ -213,6 +226,17 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
         lambda s, a: ephemeral.post_ephemeral(a, s.channel_id, s.people['member'], 'psst'),
         member,
     ),
+    'api_uploads.reserve_upload': (
+        lambda s, a: api_uploads.reserve_upload(a, s.workspace_id, 'a.txt', 3),
+        in_workspace,
+    ),
+    'bookmarks.add_bookmark': (lambda s, a: bookmarks.add_bookmark(a, s.channel_id, 'Docs', 'https://x.test'), member),
+    'bookmarks.edit_bookmark': (
+        lambda s, a: bookmarks.edit_bookmark(a, s.channel_id, s.bookmark_id, title='x'),
+        member,
+    ),
+    'bookmarks.remove_bookmark': (lambda s, a: bookmarks.remove_bookmark(a, s.channel_id, s.bookmark_id), member),
+    'api_uploads.note_to_self': (lambda s, a: api_uploads.note_to_self(a, s.workspace_id), in_workspace),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -228,6 +252,8 @@ COVERED_ELSEWHERE = {
     'app_events_url.set_events_url': 'tests/test_app_admin.py (needs an app first)',
     'app_delivery_log.app_delivery_log': 'tests/test_app_admin.py (needs an app first)',
     'custom_commands.remove_command': 'tests/test_custom_commands.py (needs a command first)',
+    'api_uploads.complete_uploads': 'tests/test_slack_files.py (needs received uploads of the actor first)',
+    'file_delete.delete_file': 'tests/test_slack_files.py (needs a sent file first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
 PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}

@@ -47,19 +47,20 @@ class Method:
     handler: Handler
     needs_token: bool
     app_token: bool = False  # takes an app-level token (`xapp-…`) instead of a user or bot token
+    takes_file: bool = False  # multipart file parts are accepted (files.upload); other methods refuse them
 
 
 METHODS: dict[str, Method] = {}
 
 
 def method(
-    name: str, args: type[A], *, needs_token: bool = True, app_token: bool = False
+    name: str, args: type[A], *, needs_token: bool = True, app_token: bool = False, takes_file: bool = False
 ) -> Callable[[Callable[[Caller, A], Result]], Callable[[Caller, A], Result]]:
     """Register `handler` as the Web API method `name` (e.g. 'chat.postMessage'); `app_token=True` for the
     few methods that take an app-level token (apps.connections.open)."""
 
     def register(handler: Callable[[Caller, A], Result]) -> Callable[[Caller, A], Result]:
-        METHODS[name] = Method(name, args, handler, needs_token, app_token)
+        METHODS[name] = Method(name, args, handler, needs_token, app_token, takes_file)
         return handler
 
     return register

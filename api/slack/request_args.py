@@ -16,8 +16,10 @@ from starlette.exceptions import HTTPException
 
 from api.slack.errors import SlackError
 from api.slack.json_body import json_args
+from settings import get_settings
 
 MAX_BODY_BYTES = 1_000_000  # messages are at most a few thousand characters; this leaves room for blocks
+FILE_BODY_SLACK = 64 * 1024  # a file part's multipart headers and the other fields, beyond the file itself
 
 
 @dataclass(frozen=True)
@@ -26,33 +28,38 @@ class CallInput:
     args: dict[str, Any]
 
 
-async def read_call(request: Request) -> CallInput:
+async def read_call(request: Request, *, takes_file: bool = False) -> CallInput:
+    """`takes_file`: one multipart file part is kept (a Starlette `UploadFile`, spooled to disk) and the body
+    may be as large as an upload (`settings.max_upload_bytes`); the method hands it to the upload path."""
     args: dict[str, Any] = dict(request.query_params)
     if request.method == 'POST':
-        args.update(await _body_args(request))
-    token = _bearer(request.headers.get('authorization', ''))
+        args.update(await _body_args(request, takes_file))
+    token = bearer_token(request.headers.get('authorization', ''))
     form_token = args.pop('token', None)
     if token is None and isinstance(form_token, str) and form_token:
         token = form_token
     return CallInput(token=token, args=args)
 
 
-def _bearer(header: str) -> str | None:
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header, or None."""
     scheme, _, value = header.strip().partition(' ')
     if scheme.lower() != 'bearer' or not value.strip():
         return None
     return value.strip()
 
 
-async def _body_args(request: Request) -> dict[str, Any]:
+async def _body_args(request: Request, takes_file: bool) -> dict[str, Any]:
     content_type = request.headers.get('content-type', '').split(';')[0].strip().lower()
     if content_type == 'multipart/form-data':
-        _declared_within_cap(request)  # Starlette parses from the stream: the cap is checked before it starts
+        # Starlette parses from the stream: the cap is checked before it starts
+        cap = FILE_BODY_SLACK + get_settings().max_upload_bytes if takes_file else MAX_BODY_BYTES
+        _declared_within_cap(request, cap)
         try:
-            form = await request.form(max_files=0)  # file parts are refused: no method takes files
+            form = await request.form(max_files=1 if takes_file else 0)  # only files.upload takes a file
         except HTTPException as error:  # Starlette's 400 for malformed multipart or file parts
             raise SlackError('invalid_form_data', str(error.detail)) from error
-        return {key: value for key, value in form.items() if not isinstance(value, UploadFile)}
+        return {key: value for key, value in form.items() if takes_file or not isinstance(value, UploadFile)}
     body = await read_capped(request)
     if not body:
         return {}
@@ -66,12 +73,12 @@ async def _body_args(request: Request) -> dict[str, Any]:
         raise SlackError('invalid_form_data', 'The form body is malformed.') from error
 
 
-def _declared_within_cap(request: Request) -> None:
+def _declared_within_cap(request: Request, cap: int) -> None:
     """A multipart body must declare its length (the server holds it to it), and that length must fit."""
     declared = request.headers.get('content-length', '')
     if not declared.isdigit():
         raise SlackError('invalid_form_data', 'A multipart body needs a Content-Length.')
-    if int(declared) > MAX_BODY_BYTES:
+    if int(declared) > cap:
         raise SlackError('invalid_arguments', 'The request body is too large.')
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from nicegui import app
 from pydantic import ValidationError
 
+from api.slack import upload_route
 from api.slack.errors import SlackError, retry_after_seconds, slack_code
 from api.slack.registry import METHODS, Caller, Method, Result
 from api.slack.request_args import CallInput, read_call
@@ -25,13 +26,14 @@ log = logging.getLogger(__name__)
 
 
 def register() -> None:
+    upload_route.register()  # before the catch-all below (a route with a longer path, so no clash either way)
     app.add_api_route('/api/{method_name}', web_api, methods=['GET', 'POST'], include_in_schema=False)
 
 
 async def web_api(request: Request, method_name: str) -> JSONResponse:
     try:
-        call = await read_call(request)
         spec = METHODS.get(method_name)
+        call = await read_call(request, takes_file=spec is not None and spec.takes_file)
         if spec is None:
             raise SlackError('unknown_method')
         # The token check and the method touch the database: in a worker thread, so a locked or slow database

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from api.avatars import avatar_url
+from api.slack.file_ids import file_sid
 from api.slack.ids import bot_sid, channel_sid, team_sid, ts_of, user_sid
 from api.slack.slack_text import referenced_channel_ids, slack_text
 from db.api_message_facts import MessageFacts, message_facts
@@ -80,7 +81,9 @@ def message_json(
             {'name': r.emoji, 'count': r.count, 'users': [user_sid(uid) for uid in r.user_ids]} for r in view.reactions
         ]
     if view.attachments:
-        data['files'] = [{'id': a.id, 'name': a.name, 'mimetype': a.mime, 'size': a.size} for a in view.attachments]
+        data['files'] = [
+            {'id': file_sid(a.id), 'name': a.name, 'mimetype': a.mime, 'size': a.size} for a in view.attachments
+        ]
     return data
 
 
@@ -116,7 +119,7 @@ def conversation_json(conversation: Conversation, viewer_id: int) -> dict[str, A
             'is_general': is_general(kind, channel.name),
             'creator': user_sid(channel.created_by) if channel.created_by is not None else '',
             'topic': {'value': channel.topic, 'creator': '', 'last_set': 0},
-            'purpose': {'value': '', 'creator': '', 'last_set': 0},
+            'purpose': {'value': channel.purpose, 'creator': '', 'last_set': 0},
         }
     )
     return data
@@ -132,6 +135,7 @@ def channel_view_json(view: ChannelView, is_member: bool) -> dict[str, Any]:
         'is_archived': view.archived,
         'is_member': is_member,
         'topic': {'value': view.topic, 'creator': '', 'last_set': 0},
+        'purpose': {'value': view.purpose, 'creator': '', 'last_set': 0},
     }
 
 
@@ -147,19 +151,7 @@ def user_json(user: User, member: WorkspaceMember, base_url: str = '') -> dict[s
     if user.id is None:
         raise AssertionError('user has no id')
     bot = is_bot(user)
-    image = avatar_url(base_url, user_sid(user.id))
-    profile: dict[str, Any] = {
-        'real_name': user.display_name,
-        'display_name': user.display_name,
-        'real_name_normalized': user.display_name,
-        'display_name_normalized': user.display_name,
-        'status_text': user.status_text,
-        'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
-        'team': team_sid(member.workspace_id),
-        **{f'image_{size}': image for size in IMAGE_SIZES},
-    }
-    if bot:
-        profile['bot_id'] = bot_sid(user.id)
+    profile = profile_json(user, member, base_url)
     return {
         'id': user_sid(user.id),
         'team_id': team_sid(member.workspace_id),
@@ -178,6 +170,27 @@ def user_json(user: User, member: WorkspaceMember, base_url: str = '') -> dict[s
         'updated': int(user.created_at.timestamp()),
         'profile': profile,
     }
+
+
+def profile_json(user: User, member: WorkspaceMember, base_url: str) -> dict[str, Any]:
+    """A person's `profile` object (users.info, users.profile.get); no e-mail address."""
+    if user.id is None:
+        raise AssertionError('user has no id')
+    expires = user.status_expires_at
+    profile: dict[str, Any] = {
+        'real_name': user.display_name,
+        'display_name': user.display_name,
+        'real_name_normalized': user.display_name,
+        'display_name_normalized': user.display_name,
+        'status_text': user.status_text,
+        'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
+        'status_expiration': int(expires.timestamp()) if expires is not None else 0,
+        'team': team_sid(member.workspace_id),
+        **{f'image_{size}': avatar_url(base_url, user_sid(user.id)) for size in IMAGE_SIZES},
+    }
+    if is_bot(user):
+        profile['bot_id'] = bot_sid(user.id)
+    return profile
 
 
 def _handle(user: User) -> str:

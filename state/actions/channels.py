@@ -1,4 +1,4 @@
-"""Channels and conversations: create, join, leave, invite, topic, archive, and opening DMs.
+"""Channels and conversations: create, join, leave, invite, remove, topic, purpose, rename, archive, and DMs.
 
 Announcements never leak private conversations: a public channel's changes go to `workspace:{id}`; a private
 channel's or a DM's go to each member's `user:{id}` instead. Membership changes go to the channel and to the
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from db.authz import GENERAL_CHANNEL_NAME
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, NotificationLevel, User, WorkspaceMember
 from db.view_builders import to_channel_view
@@ -173,6 +174,75 @@ def invite_to_channel(actor_id: int, channel_id: int, user_id: int) -> None:
             return
         session.add(ChannelMember(channel_id=channel_id, user_id=user_id, last_read_message_id=channel.last_message_id))
         _joined(session, channel.workspace_id, channel_id, invitee)
+
+
+def remove_from_channel(actor_id: int, channel_id: int, user_id: int) -> None:
+    """Take someone out of a channel (conversations.kick): workspace owners and admins; never from #general.
+
+    We have no channel admins, so the workspace's admins are the ones who may. The removed person's tabs
+    close a private channel at once (`MemberLeft` on their own topic, as when they leave).
+    """
+    with unit_of_work() as uow:
+        session = uow.session
+        channel, _ = visible_channel(session, actor_id, channel_id)
+        if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
+            raise InvalidInput(
+                'Nobody can be removed from a direct message.', code='method_not_supported_for_channel_type'
+            )
+        if not is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
+            raise Forbidden('Only workspace owners and admins can remove people from channels.')
+        if is_general(channel):
+            raise Forbidden('Everyone stays in #general.', code='cant_kick_from_general')
+        if user_id == actor_id:
+            raise InvalidInput('To leave a channel yourself, leave it.', code='cant_kick_self')
+        member = session.get(ChannelMember, (channel_id, user_id))
+        if member is None:
+            raise NotFound('That person is not in this channel.', code='not_in_channel')
+        session.delete(member)
+        left = MemberLeft(workspace_id=channel.workspace_id, channel_id=channel_id, user_id=user_id)
+        uow.publish_many([(channel_topic(channel_id), left), (user_topic(user_id), left)])
+
+
+def set_purpose(actor_id: int, channel_id: int, purpose: str) -> ChannelView:
+    """The channel's description (Slack's purpose): members may set it, as the topic."""
+    clean = clean_topic(purpose)
+    with unit_of_work() as uow:
+        session = uow.session
+        channel, _ = joined_channel(session, actor_id, channel_id)
+        writable(channel)
+        if channel.purpose == clean:
+            return _view(session, channel)
+        channel.purpose = clean
+        session.add(channel)
+        session.flush()
+        view = _view(session, channel)
+        _announce(session, channel, ChannelUpdated(channel=view))
+    return view
+
+
+def rename_channel(actor_id: int, channel_id: int, name: str) -> ChannelView:
+    """A new name: the channel's creator or a workspace owner/admin; never #general, nor to "general"."""
+    clean = clean_channel_name(name)
+    with unit_of_work() as uow:
+        session = uow.session
+        channel, member = visible_channel(session, actor_id, channel_id)
+        if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
+            raise InvalidInput('Direct messages have no name.', code='method_not_supported_for_channel_type')
+        admin = is_admin(workspace_membership(session, channel.workspace_id, actor_id))
+        if not admin and not (member is not None and channel.created_by == actor_id):
+            raise Forbidden('Only the channel creator or a workspace admin can rename a channel.')
+        writable(channel)
+        if is_general(channel) or clean == GENERAL_CHANNEL_NAME:
+            raise Forbidden('#general keeps its name.', code='not_authorized')
+        if channel.name == clean:
+            return _view(session, channel)
+        _name_is_free(session, channel.workspace_id, clean)
+        channel.name = clean
+        session.add(channel)
+        session.flush()
+        view = _view(session, channel)
+        _announce(session, channel, ChannelUpdated(channel=view))
+    return view
 
 
 def set_topic(actor_id: int, channel_id: int, topic: str) -> ChannelView:

@@ -1,4 +1,4 @@
-"""A person's own settings: custom status, manual presence (away / busy) and read receipts.
+"""A person's own settings: display name, custom status, manual presence (away / busy) and read receipts.
 
 Status changes go out as `UserChanged` on every workspace the person is in. Manual presence is stored (it
 survives restarts) and handed to the presence store, which publishes the resulting presence diff.
@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from db.models import User, WorkspaceMember, utcnow
+from state.actions.accounts import clean_display_name
 from state.actions.guards import active_user, require_id
 from state.bus import user_topic, workspace_topic
 from state.errors import InvalidInput
@@ -42,6 +43,21 @@ def set_status(actor_id: int, text: str, emoji: str, expires_at: datetime | None
         user.status_text = clean_text
         user.status_emoji = shortcode
         user.status_expires_at = expiry if (clean_text or shortcode) else None
+        session.add(user)
+        view = user_view(user)
+        _to_workspaces(session, actor_id, UserChanged(user=view))
+    return view
+
+
+def set_display_name(actor_id: int, name: str) -> UserView:
+    """The name everyone sees (users.profile.set); the same rules as at sign-up."""
+    clean = clean_display_name(name)
+    with unit_of_work() as uow:
+        session = uow.session
+        user = active_user(session, actor_id)
+        if user.display_name == clean:
+            return user_view(user)
+        user.display_name = clean
         session.add(user)
         view = user_view(user)
         _to_workspaces(session, actor_id, UserChanged(user=view))

@@ -10,6 +10,7 @@ from nicegui import background_tasks, run
 from sqlmodel import col, select
 
 from db.models import Attachment, utcnow
+from state.actions.api_uploads import expire_upload_slots
 from state.actions.file_release import delete_unreferenced_files
 from state.files import storage
 from state.unit_of_work import unit_of_work
@@ -46,6 +47,7 @@ def cleanup_uploads(
             uow.session.delete(row)
     files_removed = delete_unreferenced_files(hashes)  # after the commit; the count goes into the result
     files_removed += _sweep_orphans(batch)
+    expire_upload_slots(now, batch)  # Web API upload URLs past their time, and the bytes they received
     staging_removed = storage.remove_stale_staging(ORPHAN_MIN_AGE_SECONDS)
     return CleanupResult(len(rows), files_removed, staging_removed)
 

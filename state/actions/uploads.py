@@ -47,13 +47,20 @@ def authorize_upload(actor_id: int, channel_id: int, incoming_bytes: int = 1) ->
 
 
 def store_upload(
-    actor_id: int, channel_id: int, filename: str, source: Source, declared_type: str | None = None
+    actor_id: int,
+    channel_id: int,
+    filename: str,
+    source: Source,
+    declared_type: str | None = None,
+    public_id: str | None = None,
 ) -> AttachmentView:
     """Store a file for a message the actor is about to send in the channel; returns the pending attachment.
 
     `source` is a `StagedFile` (the upload route's; taken over and removed), a path (copied), a binary file
     object or an iterable of byte chunks. The type comes from the content; `declared_type` (the browser's
-    claim) only picks between text flavours. Blocking work (hashing, decoding images): call from a thread.
+    claim) only picks between text flavours. `public_id` is one handed out before the bytes arrived (a Web API
+    upload slot, `state/actions/api_uploads.py`); by default a fresh one. Blocking work (hashing, decoding
+    images): call from a thread.
     """
     limit = get_settings().max_upload_bytes
     staging: list[StagedFile] = [source] if isinstance(source, StagedFile) else []
@@ -85,7 +92,7 @@ def store_upload(
             staging.append(thumb)
             width, height = cleaned.width, cleaned.height
         row = Attachment(
-            public_id=secrets.token_urlsafe(16),
+            public_id=public_id or new_public_id(),
             channel_id=channel_id,
             uploader_id=actor_id,
             sha256=content.sha256,
@@ -101,6 +108,10 @@ def store_upload(
     finally:
         for staged in staging:
             staged.discard()
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
 
 
 def _stage(source: Source, limit: int) -> StagedFile:

@@ -6,11 +6,15 @@ from __future__ import annotations
 def load() -> None:
     from api.slack.methods import (  # noqa: F401
         auth,
+        bookmarks,
         chat,
         conversations,
         conversations_manage,
         ephemeral,
+        files,
+        me_message,
         reactions,
+        reactions_list,
         team,
         users,
     )

@@ -1,4 +1,5 @@
-"""conversations.*: the changes to a conversation (leave, invite, setTopic, archive, unarchive, mark).
+"""conversations.*: the changes to a conversation (leave, invite, kick, setTopic, setPurpose, rename, archive,
+unarchive, mark, close).
 
 Each calls the action the UI calls. Slack's specific refusals (leaving #general, archiving a DM, inviting someone
 who is already in) are answered here by name first; the action then enforces the same rules again.
@@ -15,7 +16,16 @@ from db import authz
 from db.channel_queries import channel_member_ids, channel_view
 from db.models import DIRECT_KINDS
 from state.access import ChannelAccess
-from state.actions.channels import archive_channel, invite_to_channel, leave_channel, set_topic, unarchive_channel
+from state.actions.channels import (
+    archive_channel,
+    invite_to_channel,
+    leave_channel,
+    remove_from_channel,
+    rename_channel,
+    set_purpose,
+    set_topic,
+    unarchive_channel,
+)
 from state.actions.reads import mark_read
 from state.actions.tokens import TokenIdentity
 
@@ -117,6 +127,57 @@ def mark(caller: Caller, args: MarkArgs) -> Result:
     target = message_in(access, args.ts, missing='invalid_timestamp')
     mark_read(caller.me.user_id, access.channel.id or 0, target.id)
     return {}
+
+
+class KickArgs(Args):
+    channel: str
+    user: str
+
+
+@method('conversations.kick', KickArgs)
+def kick(caller: Caller, args: KickArgs) -> Result:
+    access = _channels_only(caller.me, args.channel)
+    user_id = user_id_of(args.user)
+    if user_id is None:
+        raise SlackError('user_not_found')
+    remove_from_channel(caller.me.user_id, access.channel.id or 0, user_id)  # owners and admins only
+    return {}
+
+
+class PurposeArgs(Args):
+    channel: str
+    purpose: str = ''
+
+
+@method('conversations.setPurpose', PurposeArgs)
+def set_channel_purpose(caller: Caller, args: PurposeArgs) -> Result:
+    access = conversation(caller.me, args.channel)
+    if not access.is_member:
+        raise SlackError('not_in_channel')
+    view = set_purpose(caller.me.user_id, access.channel.id or 0, args.purpose)
+    return {'channel': channel_view_json(view, is_member=True), 'purpose': view.purpose}
+
+
+class RenameArgs(Args):
+    channel: str
+    name: str
+
+
+@method('conversations.rename', RenameArgs)
+def rename(caller: Caller, args: RenameArgs) -> Result:
+    access = _channels_only(caller.me, args.channel)
+    view = rename_channel(caller.me.user_id, access.channel.id or 0, args.name)
+    return {'channel': channel_view_json(view, is_member=access.is_member)}
+
+
+@method('conversations.close', ChannelArgs)
+def close(caller: Caller, args: ChannelArgs) -> Result:
+    """Our sidebar has no closed DMs (a conversation stays listed), so closing one is always the no-op that
+    Slack answers for a DM already closed."""
+    access = conversation(caller.me, args.channel)
+    if access.channel.kind not in DIRECT_KINDS:
+        raise SlackError('method_not_supported_for_channel_type')
+    return {'no_op': True, 'already_closed': True}
 
 
 def _channels_only(me: TokenIdentity, channel: str) -> ChannelAccess:

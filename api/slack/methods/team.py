@@ -1,4 +1,4 @@
-"""team.info, bots.info, users.getPresence / setPresence and search.messages."""
+"""team.info, bots.info, users.getPresence / setPresence, search.messages, emoji.list and dnd.info."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from api.slack.permalinks import slack_permalink
 from api.slack.registry import Args, Caller, NoArgs, Result, method
 from api.slack.shapes import is_bot, message_json
 from db.api_queries import workspace_person
+from db.models import utcnow
 from db.view_builders import message_view
 from state.actions.profile import set_manual_presence
 from state.actions.search import search
@@ -136,3 +137,42 @@ def _thread_ts_us(shown: dict[str, Any]) -> int | None:
 
 def _decode_bot(sid: str) -> int | None:
     return user_id_of('U' + sid[1:]) if sid.startswith('B') else None
+
+
+class EmojiArgs(Args):
+    include_categories: bool = False
+
+
+@method('emoji.list', EmojiArgs)
+def emoji_list(caller: Caller, args: EmojiArgs) -> Result:
+    """Slack lists a workspace's custom emoji here, never the standard set; we have no custom emoji, so the
+    map is empty (a client that wants the standard names knows them already)."""
+    caller.me  # noqa: B018 - the token was checked; what it may see does not depend on it
+    return {'emoji': {}, 'cache_ts': '0.000000'}
+
+
+class DndArgs(Args):
+    user: str | None = None
+
+
+@method('dnd.info', DndArgs)
+def dnd_info(caller: Caller, args: DndArgs) -> Result:
+    """Our manual "busy" is Slack's snooze: on until its expiry (or until turned off, when it has none).
+
+    We have no do-not-disturb schedule, so `dnd_enabled` is false and the next window is 0. Someone else's
+    snooze shows only whether it is on, as Slack shows it.
+    """
+    me = caller.me
+    user_id = user_id_of(args.user) if args.user else me.user_id
+    found = workspace_person(me.workspace_id, user_id) if user_id is not None else None
+    if found is None:
+        raise SlackError('user_not_found')
+    user = found[0]
+    expires = user.manual_status_expires_at
+    snoozed = user.manual_status == 'busy' and (expires is None or expires > utcnow())
+    data: Result = {'dnd_enabled': False, 'next_dnd_start_ts': 0, 'next_dnd_end_ts': 0, 'snooze_enabled': snoozed}
+    if user_id == me.user_id and snoozed:
+        end = int(expires.timestamp()) if expires is not None else 0
+        data['snooze_endtime'] = end
+        data['snooze_remaining'] = max(0, end - int(utcnow().timestamp())) if end else 0
+    return data
