@@ -162,6 +162,16 @@ class SessionEnded(Frozen):
     session_id: int
 
 
+class ScheduledChanged(Frozen):
+    """The person's scheduled messages in a workspace changed (scheduled, edited, cancelled, sent or failed);
+    only their own tabs care, and they read the list again."""
+
+    type: Literal['scheduled.changed'] = 'scheduled.changed'
+    user_id: int
+    workspace_id: int
+    channel_id: int
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -179,7 +189,8 @@ Event = Annotated[
     | NotificationsChanged
     | SessionEnded
     | PresenceReport
-    | ManualPresenceSet,
+    | ManualPresenceSet
+    | ScheduledChanged,
     Field(discriminator='type'),
 ]
 

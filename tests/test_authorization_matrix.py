@@ -29,11 +29,13 @@ from db.models import (
     Invite,
     Message,
     Reaction,
+    ScheduledMessage,
     User,
     WorkspaceMember,
     WorkspaceRole,
+    utcnow,
 )
-from state.actions import channels, messages, reactions, reads, search, webhooks, workspaces
+from state.actions import channels, messages, reactions, reads, scheduled, search, webhooks, workspaces
 from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
@@ -50,6 +52,7 @@ WRITTEN: tuple[type[SQLModel], ...] = (
     WorkspaceMember,
     Invite,
     IncomingWebhook,
+    ScheduledMessage,
 )
 
 
@@ -60,6 +63,7 @@ class Scene:
     channel_id: int
     kind: ChannelKind
     message_id: int  # posted by the member
+    scheduled_id: int  # scheduled by the member, for tomorrow
 
     def members(self) -> set[str]:
         return {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
@@ -79,8 +83,9 @@ def build_scene(kind: ChannelKind) -> Scene:
         for role, person in zip(ROLES, (owner, admin, member, outsider, deactivated, stranger), strict=True)
     }
     message = messages.send_message(people['member'], int(channel.id or 0), 'hello there', 'm-1')
+    later = scheduled.schedule_message(people['member'], int(channel.id or 0), 'see you', utcnow() + timedelta(days=1))
     update_row(User, people['deactivated'], is_active=False)
-    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id)
+    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id, later.id)
 
 
 # ---- who may: the rules, once --------------------------------------------------------------------------------
@@ -176,6 +181,20 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
     'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),
+    'scheduled.schedule_message': (
+        lambda s, a: scheduled.schedule_message(a, s.channel_id, 'later', utcnow() + timedelta(hours=1)),
+        member,
+    ),
+    'scheduled.scheduled_messages': (lambda s, a: scheduled.scheduled_messages(a, s.workspace_id), in_workspace),
+    'scheduled.edit_scheduled_message': (
+        lambda s, a: scheduled.edit_scheduled_message(a, s.scheduled_id, body='changed'),
+        author,
+    ),
+    'scheduled.cancel_scheduled_message': (
+        lambda s, a: scheduled.cancel_scheduled_message(a, s.scheduled_id),
+        author,
+    ),
+    'scheduled.send_scheduled_now': (lambda s, a: scheduled.send_scheduled_now(a, s.scheduled_id), author),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -233,4 +252,9 @@ def test_authorization(db: None, name: str, kind: ChannelKind, role: str) -> Non
     assert not isinstance(refused.value, RateLimited)
     assert {model.__name__: count_rows(model) for model in WRITTEN} == before, 'a refused call wrote something'
     if role == 'stranger':
-        assert refused.value.code in ('not_found', 'channel_not_found', 'message_not_found'), refused.value.code
+        assert refused.value.code in (
+            'not_found',
+            'channel_not_found',
+            'message_not_found',
+            'invalid_scheduled_message_id',
+        ), refused.value.code

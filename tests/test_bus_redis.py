@@ -30,6 +30,7 @@ from state.events import (
     ReactionChanged,
     ReactionView,
     ReadPositionMoved,
+    ScheduledChanged,
     SessionEnded,
     ThreadReplied,
     TypingChanged,
@@ -106,6 +107,7 @@ def sample_events() -> list[Event]:
         SessionEnded(user_id=2, session_id=9),
         PresenceReport(node_id='n1', statuses={2: 'away'}, full=True),
         ManualPresenceSet(node_id='n1', user_id=2, status='busy', until=1.5e9),
+        ScheduledChanged(user_id=2, workspace_id=1, channel_id=1),
     ]
 
 
