@@ -9,7 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import col, func, select
 
 from db.engine import read_session
-from db.models import ScheduledMessage, ScheduledState
+from db.models import Channel, ScheduledMessage, ScheduledState
 
 
 @dataclass(frozen=True)
@@ -124,3 +124,12 @@ def due_ids(now: datetime, stale_claims_before: datetime, limit: int) -> list[in
     )
     with read_session() as session:
         return [int(value) for value in session.exec(query).all() if value is not None]
+
+
+def channel_kinds(channel_ids: set[int]) -> dict[int, str]:
+    """The kind of each channel (for the Web API's `C`/`G`/`D` ids), in one query."""
+    if not channel_ids:
+        return {}
+    with read_session() as session:
+        rows = session.exec(select(Channel.id, Channel.kind).where(col(Channel.id).in_(sorted(channel_ids)))).all()
+        return {int(channel_id or 0): str(kind) for channel_id, kind in rows}

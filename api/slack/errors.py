@@ -56,6 +56,10 @@ SLACK_CODES = frozenset(
         'invalid_timestamp',
         'bot_not_found',
         'invalid_presence',
+        'time_in_past',
+        'time_too_far',
+        'invalid_time',
+        'invalid_scheduled_message_id',
     }
 )
 

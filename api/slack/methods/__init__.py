@@ -10,6 +10,7 @@ def load() -> None:
         conversations,
         conversations_manage,
         reactions,
+        scheduled,
         team,
         users,
     )
