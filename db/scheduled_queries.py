@@ -92,7 +92,8 @@ def own_scheduled_one(author_id: int, scheduled_id: int) -> ScheduledView | None
         return scheduled_view(row) if row is not None and row.author_id == author_id else None
 
 
-def count_waiting(author_id: int, workspace_id: int, channel_id: int) -> int:
+def count_open(author_id: int, workspace_id: int) -> int:
+    """How many scheduled messages the author has waiting or failed in the workspace (the cap counts them)."""
     with read_session() as session:
         return int(
             session.exec(
@@ -101,8 +102,7 @@ def count_waiting(author_id: int, workspace_id: int, channel_id: int) -> int:
                 .where(
                     ScheduledMessage.author_id == author_id,
                     ScheduledMessage.workspace_id == workspace_id,
-                    ScheduledMessage.channel_id == channel_id,
-                    col(ScheduledMessage.state).in_([str(state) for state in WAITING_STATES]),
+                    col(ScheduledMessage.state).in_([str(state) for state in OPEN_STATES]),
                 )
             ).one()
         )

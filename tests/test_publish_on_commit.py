@@ -19,8 +19,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from db.errors import DatabaseUnavailable
-from db.models import WorkspaceRole
-from state.actions import accounts, channels, messages, profile, reactions, reads, tokens, workspaces
+from db.models import WorkspaceRole, utcnow
+from state.actions import accounts, channels, messages, profile, reactions, reads, scheduled, tokens, workspaces
+from state.actions.scheduled_delivery import deliver
 from tests.factories import RecordingBackend, World, make_user
 
 ACTIONS_DIR = Path(__file__).resolve().parent.parent / 'state' / 'actions'
@@ -43,6 +44,10 @@ def _login_token() -> Callable[[], object]:
     assert person.id is not None
     token, _ = accounts.start_session(person.id)
     return lambda: accounts.end_session(token)
+
+
+def _scheduled(world: World) -> int:
+    return scheduled.schedule_message(world.bob, world.general, 'later', utcnow() + timedelta(minutes=5)).id
 
 
 # Each entry builds what the action needs (outside the failing window) and returns the action to run.
@@ -69,6 +74,10 @@ CASES: dict[str, Callable[[World], Callable[[], object]]] = {
     'set_status': lambda w: lambda: profile.set_status(w.ada, 'lunch', 'pizza'),
     'set_read_receipts': lambda w: lambda: profile.set_read_receipts(w.ada, False),
     'end_session': lambda w: _login_token(),
+    'schedule_message': lambda w: lambda: scheduled.schedule_message(w.bob, w.general, 'x', utcnow() + timedelta(1)),
+    'edit_scheduled': lambda w: (lambda sid: lambda: scheduled.edit_scheduled_message(w.bob, sid, 'y'))(_scheduled(w)),
+    'cancel_scheduled': lambda w: (lambda sid: lambda: scheduled.cancel_scheduled_message(w.bob, sid))(_scheduled(w)),
+    'deliver_scheduled': lambda w: (lambda sid: lambda: deliver(sid, utcnow() + timedelta(minutes=6)))(_scheduled(w)),
 }
 
 

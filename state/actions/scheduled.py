@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from db.engine import read_session
 from db.models import Channel, ScheduledMessage, ScheduledState, fits_id, utcnow
-from db.scheduled_queries import OPEN_STATES, ScheduledView, own_scheduled, scheduled_view
+from db.scheduled_queries import OPEN_STATES, ScheduledView, count_open, own_scheduled, scheduled_view
 from state.actions.guards import active_user, require_id, workspace_membership
 from state.actions.messages import check_sendable
 from state.actions.scheduled_delivery import announce, deliver
@@ -43,7 +43,7 @@ def schedule_message(
         session = uow.session
         text = check_sendable(session, actor_id, channel_id, body, thread_root_id)
         channel_workspace = _workspace_of_channel(session, channel_id)
-        if len(own_scheduled(actor_id, channel_workspace, limit=MAX_PENDING)) >= MAX_PENDING:
+        if count_open(actor_id, channel_workspace) >= MAX_PENDING:
             raise InvalidInput(f'You can have at most {MAX_PENDING} scheduled messages in a workspace.')
         row = ScheduledMessage(
             workspace_id=channel_workspace,
