@@ -159,6 +159,7 @@ class ChannelPane:
             self.list.extend(missed, has_more=False)
         self.list.receipts(channel_queries.read_receipts(self.channel.id))
         self.list.read_position(channel_queries.last_read_id(self.channel.id, self.ctx.user_id))
+        self._follow_scheduled(self.channel.id)  # a message sent or failed while the socket was down
 
     # ---- access ---------------------------------------------------------------------------------------------
 
