@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     login_attempts_per_window: int = 5  # free failures per account and address, then growing delays
     login_attempts_per_ip_window: int = 30  # failed log-ins per client address (offices share one)
     login_window_seconds: float = 15 * 60
+    # How often the app timer looks for scheduled messages that are due (state/actions/scheduled_delivery.py).
+    scheduler_interval_seconds: float = Field(default=5.0, gt=0)
     # Argon2id cost; the defaults are the OWASP minimum (19 MiB, t=2, p=1). Tests may lower memory only.
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2

@@ -14,20 +14,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 from nicegui.events import GenericEventArguments
 
 from components.bookmark_bar import BookmarkBar
 from components.conversation import Conversation
 from components.event_args import id_arg, text_arg
 from components.messenger import attempt
+from components.scheduled_bar import post_at_arg
 from components.shell_context import ShellContext
 from db import channel_queries, paging
 from db.bookmark_queries import channel_bookmarks
+from db.errors import DatabaseUnavailable
 from state.access import readable_channel
 from state.actions import channels as channel_actions
 from state.actions import reads as read_actions
+from state.actions import scheduled as scheduled_actions
+from state.actions import slash_commands
+from state.blocking import off_loop
 from state.bus import Subscription, bus, channel_topic
+from state.errors import ActionError
 from state.events import (
     BookmarksChanged,
     ChannelView,
@@ -80,6 +86,7 @@ class ChannelPane:
         self.list.on('mark-unread', self._mark_unread)
         self.list.on('permalink', self._permalink)
         self.composer.on('edit-last', lambda _: self._edit_last())
+        self.composer.on('schedule', self._schedule)
 
     # ---- switching ------------------------------------------------------------------------------------------
 
@@ -97,6 +104,7 @@ class ChannelPane:
         self._render_header(label)
         self.bookmarks.show(channel_bookmarks(channel.id))
         self.conversation.follow(channel.id, None)
+        self._follow_scheduled(channel.id)
         self._configure_composer(label)
         if highlight_id is not None:
             self._reset_around(highlight_id)
@@ -157,6 +165,7 @@ class ChannelPane:
         self.list.receipts(channel_queries.read_receipts(self.channel.id))
         self.bookmarks.show(channel_bookmarks(self.channel.id))
         self.list.read_position(channel_queries.last_read_id(self.channel.id, self.ctx.user_id))
+        self._follow_scheduled(self.channel.id)  # a message sent or failed while the socket was down
 
     # ---- access ---------------------------------------------------------------------------------------------
 
@@ -184,6 +193,7 @@ class ChannelPane:
         self.list.reset([], has_more_before=False)
         self.bookmarks.show(())
         self.conversation.unfollow()
+        self._follow_scheduled(None)
         self.on_access_lost()
 
     # ---- loading --------------------------------------------------------------------------------------------
@@ -264,6 +274,30 @@ class ChannelPane:
         if self.channel is not None and text_arg(e, 'outbox_key') == self.ctx.outbox_key(self.channel.id):
             body, client_msg_id = text_arg(e, 'body'), text_arg(e, 'client_msg_id')
             await self.messenger.send(self.channel.id, body, client_msg_id)
+
+    async def _schedule(self, e: GenericEventArguments) -> None:
+        body, post_at = text_arg(e, 'body'), post_at_arg(e)
+        if not self._still_readable() or self.channel is None:
+            self.composer.restore(body, 'This conversation is no longer open.')
+            return
+        if post_at is None:
+            self.composer.restore(body, 'Pick a date and time to send it at.')
+            return
+        if slash_commands.is_command(body):
+            self.composer.restore(body, 'Commands run at once; they cannot be scheduled.')
+            return
+        try:
+            await off_loop(scheduled_actions.schedule_message, self.ctx.user_id, self.channel.id, body, post_at)
+        except ActionError as error:
+            self.composer.restore(body, error.message)
+        except DatabaseUnavailable as error:
+            self.composer.restore(body, str(error))
+        # the list above the composer follows through ScheduledChanged, in every tab of the person
+
+    def _follow_scheduled(self, channel_id: int | None) -> None:
+        bar = self.conversation.scheduled
+        if bar is not None:
+            background_tasks.create(bar.show_channel(channel_id), name='scheduled list')
 
     async def _read(self, e: GenericEventArguments) -> None:
         last_id = id_arg(e, 'last_id')

@@ -3,6 +3,7 @@
 // typing announcements (at most every 10 s while typing; "stopped" after 5 s idle or on send). Every send goes
 // through the outbox (outbox.js) first, and what it still holds is sent again whenever the socket connects.
 import { addToOutbox, announcePending, onConnect, outboxEntries, removeFromOutbox } from "outbox";
+import { schedulePresets, toLocalInput, fromLocalInput } from "schedule_times";
 
 const TYPING_RENEW_MS = 10000;
 const TYPING_IDLE_MS = 5000;
@@ -36,6 +37,17 @@ export default {
         <span class="spacer"></span>
         <small v-if="text.length > maxChars * 0.9" :style="{ color: text.length > maxChars ? '#b42318' : '#6b7280' }">{{ text.length }} / {{ maxChars }}</small>
         <button class="chat-composer__send" data-testid="composer-send" :disabled="!canSend" @click="send">Send</button>
+        <button v-if="schedulable" class="chat-composer__schedule" data-testid="schedule-send" :disabled="!canSchedule"
+                title="Schedule for later" aria-label="Schedule for later" @click="toggleSchedule"><svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" class="chat-clock"><circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="2"/><path d="M12 7v5l3 2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg></button>
+      </div>
+      <div v-if="scheduleOpen" class="chat-schedule-menu" data-testid="schedule-menu">
+        <div class="chat-schedule-menu__title">Schedule message</div>
+        <button v-for="p in presets" :key="p.id" class="chat-schedule-menu__item" data-testid="schedule-preset" :data-preset="p.id"
+                @click="schedule(p.at)"><span>{{ p.label }}</span><small>{{ p.hint }}</small></button>
+        <div class="chat-schedule-menu__custom">
+          <input type="datetime-local" step="1" v-model="customAt" data-testid="schedule-custom" aria-label="Custom date and time" />
+          <button class="chat-composer__send" data-testid="schedule-custom-submit" :disabled="!customAt" @click="scheduleCustom">Schedule</button>
+        </div>
       </div>
     </div>
   </div>`,
@@ -52,13 +64,21 @@ export default {
     readOnly: Boolean,
     readOnlyText: { type: String, default: "This channel is archived. You can read it but not post." },
     hasFiles: Boolean, // attachments are pending: sending without text is allowed
+    schedulable: Boolean, // offer "schedule for later" (the clock button) beside Send
   },
   data() {
-    return { emoji: [], text: "", error: "", suggestions: [], active: 0, alsoToChannel: false, typingSentAt: 0, idleTimer: null };
+    return {
+      emoji: [], text: "", error: "", suggestions: [], active: 0, alsoToChannel: false, typingSentAt: 0, idleTimer: null,
+      scheduleOpen: false, presets: [], customAt: "",
+    };
   },
   computed: {
     canSend() {
       return (this.text.trim().length > 0 || this.hasFiles) && this.text.length <= this.maxChars;
+    },
+    canSchedule() {
+      // Files are sent with a message now; a scheduled message is text only.
+      return this.text.trim().length > 0 && !this.hasFiles && this.text.length <= this.maxChars;
     },
   },
   watch: {
@@ -66,6 +86,7 @@ export default {
       if (old) this.saveDraft(old);
       this.text = key ? localStorage.getItem("chat.draft." + key) || "" : "";
       this.error = "";
+      this.scheduleOpen = false;
       this.stopTyping();
       this.$nextTick(this.resize);
     } },
@@ -140,6 +161,10 @@ export default {
           return;
         }
       }
+      if (event.key === "Escape" && this.scheduleOpen) {
+        this.scheduleOpen = false;
+        return;
+      }
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.send();
@@ -159,6 +184,32 @@ export default {
       this.stopTyping();
       if (entry.key) addToOutbox(entry); // shows the pending bubble at once, connected or not
       this.emitSend(entry);
+      this.$nextTick(this.resize);
+    },
+    toggleSchedule() {
+      if (!this.canSchedule) return;
+      this.scheduleOpen = !this.scheduleOpen;
+      if (this.scheduleOpen) {
+        const now = new Date();
+        this.presets = schedulePresets(now);
+        this.customAt = toLocalInput(new Date(now.getTime() + 60 * 60 * 1000));
+      }
+    },
+    scheduleCustom() {
+      const at = fromLocalInput(this.customAt);
+      if (at === null) return;
+      this.schedule(at.getTime());
+    },
+    schedule(atMs) {
+      // The time is the browser's own (its time zone), sent as Unix seconds; the server checks it is ahead.
+      if (!this.canSchedule) return;
+      const body = this.text;
+      this.scheduleOpen = false;
+      this.text = "";
+      this.suggestions = [];
+      this.saveDraft(this.draftKey);
+      this.stopTyping();
+      this.$emit("schedule", { body, post_at: Math.floor(atMs / 1000), also_in_channel: this.alsoToChannel });
       this.$nextTick(this.resize);
     },
     sendOutbox() {

@@ -13,7 +13,7 @@ from state.actions.slash_commands import COMMANDS
 COMMAND_HINTS = tuple((c.name, c.usage, c.description) for c in COMMANDS.values())
 
 
-class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
+class Composer(ui.element, component='composer.js', dependencies=['outbox.js', 'schedule_times.js']):
     def __init__(
         self,
         *,
@@ -25,6 +25,7 @@ class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
         emoji_url: str,
         thread: bool = False,
         read_only: bool = False,
+        schedulable: bool = False,
     ) -> None:
         super().__init__()
         self.props['draft-key'] = draft_key
@@ -35,6 +36,7 @@ class Composer(ui.element, component='composer.js', dependencies=['outbox.js']):
         self.props['commands'] = COMMAND_HINTS
         self.props['thread'] = thread
         self.props['read-only'] = read_only
+        self.props['schedulable'] = schedulable
 
     def configure(self, *, draft_key: str, outbox_key: str, placeholder: str, read_only: bool) -> None:
         """Point the composer at another conversation (its draft comes back from the browser's storage, and what

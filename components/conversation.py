@@ -17,6 +17,7 @@ from components.composer import Composer
 from components.event_args import flag_arg, id_arg, text_arg
 from components.message_list import MessageList
 from components.messenger import Messenger
+from components.scheduled_bar import ScheduledBar
 from components.shell_context import EMOJI_URL, ShellContext
 from components.typing_line import TypingLine
 from state.events import Event, MessageUpdated, ReactionChanged
@@ -45,6 +46,8 @@ class Conversation:
             start_text=start_text,
         )
         self.typing = TypingLine(ctx)
+        # Scheduling is offered for channel messages (the thread panel's composer has no clock button).
+        self.scheduled = ScheduledBar(ctx.user_id, ctx.workspace_id) if mode == 'channel' else None
         self.composer = Composer(
             draft_key='',
             placeholder=placeholder,
@@ -53,6 +56,7 @@ class Conversation:
             channels=channels,
             emoji_url=EMOJI_URL,
             thread=mode == 'thread',
+            schedulable=self.scheduled is not None,
         )
         with self.composer:
             self.uploader = AttachmentUploader(

@@ -411,3 +411,35 @@ class Bookmark(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ScheduledState(StrEnum):
+    PENDING = 'pending'
+    SENDING = 'sending'  # claimed by one node's scheduler; it becomes sent or failed (or pending again)
+    SENT = 'sent'
+    FAILED = 'failed'
+
+
+class ScheduledMessage(SQLModel, table=True):
+    """A message its author asked to be posted later (Slack's chat.scheduleMessage); the scheduler posts it
+    through the ordinary send action, as the author, when `post_at` comes (state/actions/scheduled_delivery.py)."""
+
+    __tablename__ = 'scheduled_messages'
+    __table_args__ = (
+        Index('ix_scheduled_messages_state_post_at', 'state', 'post_at'),  # the scheduler's "what is due"
+        Index('ix_scheduled_messages_author_workspace', 'author_id', 'workspace_id', 'post_at'),  # "my scheduled"
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE', sa_type=ID)
+    channel_id: int = Field(foreign_key='channels.id', index=True, ondelete='CASCADE', sa_type=ID)
+    author_id: int = Field(foreign_key='users.id', ondelete='CASCADE', sa_type=ID)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    thread_root_id: int | None = Field(default=None, foreign_key='messages.id', ondelete='CASCADE', sa_type=ID)
+    also_in_channel: bool = False
+    post_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)
+    state: ScheduledState = Field(default=ScheduledState.PENDING, sa_type=String(16))
+    claimed_at: datetime | None = None  # when a scheduler took it; a claim that old was lost with its node
+    failure: str = Field(default='', max_length=300)  # why it could not be sent (state failed)
+    message_id: int | None = Field(default=None, foreign_key='messages.id', ondelete='SET NULL', sa_type=ID)

@@ -209,6 +209,16 @@ class BookmarksChanged(Frozen):
     bookmarks: tuple[BookmarkView, ...]
 
 
+class ScheduledChanged(Frozen):
+    """The person's scheduled messages in a workspace changed (scheduled, edited, cancelled, sent or failed);
+    only their own tabs care, and they read the list again."""
+
+    type: Literal['scheduled.changed'] = 'scheduled.changed'
+    user_id: int
+    workspace_id: int
+    channel_id: int
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -230,7 +240,8 @@ Event = Annotated[
     | PresenceReport
     | ManualPresenceSet
     | AppChanged
-    | BookmarksChanged,
+    | BookmarksChanged
+    | ScheduledChanged,
     Field(discriminator='type'),
 ]
 

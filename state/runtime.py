@@ -91,6 +91,12 @@ def _forget_ended_browsers() -> None:
         log.exception('removing the storage of ended sessions failed')
 
 
+def _deliver_scheduled() -> None:
+    from state.actions.scheduled_delivery import start_delivery
+
+    start_delivery()  # due scheduled messages; runs in a worker thread
+
+
 def _clean_uploads() -> None:
     from state.actions.upload_cleanup import start_cleanup
 
@@ -111,6 +117,9 @@ async def start(settings: Settings) -> None:
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
         periodic('sessions', 60.0, _end_expired_sessions)
+    if not any(job.name == 'scheduled' for job in _jobs):
+        periodic('scheduled', settings.scheduler_interval_seconds, _deliver_scheduled)
+    _deliver_scheduled()  # what fell due while the server was down goes out now, not a tick later
     if not any(job.name == 'uploads' for job in _jobs):
         periodic('uploads', 3600.0, _clean_uploads)
     if not any(job.name == 'heap-freeze' for job in _jobs):

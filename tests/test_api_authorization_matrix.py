@@ -10,18 +10,21 @@ Every registered method must have a row here or be listed with the test that cov
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from api.slack.ids import channel_sid, ts_of, user_sid
 from api.slack.methods import load as load_methods
+from api.slack.methods.scheduled import scheduled_sid
 from api.slack.registry import METHODS
-from db.models import ChannelKind, WorkspaceRole
+from db.models import ChannelKind, WorkspaceRole, utcnow
 from db.models import User as UserRow
-from state.actions import messages, reactions
+from state.actions import messages, reactions, scheduled
 from state.actions.apps import create_app, set_app_disabled
 from state.actions.tokens import create_api_token, token_identity
 from tests.factories import add_member, make_channel, make_user, make_workspace, update_row
@@ -38,6 +41,7 @@ class ApiScene:
     user_ids: dict[str, int]
     channel: str  # the conversation's Slack id
     ts: str  # the member's message in it (the member has reacted :tada: to it)
+    scheduled_id: str  # a message the member scheduled there for tomorrow
 
     def in_it(self, role: str) -> bool:
         people = {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
@@ -61,10 +65,11 @@ def build_api_scene(kind: ChannelKind) -> ApiScene:
     channel_id = int(channel.id or 0)
     message = messages.send_message(ids['member'], channel_id, 'hello there', 'm-1')
     reactions.add_reaction(ids['member'], message.id, 'tada')
+    later = scheduled.schedule_message(ids['member'], channel_id, 'see you', utcnow() + timedelta(days=1))
     home = {role: int(workspace.id or 0) for role in ROLES} | {'stranger': int(elsewhere.id or 0)}
     tokens = {role: create_api_token(ids[role], home[role]) for role in ROLES}
     update_row(UserRow, ids['deactivated'], is_active=False)
-    return ApiScene(kind, tokens, ids, channel_sid(channel_id, kind), ts_of(message.ts_us))
+    return ApiScene(kind, tokens, ids, channel_sid(channel_id, kind), ts_of(message.ts_us), scheduled_sid(later.id))
 
 
 # ---- the rules, once: what each method answers when it is refused ------------------------------------------
@@ -136,6 +141,12 @@ def member_only(scene: ApiScene, role: str) -> str:
     return 'ok' if scene.in_it(role) else 'not_in_channel'
 
 
+def unschedule(scene: ApiScene, role: str) -> str:
+    if not scene.readable(role):
+        return 'channel_not_found'
+    return 'ok' if role == 'member' else 'invalid_scheduled_message_id'  # the member's own, nobody else's
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
@@ -191,6 +202,17 @@ ROWS = [
     Row('bookmarks.list', lambda s: {'channel_id': s.channel}, read),
     Row('bookmarks.add', lambda s: {'channel_id': s.channel, 'title': 'Docs', 'link': 'https://x.test'}, member_only),
     Row('files.upload', lambda s: {'channels': s.channel, 'content': 'notes', 'filename': 'n.txt'}, write),
+    Row(
+        'chat.scheduleMessage',
+        lambda s: {'channel': s.channel, 'text': 'later', 'post_at': int(time.time()) + 3600},
+        write,
+    ),
+    Row('chat.scheduledMessages.list', _channel, read),
+    Row(
+        'chat.deleteScheduledMessage',
+        lambda s: {'channel': s.channel, 'scheduled_message_id': s.scheduled_id},
+        unschedule,
+    ),
 ]
 
 # Methods that name no conversation: who may see what is checked by the tests below.

@@ -32,10 +32,12 @@ from db.models import (
     Invite,
     Message,
     Reaction,
+    ScheduledMessage,
     SlashCommand,
     User,
     WorkspaceMember,
     WorkspaceRole,
+    utcnow,
 )
 from state.actions import (
     api_uploads,
@@ -48,6 +50,7 @@ from state.actions import (
     messages,
     reactions,
     reads,
+    scheduled,
     search,
     webhooks,
     workspaces,
@@ -72,6 +75,7 @@ WRITTEN: tuple[type[SQLModel], ...] = (
     IncomingWebhook,
     SlashCommand,
     CommandResponseUrl,
+    ScheduledMessage,
 )
 
 
@@ -83,6 +87,7 @@ class Scene:
     kind: ChannelKind
     message_id: int  # posted by the member
     bookmark_id: int  # added by the member
+    scheduled_id: int  # scheduled by the member, for tomorrow
 
     def members(self) -> set[str]:
         return {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
@@ -103,8 +108,9 @@ def build_scene(kind: ChannelKind) -> Scene:
     }
     message = messages.send_message(people['member'], int(channel.id or 0), 'hello there', 'm-1')
     mark = bookmarks.add_bookmark(people['member'], int(channel.id or 0), 'Runbook', 'https://x.test/r')
+    later = scheduled.schedule_message(people['member'], int(channel.id or 0), 'see you', utcnow() + timedelta(days=1))
     update_row(User, people['deactivated'], is_active=False)
-    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id, mark.id)
+    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id, mark.id, later.id)
 
 
 # ---- who may: the rules, once --------------------------------------------------------------------------------
@@ -237,6 +243,20 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     ),
     'bookmarks.remove_bookmark': (lambda s, a: bookmarks.remove_bookmark(a, s.channel_id, s.bookmark_id), member),
     'api_uploads.note_to_self': (lambda s, a: api_uploads.note_to_self(a, s.workspace_id), in_workspace),
+    'scheduled.schedule_message': (
+        lambda s, a: scheduled.schedule_message(a, s.channel_id, 'later', utcnow() + timedelta(hours=1)),
+        member,
+    ),
+    'scheduled.scheduled_messages': (lambda s, a: scheduled.scheduled_messages(a, s.workspace_id), in_workspace),
+    'scheduled.edit_scheduled_message': (
+        lambda s, a: scheduled.edit_scheduled_message(a, s.scheduled_id, body='changed'),
+        author,
+    ),
+    'scheduled.cancel_scheduled_message': (
+        lambda s, a: scheduled.cancel_scheduled_message(a, s.scheduled_id),
+        author,
+    ),
+    'scheduled.send_scheduled_now': (lambda s, a: scheduled.send_scheduled_now(a, s.scheduled_id), author),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -300,4 +320,9 @@ def test_authorization(db: None, name: str, kind: ChannelKind, role: str) -> Non
     assert not isinstance(refused.value, RateLimited)
     assert {model.__name__: count_rows(model) for model in WRITTEN} == before, 'a refused call wrote something'
     if role == 'stranger':
-        assert refused.value.code in ('not_found', 'channel_not_found', 'message_not_found'), refused.value.code
+        assert refused.value.code in (
+            'not_found',
+            'channel_not_found',
+            'message_not_found',
+            'invalid_scheduled_message_id',
+        ), refused.value.code

@@ -32,6 +32,7 @@ from state.events import (
     ReactionChanged,
     ReactionView,
     ReadPositionMoved,
+    ScheduledChanged,
     SessionEnded,
     ThreadReplied,
     TypingChanged,
@@ -113,6 +114,7 @@ def sample_events() -> list[Event]:
         PresenceReport(node_id='n1', statuses={2: 'away'}, full=True),
         ManualPresenceSet(node_id='n1', user_id=2, status='busy', until=1.5e9),
         AppChanged(workspace_id=1, app_id=3, disabled=True),
+        ScheduledChanged(user_id=2, workspace_id=1, channel_id=1),
     ]
 
 

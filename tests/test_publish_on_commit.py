@@ -19,8 +19,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from db.errors import DatabaseUnavailable
-from db.models import WorkspaceRole
-from state.actions import accounts, apps, channels, messages, profile, reactions, reads, tokens, workspaces
+from db.models import WorkspaceRole, utcnow
+from state.actions import accounts, apps, channels, messages, profile, reactions, reads, scheduled, tokens, workspaces
+from state.actions.scheduled_delivery import deliver
 from tests.factories import RecordingBackend, World, make_user
 
 ACTIONS_DIR = Path(__file__).resolve().parent.parent / 'state' / 'actions'
@@ -43,6 +44,10 @@ def _login_token() -> Callable[[], object]:
     assert person.id is not None
     token, _ = accounts.start_session(person.id)
     return lambda: accounts.end_session(token)
+
+
+def _scheduled(world: World) -> int:
+    return scheduled.schedule_message(world.bob, world.general, 'later', utcnow() + timedelta(minutes=5)).id
 
 
 # Each entry builds what the action needs (outside the failing window) and returns the action to run.
@@ -72,6 +77,10 @@ CASES: dict[str, Callable[[World], Callable[[], object]]] = {
     'set_app_disabled': lambda w: (lambda app: lambda: apps.set_app_disabled(w.ada, app, True))(
         apps.create_app(w.ada, w.workspace, 'Robo app').id
     ),
+    'schedule_message': lambda w: lambda: scheduled.schedule_message(w.bob, w.general, 'x', utcnow() + timedelta(1)),
+    'edit_scheduled': lambda w: (lambda sid: lambda: scheduled.edit_scheduled_message(w.bob, sid, 'y'))(_scheduled(w)),
+    'cancel_scheduled': lambda w: (lambda sid: lambda: scheduled.cancel_scheduled_message(w.bob, sid))(_scheduled(w)),
+    'deliver_scheduled': lambda w: (lambda sid: lambda: deliver(sid, utcnow() + timedelta(minutes=6)))(_scheduled(w)),
 }
 
 

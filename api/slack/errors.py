@@ -83,6 +83,10 @@ SLACK_CODES = frozenset(
         'invalid_emoji',
         'invalid_bookmark_type',
         'too_many_bookmarks',
+        'time_in_past',
+        'time_too_far',
+        'invalid_time',
+        'invalid_scheduled_message_id',
     }
 )
 

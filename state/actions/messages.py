@@ -100,6 +100,17 @@ def send_message(
     return view
 
 
+def check_sendable(session: Session, actor_id: int, channel_id: int, body: str, thread_root_id: int | None) -> str:
+    """What a send checks before it writes, for a message sent later (scheduled): the text (cleaned and
+    returned), that the actor may post in the channel now, and the thread it replies to."""
+    text = _clean_body(body, allow_empty=False)
+    channel, _ = joined_channel(session, actor_id, channel_id)
+    writable(channel)
+    if thread_root_id is not None:
+        _thread_root(session, channel_id, thread_root_id)
+    return text
+
+
 def _send(
     session: Session,
     actor_id: int,

@@ -15,6 +15,7 @@ def load() -> None:
         me_message,
         reactions,
         reactions_list,
+        scheduled,
         team,
         users,
     )
