@@ -15,9 +15,13 @@ from state.bus_redis import Envelope, RedisBackend, backoff_seconds
 from state.events import (
     AppChanged,
     AppsChanged,
+    BookmarksChanged,
+    BookmarkView,
     ChannelCreated,
     ChannelUpdated,
     ChannelView,
+    EphemeralPosted,
+    EphemeralView,
     Event,
     ManualPresenceSet,
     MemberJoined,
@@ -115,6 +119,25 @@ def sample_events() -> list[Event]:
         ManualPresenceSet(node_id='n1', user_id=2, status='busy', until=1.5e9),
         AppChanged(workspace_id=1, app_id=3, disabled=True),
         ScheduledChanged(user_id=2, workspace_id=1, channel_id=1),
+        EphemeralPosted(
+            user_id=2,
+            message=EphemeralView(id='e1', channel_id=1, author_name='/deploy', html='<p>ok</p>', created_at=now),
+        ),
+        BookmarksChanged(
+            channel_id=1,
+            bookmarks=(
+                BookmarkView(
+                    id=1,
+                    channel_id=1,
+                    title='Docs',
+                    link='https://x.test',
+                    emoji='',
+                    created_by=2,
+                    created_at=now,
+                    updated_at=now,
+                ),
+            ),
+        ),
     ]
 
 
