@@ -39,6 +39,8 @@ LIMITS: dict[str, Limit] = {
     'workspace': Limit(rate=1 / 60, burst=5),
     # Slack allows an incoming webhook about one post a second, with short bursts (per webhook: its bot user).
     'webhook': Limit(rate=1.0, burst=20),
+    # Invitations by e-mail go to addresses outside the server: a handful at once, then one every 30 s.
+    'invite_email': Limit(rate=1 / 30, burst=20),
 }
 
 _SWEEP_AT_KEYS = 10_000
