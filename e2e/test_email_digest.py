@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from e2e.chat_helpers import create_user, log_in, run_script, unique_workspace
 from e2e.conftest import ServerProcess, started
+from e2e.helpers import sign_up
 from tests.smtp_server import SmtpServer, text_of
 
 DELAY_SECONDS = 24.0  # longer than closing a tab takes to become "offline" (1 s reconnect timeout + 8 s grace)
@@ -116,4 +117,43 @@ def test_what_was_read_in_time_is_not_emailed(
     assert missed in text and read not in text
     assert mail['Subject'] == f'You have 1 unread message in {workspace}'
     assert len(mails_to(mail_server, bob_email)) == 1
+    ada.context.close()
+
+
+def test_an_invitation_by_email_brings_a_newcomer_in(
+    browser: Browser, email_server: ServerProcess, mail_server: SmtpServer
+) -> None:
+    workspace = unique_workspace()
+    ada = log_in(browser, email_server, 'Ada', create_user(email_server, 'Ada', workspace, admin=True))
+    slug = re.search(r'/w/([^/]+)', ada.page.url)
+    assert slug is not None
+    ada.page.goto(f'{email_server.url}/w/{slug.group(1)}/invites')
+    guest_email = f'gus-{uuid.uuid4().hex[:6]}@example.com'
+    ada.page.get_by_test_id('invite-email').fill(guest_email)
+    ada.page.get_by_test_id('invite-create').click()
+    expect(ada.page.get_by_text(f'The invite is on its way to {guest_email}.')).to_be_visible()
+
+    mail = wait_for_mail_to(mail_server, guest_email, timeout=30)
+    assert mail['Subject'] == f'Ada invited you to {workspace}'
+    link = re.search(r'(http://\S+/join/\S+)', text_of(mail))
+    assert link is not None
+    guest = browser.new_context()
+    page = guest.new_page()
+    page.goto(link.group(1))  # logged out: sign up first, then the link is used
+    sign_up(page, email_server.url, guest_email, 'Gus Guest')
+    page.locator('.chat-main [data-testid=composer]').fill('Hello, the e-mail found me')
+    page.locator('.chat-main [data-testid=composer]').press('Enter')
+    ada.page.goto(f'{email_server.url}/w/{slug.group(1)}')
+    expect(ada.message('Hello, the e-mail found me')).to_be_visible()
+
+    # Ada turns digests off for herself; the switch remembers it.
+    ada.page.get_by_test_id('set-status').click()
+    switch = ada.page.get_by_test_id('email-notifications')
+    expect(switch).to_have_attribute('aria-checked', 'true')
+    switch.click()
+    ada.page.get_by_test_id('status-save').click()
+    expect(ada.page.get_by_test_id('status-dialog')).to_be_hidden()
+    ada.page.get_by_test_id('set-status').click()
+    expect(ada.page.get_by_test_id('email-notifications')).to_have_attribute('aria-checked', 'false')
+    guest.close()
     ada.context.close()
