@@ -6,9 +6,12 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SMTP_SCHEMES = ('smtp', 'smtp+starttls', 'smtps')
 
 
 class Settings(BaseSettings):
@@ -44,6 +47,24 @@ class Settings(BaseSettings):
     # Argon2id cost; the defaults are the OWASP minimum (19 MiB, t=2, p=1). Tests may lower memory only.
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
+    # E-mail (docs/email.md): off unless both are set. `smtp://user:pass@host:25` sends in plain text (a local
+    # relay), `smtp+starttls://…` (port 587 by default) upgrades with STARTTLS, `smtps://…` (465) is implicit TLS.
+    smtp_url: str | None = None
+    email_from: str | None = None
+    # A mention, DM or followed thread reply still unread this long while the person is offline gets a digest;
+    # fractions are allowed (tests run with a few seconds).
+    email_delay_minutes: float = Field(default=10.0, ge=0)
+
+    @field_validator('smtp_url')
+    @classmethod
+    def _known_smtp_scheme(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in SMTP_SCHEMES:
+            raise ValueError(f'CHAT_SMTP_URL must start with one of {", ".join(s + "://" for s in SMTP_SCHEMES)}')
+        return value or None
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_url and self.email_from)
 
     @property
     def resolved_database_url(self) -> str:

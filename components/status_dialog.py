@@ -1,4 +1,4 @@
-"""Your own status: custom text and emoji, away / busy by hand (both with an optional expiry), receipts."""
+"""Your own status: custom text and emoji, away / busy by hand (both with an optional expiry), receipts, e-mails."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from nicegui import ui
 from components.shell_context import ShellContext
 from db.engine import read_session
 from db.models import User
+from settings import get_settings
 from state.actions import profile
 from state.errors import ActionError
 from state.stores.presence import user_presence
@@ -43,6 +44,11 @@ def status_dialog(ctx: ShellContext) -> None:
         presence_expiry = ui.select(EXPIRY_CHOICES, value=0, label='Go back to automatic after').classes('w-full')
         receipts = ui.switch('Let others see when I have read their messages', value=me.send_read_receipts)
         receipts.props('data-testid=read-receipts-toggle')
+        emails = ui.switch('E-mail me about mentions and DMs I miss while offline', value=me.email_notifications)
+        emails.props('data-testid=email-notifications')
+        if not get_settings().email_enabled:
+            emails.disable()
+            emails.tooltip('E-mail is off on this server')
         error = ui.label('').classes('text-red-700 text-sm').props('data-testid=dialog-error')
 
         def save() -> None:
@@ -53,6 +59,8 @@ def status_dialog(ctx: ShellContext) -> None:
                 until = _expiry(int(presence_expiry.value)) if manual else None
                 profile.set_manual_presence(ctx.user_id, manual, until)
                 profile.set_read_receipts(ctx.user_id, bool(receipts.value))
+                if bool(emails.value) != me.email_notifications:
+                    profile.set_email_notifications(ctx.user_id, bool(emails.value))
             except ActionError as failure:
                 error.text = failure.message
                 return

@@ -74,6 +74,8 @@ class User(SQLModel, table=True):
     status_emoji: str = Field(default='', max_length=64)
     status_expires_at: datetime | None = None
     send_read_receipts: bool = True
+    # Digest e-mails about unread mentions, DMs and followed threads while offline (docs/email.md).
+    email_notifications: bool = True
 
 
 class UserSession(SQLModel, table=True):
@@ -443,3 +445,39 @@ class ScheduledMessage(SQLModel, table=True):
     claimed_at: datetime | None = None  # when a scheduler took it; a claim that old was lost with its node
     failure: str = Field(default='', max_length=300)  # why it could not be sent (state failed)
     message_id: int | None = Field(default=None, foreign_key='messages.id', ondelete='SET NULL', sa_type=ID)
+
+
+class EmailScanCursor(SQLModel, table=True):
+    """One row: the newest message id the digest scan has decided about (state/email/digest_scan.py).
+
+    Moving it is the scan's claim: a compare-and-set UPDATE in the same transaction that queues the digests, so
+    with several nodes one scan wins each window of messages and a crash queues either all or nothing.
+    """
+
+    __tablename__ = 'email_scan_cursor'
+
+    id: int = Field(default=1, primary_key=True, sa_type=ID)
+    through_message_id: int = Field(default=0, sa_type=ID)
+
+
+class OutgoingEmail(SQLModel, table=True):
+    """The durable e-mail queue: digests and invitations wait here until an SMTP server accepted them."""
+
+    __tablename__ = 'outgoing_emails'
+    __table_args__ = (Index('ix_outgoing_emails_due', 'sent_at', 'failed_at', 'next_attempt_at'),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    kind: str = Field(max_length=16)  # 'digest' | 'invite'
+    user_id: int | None = Field(default=None, foreign_key='users.id', index=True, ondelete='CASCADE', sa_type=ID)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=250)
+    text_body: str = Field(sa_column=Column(Text, nullable=False))
+    html_body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    attempts: int = 0
+    # A sender holds a row until this time; a crashed sender's rows are taken again after it.
+    claimed_until: datetime | None = None
+    sent_at: datetime | None = None
+    failed_at: datetime | None = None  # refused for good (a 5xx answer) or too old; never tried again
+    last_error: str = Field(default='', max_length=500)

@@ -43,3 +43,16 @@ def bodies_by_author(workspace: str) -> dict[str, list[str]]:
     for email, body in rows:
         stored.setdefault(email, []).append(body)
     return stored
+
+
+def direct_conversation(workspace: str, first_email: str, second_email: str) -> None:
+    """A DM between two people, so the first one's sidebar shows the second one's presence dot."""
+    from state.actions.channels import open_direct
+
+    init_database(get_settings())
+    found = workspace_by_name_or_slug(workspace)
+    with read_session() as session:
+        first = session.exec(select(User).where(User.email == first_email)).one()
+        second = session.exec(select(User).where(User.email == second_email)).one()
+    assert found is not None and found.id is not None and first.id is not None and second.id is not None
+    open_direct(first.id, found.id, [second.id])

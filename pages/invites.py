@@ -11,6 +11,7 @@ from db.models import Invite
 from db.models import utcnow as now
 from db.workspace_queries import is_workspace_admin, list_invites, membership, workspace_by_slug
 from pages.session import require_user, watch_session_end
+from settings import get_settings
 from state.actions.workspaces import WORKSPACE_NOT_FOUND, create_invite, revoke_invite
 from state.errors import ActionError
 
@@ -61,15 +62,22 @@ def invites_page(slug: str) -> None:
         return
     workspace_id = workspace.id
     base_url = str(ui.context.client.request.base_url).rstrip('/')
+    email_on = get_settings().email_enabled
 
     def create() -> None:
         try:
-            token = create_invite(user.id, workspace_id, EXPIRY_CHOICES[expiry.value], int(max_uses.value or 0))
+            address = (email.value or '').strip() if email_on else ''
+            token = create_invite(
+                user.id, workspace_id, EXPIRY_CHOICES[expiry.value], int(max_uses.value or 0), email=address or None
+            )
         except ActionError as error:
             ui.notify(error.message, type='warning')
             return
         link.text = f'{base_url}/join/{token}'
         link_row.visible = True
+        if address:
+            ui.notify(f'The invite is on its way to {address}.', type='positive')
+            email.value = ''
         invite_list.refresh()
 
     def revoke(invite_id: int) -> None:
@@ -109,6 +117,9 @@ def invites_page(slug: str) -> None:
             expiry.props('outlined dense data-testid=invite-expiry').classes('w-36').mark('invite-expiry')
             max_uses = ui.number('Uses allowed', value=DEFAULT_MAX_USES, min=1, max=1000, step=1, precision=0)
             max_uses.props('outlined dense data-testid=invite-max-uses').classes('w-36').mark('invite-max-uses')
+            email = ui.input('E-mail it to (optional)', placeholder='name@example.com').classes('w-64')
+            email.props('outlined dense type=email maxlength=254 data-testid=invite-email').mark('invite-email')
+            email.visible = email_on  # without SMTP the link is copied by hand
             ui.button('Create invite link', on_click=create).props('unelevated no-caps data-testid=invite-create').mark(
                 'invite-create'
             )

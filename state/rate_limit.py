@@ -43,6 +43,8 @@ LIMITS: dict[str, Limit] = {
     'api_tier2': Limit(rate=20 / 60, burst=20),
     'api_tier3': Limit(rate=50 / 60, burst=50),
     'api_tier4': Limit(rate=100 / 60, burst=100),
+    # Invitations by e-mail go to addresses outside the server: a handful at once, then one every 30 s.
+    'invite_email': Limit(rate=1 / 30, burst=20),
 }
 
 _SWEEP_AT_KEYS = 10_000

@@ -23,6 +23,7 @@ from state import heap
 from state.app_events import outbox
 from state.bus import bus
 from state.bus_redis import RedisBackend
+from state.email.job import jobs as email_jobs
 from state.stores import presence, roster, sidebar, typing
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,11 @@ async def start(settings: Settings) -> None:
     _deliver_scheduled()  # what fell due while the server was down goes out now, not a tick later
     if not any(job.name == 'uploads' for job in _jobs):
         periodic('uploads', 3600.0, _clean_uploads)
+    for name, every, job in email_jobs(settings):
+        if not any(existing.name == name for existing in _jobs):
+            periodic(name, every, job)
+    if not settings.email_enabled and (settings.smtp_url or settings.email_from):
+        log.warning('e-mail is off: it needs both CHAT_SMTP_URL and CHAT_EMAIL_FROM')
     if not any(job.name == 'heap-freeze' for job in _jobs):
         periodic('heap-freeze', heap.FREEZE_EVERY_SECONDS, heap.freeze_survivors)
         periodic('heap-sweep', heap.SWEEP_EVERY_SECONDS, heap.sweep)

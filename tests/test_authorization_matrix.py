@@ -31,6 +31,7 @@ from db.models import (
     IncomingWebhook,
     Invite,
     Message,
+    OutgoingEmail,
     Reaction,
     ScheduledMessage,
     SlashCommand,
@@ -76,6 +77,7 @@ WRITTEN: tuple[type[SQLModel], ...] = (
     SlashCommand,
     CommandResponseUrl,
     ScheduledMessage,
+    OutgoingEmail,
 )
 
 
@@ -210,6 +212,7 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'profile.set_status': (lambda _s, a: profile_actions.set_status(a, 'lunch', ''), active),
     'profile.set_display_name': (lambda _s, a: profile_actions.set_display_name(a, 'New name'), active),
     'profile.set_read_receipts': (lambda _s, a: profile_actions.set_read_receipts(a, False), active),
+    'profile.set_email_notifications': (lambda _s, a: profile_actions.set_email_notifications(a, False), active),
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
     'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),

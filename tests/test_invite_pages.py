@@ -172,3 +172,10 @@ async def test_bad_join_links_explain_and_change_nothing(
     assert membership(workspace_id, bob.id) is None
     with read_session() as session:
         assert session.exec(select(Invite)).one().uses == (1 if spoil == 'used up' else 0)
+
+
+async def test_without_smtp_the_invite_page_offers_no_email_field(user: User) -> None:
+    owner_with_workspace()
+    await log_in(user, 'owner@example.com', 'Invite people to Acme', next_path='/w/acme/invites')
+    await user.should_see('invite-create')
+    await user.should_not_see('invite-email')  # e-mail is off: the link is shared by hand

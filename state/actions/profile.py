@@ -1,4 +1,5 @@
-"""A person's own settings: display name, custom status, manual presence (away / busy) and read receipts.
+"""A person's own settings: display name, custom status, manual presence (away / busy), read receipts and
+digest e-mails.
 
 Status changes go out as `UserChanged` on every workspace the person is in. Manual presence is stored (it
 survives restarts) and handed to the presence store, which publishes the resulting presence diff.
@@ -94,6 +95,15 @@ def set_read_receipts(actor_id: int, enabled: bool) -> UserView:
         if changed:  # the person's other tabs update their settings
             uow.publish(user_topic(actor_id), UserChanged(user=view))
     return view
+
+
+def set_email_notifications(actor_id: int, enabled: bool) -> bool:
+    """Whether this person gets digest e-mails about what they missed while offline (docs/email.md)."""
+    with unit_of_work() as uow:
+        user = active_user(uow.session, actor_id)
+        user.email_notifications = bool(enabled)
+        uow.session.add(user)
+    return bool(enabled)
 
 
 def user_view(user: User) -> UserView:

@@ -26,12 +26,15 @@ from db.models import (
     WorkspaceRole,
     utcnow,
 )
+from settings import get_settings
 from state.actions.guards import active_user, require_id
 from state.bus import channel_topic, user_topic, workspace_topic
+from state.email.compose import invitation
+from state.email.outbox import queue_email
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.events import MemberJoined, UserView
 from state.rate_limit import limiter
-from state.security import new_token, token_hash
+from state.security import new_token, normalize_email, token_hash
 from state.unit_of_work import unit_of_work, unit_of_work_of
 
 WORKSPACE_NAME_MAX_CHARS = 80
@@ -98,17 +101,29 @@ def create_workspace(actor_id: int, name: str) -> Workspace:
     raise InvalidInput('Could not find a free address for this workspace name; try another name.')
 
 
-def create_invite(actor_id: int, workspace_id: int, expires_in: timedelta, max_uses: int) -> str:
-    """Owners and admins create invite links; returns the raw token (only its sha256 is stored)."""
+def create_invite(
+    actor_id: int, workspace_id: int, expires_in: timedelta, max_uses: int, email: str | None = None
+) -> str:
+    """Owners and admins create invite links; returns the raw token (only its sha256 is stored).
+
+    With `email` (and e-mail on, see settings) the link is also e-mailed there, queued in the same transaction
+    (state/email/outbox.py), so the invite and its e-mail exist together or not at all.
+    """
     if not timedelta(minutes=1) <= expires_in <= INVITE_MAX_LIFETIME:
         raise InvalidInput('An invite must expire between one minute and 30 days from now.')
     if not 1 <= max_uses <= INVITE_MAX_USES:
         raise InvalidInput(f'An invite can be used between 1 and {INVITE_MAX_USES} times.')
+    address = normalize_email(email) if email and email.strip() else None
+    settings = get_settings()
+    if address is not None and not settings.email_enabled:
+        raise InvalidInput('E-mail is off on this server: copy the link and send it yourself.')
     token = new_token()
     now = utcnow()
     with unit_of_work() as uow:
         session = uow.session
         _require_admin(session, actor_id, workspace_id)
+        if address is not None:
+            limiter.take('invite_email', actor_id)  # after the admin check: only admins can spend it
         session.add(
             Invite(
                 workspace_id=workspace_id,
@@ -119,6 +134,14 @@ def create_invite(actor_id: int, workspace_id: int, expires_in: timedelta, max_u
                 max_uses=max_uses,
             )
         )
+        if address is not None:
+            workspace = session.get(Workspace, workspace_id)
+            inviter = session.get(User, actor_id)
+            if workspace is None or inviter is None:
+                raise NotFound(WORKSPACE_NOT_FOUND)
+            link = f'{settings.resolved_public_url}/join/{token}'
+            content = invitation(workspace.name, inviter.display_name, link, now + expires_in)
+            queue_email(session, 'invite', address, content.subject, content.text, content.html)
     return token
 
 

@@ -1,0 +1,1 @@
+"""E-mail: digests for people who are away and invitations, through a durable queue (docs/email.md)."""
