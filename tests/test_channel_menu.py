@@ -52,13 +52,20 @@ def label(item: ui.menu_item) -> str:
 async def test_general_can_be_neither_left_nor_archived(user: User) -> None:
     ids = setup()
     items = await open_menu(user, 'ada@example.com', f'/w/{ids["slug"]}/c/{ids["general"]}')
-    assert list(items) == [*NOTIFY, 'Edit topic', 'channel-webhooks']  # admins add webhooks to any channel
+    assert list(items) == [*NOTIFY, 'Edit topic', 'channel-webhooks', 'channel-commands']  # admins: webhooks anywhere
 
 
 async def test_an_admin_may_leave_and_archive_a_channel(user: User) -> None:
     ids = setup()
     items = await open_menu(user, 'ada@example.com', f'/w/{ids["slug"]}/c/{ids["design"]}')
-    assert list(items) == [*NOTIFY, 'Edit topic', 'leave-channel', 'channel-webhooks', 'archive-channel']
+    assert list(items) == [
+        *NOTIFY,
+        'Edit topic',
+        'leave-channel',
+        'channel-webhooks',
+        'channel-commands',
+        'archive-channel',
+    ]
     assert items['notify-mentions'].startswith('✓') and not items['notify-all'].startswith('✓')  # the default level
 
 
@@ -72,7 +79,7 @@ async def test_an_archived_channel_offers_no_topic_and_unarchive(user: User) -> 
     ids = setup()
     archive_channel(int(ids['ada']), int(ids['design']))
     items = await open_menu(user, 'ada@example.com', f'/w/{ids["slug"]}/c/{ids["design"]}')
-    assert list(items) == [*NOTIFY, 'leave-channel', 'unarchive-channel']
+    assert list(items) == [*NOTIFY, 'leave-channel', 'channel-commands', 'unarchive-channel']
 
 
 async def test_a_direct_message_offers_notifications_only(user: User) -> None:

@@ -20,6 +20,7 @@ from api.slack.events_api.envelope import envelope
 from api.slack.events_api.translate import slack_event
 from api.slack.events_api.transport import HttpTransport, Outcome, SocketHub, SocketTransport, Transport
 from db.api_queries import bot_user_ids, channel_kinds
+from db.errors import DatabaseUnavailable
 from db.models import utcnow
 from state.actions.app_deliveries import Claim, claim_due, fan_out, prune, record_attempt
 from state.app_events import outbox
@@ -118,7 +119,10 @@ class DeliveryWorker:
             try:
                 busy = await self.run_once()
                 await self._maybe_prune()
-            except Exception:  # a busy database or a bug: log, wait, try again
+            except DatabaseUnavailable:  # busy or down: nothing is lost (the queue is in it), try again later
+                log.warning('events API worker: the database is unavailable; retrying in %s s', POLL_SECONDS)
+                busy = 0
+            except Exception:  # a bug: log, wait, try again
                 log.exception('events API worker round failed')
                 busy = 0
             if busy:
