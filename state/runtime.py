@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from nicegui import app
 from nicegui.timer import Timer
 
+from db.errors import DatabaseUnavailable
 from settings import Settings
 from state import heap
 from state.app_events import outbox
@@ -61,6 +62,8 @@ def tick(now: float | None = None) -> None:
         job.due = moment + job.every
         try:
             job.run()
+        except DatabaseUnavailable:  # busy or down: the job runs again at its next turn, nothing is lost
+            log.warning('periodic job %s: the database is unavailable; trying again later', job.name)
         except Exception:
             log.exception('periodic job %s failed', job.name)
 
