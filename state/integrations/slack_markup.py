@@ -1,4 +1,8 @@
-"""Slack's message markup as programs send it, turned into ours (what a person would have typed).
+"""Slack's message markup, turned into ours (what a person would have typed).
+
+Programs send it through the Web API and webhooks (`api/slack/mrkdwn.py` decodes our own ids for them) and a
+Slack export holds it (`state/slack_archive`, which knows Slack's ids from its mapping table); both resolve the
+ids they know and share the rest here.
 
 Slack escapes `&`, `<` and `>` in text and writes references in angle brackets: `<@U123>` (a person),
 `<#C123|name>` (a channel), `<!here>`, `<!channel>`, `<!everyone>`, `<https://…|label>` (a link). Ours are plain:
@@ -13,8 +17,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from api.slack.ids import channel_id_of, user_id_of
-
 _REFERENCE = re.compile(r'<([^<>\n]{1,2000})>')
 # Slack's *bold* and ~strike~ are our **bold** and ~~strike~~ (its _italic_ is ours already).
 _BOLD = re.compile(r'(?<![*\w])\*(?=\S)([^*\n]{1,2000}?)(?<=\S)\*(?![*\w])')
@@ -24,21 +26,20 @@ _BROADCASTS = ('here', 'channel', 'everyone')
 MAX_BLOCKS = 50  # Slack's own limit per message
 
 
-def to_markup(
-    text: str, name_of: Callable[[int], str | None], channel_name_of: Callable[[int], str | None] | None = None
+def translate(
+    text: str, name_of: Callable[[str], str | None], channel_name_of: Callable[[str], str | None] | None = None
 ) -> str:
-    """Slack markup -> ours; `name_of(user_id)` gives a person's display name (None when not theirs to name),
-    `channel_name_of(channel_id)` a channel's name for a `<#C…>` without its `|name`."""
+    """Slack markup -> ours; `name_of(sid)` gives the display name of the person a `U…` id names (None when it
+    is unknown or not theirs to name), `channel_name_of(sid)` a channel's name for a `<#C…>` without `|name`."""
 
     def replace(match: re.Match[str]) -> str:
         target, _, label = match.group(1).partition('|')
         if target.startswith('@'):
-            user_id = user_id_of(target[1:])
-            name = name_of(user_id) if user_id is not None else None
+            name = name_of(target[1:])
             return f'@{name}' if name else (label or '@unknown')
         if target.startswith('#'):
-            channel_id = channel_id_of(target[1:]) if channel_name_of is not None and not label else None
-            label = label or (channel_name_of(channel_id) if channel_name_of and channel_id is not None else None) or ''
+            if not label and channel_name_of is not None:
+                label = channel_name_of(target[1:]) or ''
             return f'#{label}' if label else '#unknown-channel'
         if target.startswith('!'):
             special = target[1:].split('^', 1)[0]
