@@ -46,10 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     slash.add_argument('--url', required=True, help='where the signed request goes (http or https)')
     slash.add_argument('--description', default='', help='what it does, shown to admins')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
-    slack_in = commands.add_parser('import-slack', help="import a Slack workspace export (its zip) into a workspace")
+    slack_in = commands.add_parser('import-slack', help='import a Slack workspace export (its zip) into a workspace')
     slack_in.add_argument('archive', metavar='EXPORT.zip')
     slack_in.add_argument('--workspace', required=True, help='name or slug of an existing workspace')
-    slack_out = commands.add_parser('export', help="write a workspace as a Slack export zip (plus our extras)")
+    slack_out = commands.add_parser('export', help='write a workspace as a Slack export zip (plus our extras)')
     slack_out.add_argument('--workspace', required=True)
     slack_out.add_argument('--out', required=True, metavar='FILE.zip')
     return parser

@@ -283,7 +283,9 @@ def test_deep_nesting_is_a_skipped_file_not_a_crash(target: tuple[int, int], tmp
 
 def test_text_too_long_is_cut_and_reported(target: tuple[int, int], tmp_path: Path) -> None:
     files = fixture.members()
-    files['random/2024-01-02.json'] = [{'type': 'message', 'user': fixture.BOB, 'text': 'x' * 9000, 'ts': '1704189600.000700'}]
+    files['random/2024-01-02.json'] = [
+        {'type': 'message', 'user': fixture.BOB, 'text': 'x' * 9000, 'ts': '1704189600.000700'}
+    ]
     report = _import(target[0], fixture.write_members(tmp_path / 'x.zip', files))
     [row] = _messages(_channel(target[0], 'random').id or 0)
     assert len(row.body) == 4000 and any('cut to' in reason for reason in report.skipped)
