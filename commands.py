@@ -7,8 +7,11 @@ or `name=value` lines, so scripts can capture them); problems go to stderr with 
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
@@ -27,6 +30,8 @@ from state.actions.webhooks import create_webhook_for_operator
 from state.actions.workspaces import add_member, create_workspace
 from state.errors import ActionError
 from state.security import normalize_email
+
+R = TypeVar('R')
 
 
 def create_user(email: str, name: str, password: str, workspace: str | None = None, *, admin: bool = False) -> int:
@@ -142,8 +147,9 @@ def import_slack(archive: str, workspace: str) -> int:
     path = Path(archive)
     if not path.is_file():
         return _fail(f'{archive} is not a file.')
+    workspace_id = _id(target.id)
     try:
-        report = import_slack_export(None, _id(target.id), path, progress=_progress_line)
+        report = _on_the_cluster_bus(lambda: import_slack_export(None, workspace_id, path, progress=_progress_line))
     except ActionError as error:
         print(file=sys.stderr)
         return _fail(error.message)
@@ -171,6 +177,25 @@ def export_slack(workspace: str, out: str) -> int:
         print(line)
     print(f'wrote {out}')
     return 0
+
+
+def _on_the_cluster_bus(work: Callable[[], R]) -> R:
+    """Run `work` with the bus on Redis when the nodes share one (CHAT_REDIS_URL), so the events it publishes
+    (the import's one summary) reach the running servers' open tabs; without Redis they see it on reconnect."""
+    redis_url = get_settings().redis_url
+    if not redis_url:
+        return work()
+    from state.bus import bus
+    from state.bus_redis import RedisBackend
+
+    async def run() -> R:
+        await bus.start(RedisBackend(redis_url))
+        try:
+            return await asyncio.to_thread(work)  # off the loop, which carries the events to Redis
+        finally:
+            await bus.stop()  # lets queued events leave first
+
+    return asyncio.run(run())
 
 
 def _progress_line(done: int, total: int, what: str) -> None:

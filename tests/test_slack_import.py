@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
-from db.engine import read_session
+from db.engine import read_session, session_scope
 from db.models import (
     Channel,
     ChannelKind,
@@ -23,6 +23,7 @@ from db.models import (
     User,
     WorkspaceMember,
 )
+from state.actions.messages import send_message
 from state.actions.slack_archive import import_slack_export
 from state.errors import Forbidden, NotFound
 from state.events import WorkspaceImported
@@ -148,6 +149,25 @@ def test_imported_history_is_read_for_the_people_it_brought_in(target: tuple[int
     with read_session() as session:
         bob_in_random = session.get(ChannelMember, (random.id, bob_id))
     assert bob_in_random is not None and bob_in_random.last_read_message_id == random.last_message_id > 0
+
+
+def test_who_had_read_everything_has_read_the_import_and_unread_stays_unread(
+    target: tuple[int, int], tmp_path: Path
+) -> None:
+    workspace_id, ada_id = target
+    zed = make_user('Zed', email='zed@example.com')
+    general = _channel(workspace_id, 'general')
+    with session_scope() as session:
+        session.add(WorkspaceMember(workspace_id=workspace_id, user_id=zed.id))
+        session.add(ChannelMember(channel_id=general.id, user_id=zed.id))
+    before = send_message(ada_id, general.id or 0, 'Before the import', 'c1')  # Ada has read it, Zed has not
+    _import(workspace_id, fixture.write_export(tmp_path / 'export.zip'))
+    newest = _channel(workspace_id, 'general').last_message_id
+    with read_session() as session:
+        ada_read = session.get(ChannelMember, (general.id, ada_id))
+        zed_read = session.get(ChannelMember, (general.id, zed.id))
+    assert ada_read is not None and ada_read.last_read_message_id == newest > before.id
+    assert zed_read is not None and zed_read.last_read_message_id == 0
 
 
 def test_a_second_import_adds_nothing(target: tuple[int, int], tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 The archive's directory is checked before anything is written (`archive.py`), so a hostile or foreign zip
 changes nothing. Then: people and conversations in one transaction, each conversation's history in batches
-(`history.py`), and a last transaction that marks the imported history read for the people it brought in
-and announces the import once on `workspace:{id}` (open sidebars and rosters reload; no event per message).
+(`history.py`), and a last transaction that marks the imported history read (for whoever had nothing unread
+before, and the people the import brought in) and announces the import once on `workspace:{id}` (open
+sidebars and rosters reload; no event per message).
 Everything imported is recorded in `slack_import_map`, so running it again adds nothing, and a run that
 stopped half-way (a database failure) continues where it stopped.
 """
@@ -14,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from db.models import Channel, ChannelMember, User, Workspace
@@ -68,6 +69,7 @@ def _import(workspace_id: int, path: Path, progress: Progress, limits: Limits) -
             import_people(uow.session, workspace_id, users, ids, report)
             targets, joined = import_conversations(uow.session, workspace_id, conversations, ids, report)
             names = _names(uow.session, ids, users)
+            before = _newest(uow.session, [target.channel_id for target in targets])
             channel_names = _channel_names(uow.session, ids, conversations)
         context = Context(workspace_id, slug, names.get, channel_names.get)
         total = len(targets)
@@ -76,7 +78,7 @@ def _import(workspace_id: int, path: Path, progress: Progress, limits: Limits) -
             progress(done, total, label)
             history = read_history(archive, target, report)
             write_history(history, target, ids, context, report, _Ticker(progress, done, total, label, len(history)))
-        _finish(workspace_id, joined)
+        _finish(workspace_id, before, joined)
         progress(total, total, 'done')
     return report
 
@@ -148,15 +150,31 @@ def _channel_names(session: Any, ids: IdMap, conversations: list[SlackConversati
     return {sid: by_id[cid] for sid, cid in wanted.items() if cid is not None and cid in by_id}
 
 
-def _finish(workspace_id: int, joined: set[tuple[int, int]]) -> None:
-    """People the import brought into a conversation have read its history; then tell the workspace once."""
+def _newest(session: Any, channel_ids: list[int]) -> dict[int, int]:
+    if not channel_ids:
+        return {}
+    rows = session.exec(select(Channel.id, Channel.last_message_id).where(col(Channel.id).in_(channel_ids))).all()
+    return {row[0]: row[1] for row in rows}
+
+
+def _finish(workspace_id: int, before: dict[int, int], joined: set[tuple[int, int]]) -> None:
+    """Imported history is old news: whoever had read everything before (and whoever the import brought in)
+    has read it; people with unread messages keep them. Then tell the workspace, once."""
     with unit_of_work() as uow:
-        for channel_id in {channel_id for channel_id, _ in joined}:
+        for channel_id, newest_before in before.items():
             newest = uow.session.exec(select(Channel.last_message_id).where(Channel.id == channel_id)).one()
-            user_ids = [uid for cid, uid in joined if cid == channel_id]
+            if newest == newest_before:
+                continue
+            brought_in = [uid for cid, uid in joined if cid == channel_id]
             uow.session.execute(
                 update(ChannelMember)
-                .where(col(ChannelMember.channel_id) == channel_id, col(ChannelMember.user_id).in_(user_ids))
+                .where(
+                    col(ChannelMember.channel_id) == channel_id,
+                    or_(
+                        col(ChannelMember.last_read_message_id) >= newest_before,
+                        col(ChannelMember.user_id).in_(brought_in),
+                    ),
+                )
                 .values(last_read_message_id=at_least(col(ChannelMember.last_read_message_id), newest))
             )
         uow.publish(workspace_topic(workspace_id), WorkspaceImported(workspace_id=workspace_id))
