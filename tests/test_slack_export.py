@@ -178,6 +178,8 @@ def test_round_trip_through_the_cli_into_a_fresh_server(
     assert cli(['import-slack', str(tmp_path / 'ours.zip'), '--workspace', 'Team']) == 0
     copied = _snapshot('team')
     assert copied == original
+    with read_session() as session:  # the bot came back as one bot user, not one per id it had
+        assert len([u for u in session.exec(select(User)).all() if u.email.endswith('@bots.invalid')]) == 1
     assert len(original['general']['messages']) == 7 and original['random']['topic'] == 'Anything <b>goes</b>'
 
 

@@ -77,7 +77,7 @@ def test_people_are_matched_by_email_or_created_without_a_password(target: tuple
     with read_session() as session:
         members = set(session.exec(select(WorkspaceMember.user_id).where(WorkspaceMember.workspace_id == workspace_id)))
     assert bob.id in members and ada_id in members
-    assert report.imported['people matched to existing accounts by e-mail'] == 1
+    assert report.imported['people matched by e-mail'] == 1
 
 
 def test_conversations_keep_topics_purposes_kinds_and_members(target: tuple[int, int], tmp_path: Path) -> None:
@@ -133,6 +133,7 @@ def test_history_arrives_in_time_order_with_threads_edits_reactions_and_markup(
     with read_session() as session:
         bot = session.get(User, bot_post.author_id)
     assert bot is not None and bot.display_name == 'Deploy Bot' and bot.email.endswith('@bots.invalid')
+    assert report.imported['bot users'] == 1  # users.json's bot and the posts' bot id are one bot user
     file_post = next(row for row in rows if row.body.startswith('Here is the file'))
     assert 'plan.pdf: https://files.slack.com/files-pri/T0/F0FILE001/plan.pdf' in file_post.body
     assert general.last_message_id == max(row.id or 0 for row in rows if row.thread_root_id is None)

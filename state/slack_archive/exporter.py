@@ -117,6 +117,8 @@ def _user_json(user: User) -> dict[str, Any]:
     profile: dict[str, Any] = {'real_name': user.display_name, 'display_name': user.display_name}
     if not user.email.endswith('.invalid'):  # bots and placeholder addresses are not addresses
         profile['email'] = user.email
+    if _is_bot(user):
+        profile['bot_id'] = _bot_sid(_id(user.id))  # what its posts name
     return {
         'id': user_sid(_id(user.id)),
         'name': user.display_name,
@@ -266,7 +268,7 @@ def _message_json(
         'ts': ts,
     }
     if author is not None and _is_bot(author):
-        entry.update(subtype='bot_message', bot_id='B' + user_sid(message.author_id)[1:], username=author.display_name)
+        entry.update(subtype='bot_message', bot_id=_bot_sid(message.author_id), username=author.display_name)
         del entry['user']
     if message.thread_root_id is not None:
         entry['thread_ts'] = root_ts.get(message.thread_root_id, ts)
@@ -335,6 +337,10 @@ def _extras(session: Session, archive: zipfile.ZipFile, channels: list[Channel],
 
 def _put(archive: zipfile.ZipFile, name: str, value: Any) -> None:
     archive.writestr(name, json.dumps(value, ensure_ascii=False, indent=1))
+
+
+def _bot_sid(user_id: int) -> str:
+    return 'B' + user_sid(user_id)[1:]  # the Web API's bot id of a bot user: the same number
 
 
 def _ts(ts_us: int) -> str:

@@ -35,6 +35,8 @@ def import_people(
         if session.get(WorkspaceMember, (workspace_id, user_id)) is None:
             session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user_id, role=WorkspaceRole.MEMBER))
         ids.put(session, 'user', slack_user.sid, user_id)
+        if slack_user.bot_id is not None and ids.get('bot', slack_user.bot_id) is None:
+            ids.put(session, 'bot', slack_user.bot_id, user_id)  # its posts name the bot id: one bot user
     session.flush()
 
 
@@ -63,7 +65,7 @@ def _match_or_create(session: Session, slack_user: SlackUser, report: ImportRepo
     if email is not None:
         existing = session.exec(select(User).where(User.email == email)).first()
         if existing is not None:
-            report.add('people matched to existing accounts by e-mail')
+            report.add('people matched by e-mail')
             return existing
     elif not slack_user.is_bot:
         report.skip('people without an e-mail address in the export got a placeholder address', slack_user.sid)
@@ -76,7 +78,7 @@ def _match_or_create(session: Session, slack_user: SlackUser, report: ImportRepo
     )
     session.add(user)
     session.flush()
-    report.add('bot users' if slack_user.is_bot else 'people created (no password yet)')
+    report.add('bot users' if slack_user.is_bot else 'new people (no password until invited)')
     return user
 
 

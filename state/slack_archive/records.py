@@ -33,6 +33,7 @@ class SlackUser:
     email: str | None
     is_bot: bool
     deleted: bool
+    bot_id: str | None = None  # a bot user's `B…` id, which its posts name instead of the user
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def parse_user(raw: Any) -> SlackUser | str:
         email=email,
         is_bot=bool(raw.get('is_bot')) or sid == 'USLACKBOT',
         deleted=bool(raw.get('deleted')),
+        bot_id=_sid(profile.get('bot_id')),
     )
 
 

@@ -30,8 +30,8 @@ class ImportReport:
             self.examples[reason] = example[:200]
 
     def lines(self) -> list[str]:
-        out = [f'imported {count} {what}' for what, count in sorted(self.imported.items())]
-        out += [f'already imported earlier: {count} {what}' for what, count in sorted(self.already.items())]
+        out = [f'imported {count} {what}' for what, count in sorted(self.imported.items()) if count]
+        out += [f'already imported earlier: {count} {what}' for what, count in sorted(self.already.items()) if count]
         for reason, count in sorted(self.skipped.items()):
             example = self.examples.get(reason)
             out.append(f'skipped {count}: {reason}' + (f' (e.g. {example})' if example else ''))
