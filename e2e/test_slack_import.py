@@ -70,7 +70,8 @@ def test_imported_channels_appear_live_for_both_people(
         expect(person.channel_link('general')).to_be_visible()
         expect(person.channel_link('random')).to_have_count(0)
 
-    report = one.run('import-slack', str(_export_for(tmp_path / 'slack.zip', ada_email, bob_email)), '--workspace', workspace)
+    archive = _export_for(tmp_path / 'slack.zip', ada_email, bob_email)
+    report = one.run('import-slack', str(archive), '--workspace', workspace)
     assert 'imported 11 messages' in report
 
     for person in (ada, bob):  # no reload: the summary event refreshed both sidebars

@@ -21,6 +21,7 @@ from state.actions.slack_archive import export_slack_archive
 from state.errors import Forbidden
 from state.slack_archive.export_ids import channel_sid, user_sid
 from state.slack_archive.slack_text import to_slack
+from tests import postgres_schemas
 from tests import slack_export_fixture as fixture
 from tests.factories import World, add_row
 
@@ -130,7 +131,7 @@ def _snapshot(slug: str) -> dict[str, Any]:
 
 
 def test_round_trip_through_the_cli_into_a_fresh_server(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
     """Slack export -> import here -> export -> import into a second, fresh server: the same history."""
     first, second = tmp_path / 'one', tmp_path / 'two'
@@ -159,6 +160,11 @@ def test_round_trip_through_the_cli_into_a_fresh_server(
     assert 'exported 11 messages' in capsys.readouterr().out
 
     monkeypatch.setenv('CHAT_DATA_DIR', str(second))
+    postgres_url = postgres_schemas.configured_url()
+    if postgres_url:  # the second server needs a database of its own there too
+        schema = postgres_schemas.create_schema(postgres_url)
+        request.addfinalizer(lambda: postgres_schemas.drop_schema(postgres_url, schema))
+        monkeypatch.setenv('CHAT_DATABASE_URL', postgres_schemas.schema_url(postgres_url, schema))
     assert (
         cli(
             [

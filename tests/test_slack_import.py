@@ -30,6 +30,8 @@ from state.events import WorkspaceImported
 from state.security import UNUSABLE_PASSWORD
 from state.slack_archive.archive import ArchiveRefused, Limits
 from state.slack_archive.report import ImportReport
+from state.stores import roster as roster_store
+from state.stores.sidebar import sidebar_store
 from tests import slack_export_fixture as fixture
 from tests.factories import RecordingBackend, World, make_user, make_workspace
 
@@ -156,17 +158,17 @@ def test_who_had_read_everything_has_read_the_import_and_unread_stays_unread(
     target: tuple[int, int], tmp_path: Path
 ) -> None:
     workspace_id, ada_id = target
-    zed = make_user('Zed', email='zed@example.com')
+    zed_id = make_user('Zed', email='zed@example.com').id or 0
     general = _channel(workspace_id, 'general')
     with session_scope() as session:
-        session.add(WorkspaceMember(workspace_id=workspace_id, user_id=zed.id))
-        session.add(ChannelMember(channel_id=general.id, user_id=zed.id))
+        session.add(WorkspaceMember(workspace_id=workspace_id, user_id=zed_id))
+        session.add(ChannelMember(channel_id=general.id or 0, user_id=zed_id))
     before = send_message(ada_id, general.id or 0, 'Before the import', 'c1')  # Ada has read it, Zed has not
     _import(workspace_id, fixture.write_export(tmp_path / 'export.zip'))
     newest = _channel(workspace_id, 'general').last_message_id
     with read_session() as session:
         ada_read = session.get(ChannelMember, (general.id, ada_id))
-        zed_read = session.get(ChannelMember, (general.id, zed.id))
+        zed_read = session.get(ChannelMember, (general.id, zed_id))
     assert ada_read is not None and ada_read.last_read_message_id == newest > before.id
     assert zed_read is not None and zed_read.last_read_message_id == 0
 
@@ -326,3 +328,15 @@ def test_the_report_reads_as_lines(target: tuple[int, int], tmp_path: Path) -> N
     assert 'imported 11 messages' in text
     assert 'skipped 1: messages by people missing from users.json (e.g. U0GHOST99' in text
     json.dumps(report.lines())  # plain strings, for the admin tab too
+
+
+def test_open_sidebars_and_the_roster_reload_on_the_summary(
+    target: tuple[int, int], tmp_path: Path, published: RecordingBackend
+) -> None:
+    workspace_id, ada_id = target
+    store = sidebar_store(ada_id, workspace_id)
+    people = roster_store.roster(workspace_id)
+    assert {entry.name for entry in store.entries()} == {'general'}
+    _import(workspace_id, fixture.write_export(tmp_path / 'export.zip'))
+    assert {'random', 'secret-plans'} <= {entry.name for entry in store.entries()}
+    assert 'Bob' in roster_store.roster(workspace_id).names.values() and 'Bob' not in people.names.values()
