@@ -1,5 +1,5 @@
 """Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook,
-create-command, seed-demo."""
+create-command, seed-demo, import-slack, export."""
 
 from __future__ import annotations
 
@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     slash.add_argument('--url', required=True, help='where the signed request goes (http or https)')
     slash.add_argument('--description', default='', help='what it does, shown to admins')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
+    slack_in = commands.add_parser('import-slack', help='import a Slack workspace export (its zip) into a workspace')
+    slack_in.add_argument('archive', metavar='EXPORT.zip')
+    slack_in.add_argument('--workspace', required=True, help='name or slug of an existing workspace')
+    slack_out = commands.add_parser('export', help='write a workspace as a Slack export zip (plus our extras)')
+    slack_out.add_argument('--workspace', required=True)
+    slack_out.add_argument('--out', required=True, metavar='FILE.zip')
     return parser
 
 
@@ -98,6 +104,10 @@ def cli(argv: list[str]) -> int:
         return commands.create_command(args.workspace, args.slash_command, args.url, args.description)
     if command == 'seed-demo':
         return commands.seed_demo()
+    if command == 'import-slack':
+        return commands.import_slack(args.archive, args.workspace)
+    if command == 'export':
+        return commands.export_slack(args.workspace, args.out)
     raise AssertionError(command)
 
 

@@ -44,6 +44,7 @@ from state.events import (
     MessageCreated,
     ReadPositionMoved,
     UserChanged,
+    WorkspaceImported,
 )
 from state.stores import presence as presence_store
 from state.stores import roster as roster_store
@@ -174,13 +175,17 @@ class Shell:
             self._set_person(event.user.id, event.user.display_name)
         elif isinstance(event, ChannelUpdated):
             self._channel_changed(event.channel)  # public channels are announced to the workspace
+        elif isinstance(event, WorkspaceImported):
+            self._use_roster(roster_store.reload(self.ctx.workspace_id))  # people arrived in bulk
 
     def _channel_changed(self, view: ChannelView) -> None:
         if self.pane.channel is not None and view.id == self.pane.channel.id:
             self._channel_updated(view)
 
     def _set_person(self, user_id: int, name: str) -> None:
-        updated = roster_store.person_changed(self.ctx.workspace_id, user_id, name)
+        self._use_roster(roster_store.person_changed(self.ctx.workspace_id, user_id, name))
+
+    def _use_roster(self, updated: roster_store.Roster) -> None:
         if updated is self.ctx.roster:
             return
         self.ctx.roster = updated

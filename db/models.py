@@ -481,3 +481,16 @@ class OutgoingEmail(SQLModel, table=True):
     sent_at: datetime | None = None
     failed_at: datetime | None = None  # refused for good (a 5xx answer) or too old; never tried again
     last_error: str = Field(default='', max_length=500)
+
+
+class SlackImportMap(SQLModel, table=True):
+    """Which of our rows a Slack export's user, channel or message became, per workspace: a second import of
+    the same archive finds everything here and adds nothing (state/slack_archive/importer.py)."""
+
+    __tablename__ = 'slack_import_map'
+
+    workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    kind: str = Field(primary_key=True, max_length=16)  # 'user' | 'bot' | 'channel' | 'message'
+    # Slack's id (`U024BE7LH`, `C024BE91L`); a message is "<its channel's Slack id>:<ts>".
+    slack_id: str = Field(primary_key=True, max_length=120)
+    local_id: int = Field(sa_type=ID)

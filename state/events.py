@@ -219,6 +219,14 @@ class ScheduledChanged(Frozen):
     channel_id: int
 
 
+class WorkspaceImported(Frozen):
+    """A Slack import wrote people, conversations and history in bulk, without an event per row: views of
+    the workspace (sidebars, rosters) reload from the database."""
+
+    type: Literal['workspace.imported'] = 'workspace.imported'
+    workspace_id: int
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -241,7 +249,8 @@ Event = Annotated[
     | ManualPresenceSet
     | AppChanged
     | BookmarksChanged
-    | ScheduledChanged,
+    | ScheduledChanged
+    | WorkspaceImported,
     Field(discriminator='type'),
 ]
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,6 +56,7 @@ from state.actions import (
     reads,
     scheduled,
     search,
+    slack_archive,
     webhooks,
     workspaces,
 )
@@ -164,6 +168,15 @@ def active(_scene: Scene, role: str) -> bool:
     return role != 'deactivated'
 
 
+def _empty_slack_export() -> Path:
+    """The smallest Slack export there is (no people, no channels): the import's authorization is the point."""
+    path = Path(tempfile.mkdtemp()) / 'export.zip'
+    with zipfile.ZipFile(path, 'w') as archive:
+        archive.writestr('users.json', '[]')
+        archive.writestr('channels.json', '[]')
+    return path
+
+
 # ---- the table: action -> (how to call it as `actor` in `scene`, who may) -------------------------------------
 
 Call = Callable[[Scene, int], Any]
@@ -260,6 +273,14 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
         author,
     ),
     'scheduled.send_scheduled_now': (lambda s, a: scheduled.send_scheduled_now(a, s.scheduled_id), author),
+    'slack_archive.import_slack_export': (
+        lambda s, a: slack_archive.import_slack_export(a, s.workspace_id, _empty_slack_export()),
+        workspace_admin,
+    ),
+    'slack_archive.export_slack_archive': (
+        lambda s, a: slack_archive.export_slack_archive(a, s.workspace_id, Path(tempfile.mkdtemp()) / 'out.zip'),
+        workspace_admin,
+    ),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
