@@ -141,7 +141,7 @@ class InspectorView:
         with ui.card().classes('w-full'):
             ui.label(title).classes('font-semibold')
             table = ui.table(columns=columns, rows=[], row_key=row_key, pagination=0)
-            table.props(f'dense flat data-testid={testid}').classes('w-full').mark(testid)
+            table.props(f'dense flat hide-pagination data-testid={testid}').classes('w-full').mark(testid)
             return table
 
     def show(self, snapshot: Snapshot) -> None:
