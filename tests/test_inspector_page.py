@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
+from components.inspector_view import bus_text
 from state.actions.server_admins import set_server_admin
-from state.inspector import feed
+from state.bus import bus
+from state.bus_redis import RedisBackend
+from state.inspector import BusState, feed, take_snapshot
+from state.stores import presence, typing
 from tests.page_helpers import RETRIES, eventually, open_logged_in
 from tests.test_workspace_shell import setup_workspace
 
@@ -72,3 +77,16 @@ async def test_a_revoked_admin_stops_seeing_live_state_at_the_next_push(user: Us
     await user.should_see(marker='inspector-revoked', retries=RETRIES)
     await user.should_not_see(marker='inspector-tabs')
     assert feed.watching == 0
+
+
+def test_the_snapshot_reads_typing_presence_and_a_redis_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+    typing.store.typing_started(7, 'Ada', channel_id=3)
+    presence.store.client_connected(7, 'tab-1')
+    backend = RedisBackend('redis://127.0.0.1:1', node_id='n1')  # never started: not subscribed
+    backend._enqueue(1, '{}')
+    monkeypatch.setattr(bus, 'backend', backend)
+    snapshot = take_snapshot()
+    assert [(channel, root, name) for channel, root, name, _ in snapshot.typing] == [(3, None, 'Ada')]
+    assert [(uid, status, tabs) for uid, _, status, tabs in snapshot.presence] == [(7, 'online', 1)]
+    assert snapshot.bus == BusState('redis', connected=False, queued=1, reconnects=0, dropped=0)
+    assert 'redis, DISCONNECTED · queued 1' in bus_text(snapshot)
