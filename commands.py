@@ -1,5 +1,5 @@
 """The CLI's commands (`main.py create-user | create-token | create-app | create-webhook | create-command |
-seed-demo | import-slack | export`).
+grant-server-admin | seed-demo | import-slack | export`).
 
 Each returns an exit code. They call the same actions as the UI. Results go to stdout (a token alone on its line,
 or `name=value` lines, so scripts can capture them); problems go to stderr with exit code 1.
@@ -24,6 +24,7 @@ from state.actions.accounts import sign_up
 from state.actions.app_events_url import verify_events_url
 from state.actions.apps import create_app as create_app_action
 from state.actions.custom_commands import create_command_for_operator
+from state.actions.server_admins import set_server_admin
 from state.actions.slack_archive import export_slack_archive, import_slack_export
 from state.actions.tokens import create_api_token
 from state.actions.webhooks import create_webhook_for_operator
@@ -34,12 +35,23 @@ from state.security import normalize_email
 R = TypeVar('R')
 
 
-def create_user(email: str, name: str, password: str, workspace: str | None = None, *, admin: bool = False) -> int:
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    workspace: str | None = None,
+    *,
+    admin: bool = False,
+    server_admin: bool = False,
+) -> int:
     """Create an account; with `workspace`, join it (creating it, with #general and this user as owner, if new)."""
     try:
         user = sign_up(email, name, password)
         user_id = _id(user.id)
         print(f'created user {user.email} (id {user_id})')
+        if server_admin:
+            set_server_admin(user.email)
+            print(f'{user.email} is a server admin')
         if workspace is None:
             return 0
         existing = workspace_by_name_or_slug(workspace)
@@ -52,6 +64,16 @@ def create_user(email: str, name: str, password: str, workspace: str | None = No
         return 0
     except ActionError as error:
         return _fail(error.message)
+
+
+def grant_server_admin(email: str, *, revoke: bool = False) -> int:
+    """Make the account a server admin (or, with `revoke`, no longer one)."""
+    try:
+        user = set_server_admin(email, admin=not revoke)
+    except ActionError as error:
+        return _fail(error.message)
+    print(f'{user.email} is {"no longer " if revoke else ""}a server admin')
+    return 0
 
 
 def create_token(email: str, workspace: str, bot_name: str | None = None) -> int:

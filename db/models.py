@@ -76,6 +76,8 @@ class User(SQLModel, table=True):
     send_read_receipts: bool = True
     # Digest e-mails about unread mentions, DMs and followed threads while offline (docs/email.md).
     email_notifications: bool = True
+    # Operators of this server (not of one workspace): they may open the live inspector at /admin/live.
+    is_server_admin: bool = False
 
 
 class UserSession(SQLModel, table=True):

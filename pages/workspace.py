@@ -9,8 +9,10 @@ from components.shell import Shell
 from components.shell_context import ShellContext
 from db.models import fits_id
 from db.workspace_queries import is_workspace_admin, membership, workspace_by_slug
+from hardening import log_context
 from pages.session import LAST_WORKSPACE_KEY, require_user, watch_session_end
 from settings import get_settings
+from state.stores.connections import registry as connections
 from state.stores.roster import roster
 
 
@@ -54,6 +56,7 @@ async def build_shell(
     if not all(fits_id(path_id) for path_id in (channel_id, message_id, root_id) if path_id is not None):
         not_found('Channel not found.')  # a forged id beyond the id column's range would fail every query
         return
+    log_context.bind(user=user.id, workspace=workspace.slug)
     if app.storage.user.get(LAST_WORKSPACE_KEY) != slug:  # every write rewrites the user's storage file
         app.storage.user[LAST_WORKSPACE_KEY] = slug
     stylesheets.link(stylesheets.CHAT)
@@ -69,4 +72,6 @@ async def build_shell(
         max_message_chars=get_settings().max_message_chars,
         roster=roster(workspace.id),
     )
+    client = ui.context.client
+    connections.track(client, user.id, user.display_name, workspace.slug, client.request.url.path)
     Shell(ctx).start(channel_id=channel_id, message_id=message_id, root_id=root_id)
