@@ -219,6 +219,15 @@ class ScheduledChanged(Frozen):
     channel_id: int
 
 
+class WorkspaceSettingsChanged(Frozen):
+    """An owner or admin changed the workspace's settings: open tabs show the new name and icon."""
+
+    type: Literal['workspace.settings_changed'] = 'workspace.settings_changed'
+    workspace_id: int
+    name: str
+    icon_emoji: str
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -241,7 +250,8 @@ Event = Annotated[
     | ManualPresenceSet
     | AppChanged
     | BookmarksChanged
-    | ScheduledChanged,
+    | ScheduledChanged
+    | WorkspaceSettingsChanged,
     Field(discriminator='type'),
 ]
 
