@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument('--password', required=True)
     user.add_argument('--workspace', help='workspace name; created with #general when it does not exist')
     user.add_argument('--admin', action='store_true', help='make the user an admin of the workspace')
+    user.add_argument('--guest-in', metavar='CHANNELS', help='join the workspace as a guest of these channels (a,b)')
     token = commands.add_parser('create-token', help='print a new API token for a user in a workspace')
     token.add_argument('--email', required=True)
     token.add_argument('--workspace', required=True)
@@ -85,7 +86,9 @@ def cli(argv: list[str]) -> int:
         print('database is at the newest schema')
         return 0
     if command == 'create-user':
-        return commands.create_user(args.email, args.name, args.password, args.workspace, admin=args.admin)
+        return commands.create_user(
+            args.email, args.name, args.password, args.workspace, admin=args.admin, guest_in=args.guest_in
+        )
     if command == 'create-token':
         return commands.create_token(args.email, args.workspace, bot_name=args.bot)
     if command == 'create-app':

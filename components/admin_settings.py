@@ -26,44 +26,44 @@ def build_settings_tab(actor_id: int, workspace_id: int) -> None:
     stored = workspace_settings(workspace_id)
     channels = {c.id: f'#{c.name}' for c in public_channels(workspace_id, actor_id) if not c.archived}
     server_mb = get_settings().max_upload_bytes / MB
-    with ui.column().classes('w-full max-w-xl gap-3').props('data-testid=admin-settings'):
+    with ui.column().classes('w-full max-w-xl gap-3').props('data-testid=admin-settings').mark('admin-settings'):
         name = ui.input('Workspace name', value=workspace.name).classes('w-full')
-        name.props('data-testid=settings-name')
+        name.props('data-testid=settings-name').mark('settings-name')
         icon = ui.input('Icon (an emoji or a shortcode such as :rocket:)', value=stored.icon_emoji).classes('w-full')
-        icon.props('data-testid=settings-icon')
+        icon.props('data-testid=settings-icon').mark('settings-icon')
         defaults = ui.select(
             channels,
             value=[i for i in parse_ids(stored.default_channel_ids) if i in channels],
             multiple=True,
             label='Default channels for newcomers (besides #general)',
         ).classes('w-full')
-        defaults.props('use-chips data-testid=settings-default-channels')
+        defaults.props('use-chips data-testid=settings-default-channels').mark('settings-default-channels')
         creators = ui.select(
             {'everyone': 'Everyone (not guests)', 'admins': 'Owners and admins only'},
             value=stored.channel_creators,
             label='Who may create channels',
         ).classes('w-full')
-        creators.props('data-testid=settings-channel-creators')
+        creators.props('data-testid=settings-channel-creators').mark('settings-channel-creators')
         window = ui.number('Message edit window in minutes (0 = no limit)', value=stored.edit_window_minutes, min=0)
-        window.classes('w-full').props('data-testid=settings-edit-window')
+        window.classes('w-full').props('data-testid=settings-edit-window').mark('settings-edit-window')
         deleters = ui.select(
             {'admins': 'Owners and admins', 'nobody': 'Nobody'},
             value=stored.delete_others,
             label="Who may delete other people's messages",
         ).classes('w-full')
-        deleters.props('data-testid=settings-delete-others')
+        deleters.props('data-testid=settings-delete-others').mark('settings-delete-others')
         types = ui.input(
             'Extra allowed upload types (comma separated, e.g. video/mp4, audio/*)',
             value=workspace.extra_upload_types.replace(',', ', '),
         ).classes('w-full')
-        types.props('data-testid=settings-upload-types')
+        types.props('data-testid=settings-upload-types').mark('settings-upload-types')
         size = ui.number(
             f'Largest upload in MB (0 = the server limit, {server_mb:g} MB)',
             value=round(stored.max_upload_bytes / MB, 3) if stored.max_upload_bytes else 0,
             min=0,
         ).classes('w-full')
-        size.props('data-testid=settings-max-upload')
-        result = ui.label('').classes('text-sm').props('data-testid=settings-result')
+        size.props('data-testid=settings-max-upload').mark('settings-max-upload')
+        result = ui.label('').classes('text-sm').props('data-testid=settings-result').mark('settings-result')
 
         async def save() -> None:
             change = SettingsChange(
@@ -85,4 +85,5 @@ def build_settings_tab(actor_id: int, workspace_id: int) -> None:
             result.classes(replace='text-sm text-green-800')
             result.text = f'Saved: {", ".join(sorted(changes))}.' if changes else 'Nothing changed.'
 
-        ui.button('Save settings', on_click=save).props('unelevated color=green-8 data-testid=settings-save')
+        save_button = ui.button('Save settings', on_click=save).mark('settings-save')
+        save_button.props('unelevated color=green-8 data-testid=settings-save')

@@ -300,7 +300,8 @@ COVERED_ELSEWHERE = {
     'file_delete.delete_file': 'tests/test_slack_files.py (needs a sent file first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
-PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, full_member, workspace_admin, active)}
+WORKSPACE_RULES = (in_workspace, full_member, workspace_admin, active)
+PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in WORKSPACE_RULES}
 
 
 def actor_actions() -> set[str]:

@@ -220,10 +220,16 @@ def _accept(actor_id: int, token: str) -> Workspace:
     return workspace
 
 
-def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceRole.MEMBER) -> WorkspaceMember:
+def add_member(
+    workspace_id: int,
+    user_id: int,
+    role: WorkspaceRole = WorkspaceRole.MEMBER,
+    *,
+    guest_channels: Sequence[str] = (),
+) -> WorkspaceMember:
     """Operator path (CLI, seed-demo), so no actor check: add the user, or raise their role (never lower it).
 
-    People in the UI join only through invites.
+    A guest joins the channels named in `guest_channels` only. People in the UI join only through invites.
     """
     with unit_of_work() as uow:
         session = uow.session
@@ -233,7 +239,10 @@ def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceR
         user = active_user(session, user_id)
         member = session.get(WorkspaceMember, (workspace_id, user_id))
         if member is None:
-            join_in_session(session, workspace, user, role)
+            channel_ids = _channel_ids_by_name(session, workspace_id, guest_channels) if is_guest_role(role) else []
+            if is_guest_role(role):
+                _guest_channels(session, workspace_id, channel_ids)  # at least one, all open channels
+            join_in_session(session, workspace, user, role, guest_channel_ids=channel_ids)
             member = session.get(WorkspaceMember, (workspace_id, user_id))
         elif _ROLE_RANK[WorkspaceRole(member.role)] < _ROLE_RANK[role]:
             member.role = role
@@ -294,6 +303,17 @@ def _first_channels(
         .order_by(col(Channel.id))
     ).all()
     return [channel for channel in found if channel.kind == ChannelKind.PUBLIC or channel.id in wanted]
+
+
+def _channel_ids_by_name(session: Session, workspace_id: int, names: Sequence[str]) -> list[int]:
+    wanted = [name.strip().removeprefix('#').lower() for name in names if name.strip()]
+    rows = session.exec(
+        select(Channel.name, Channel.id).where(Channel.workspace_id == workspace_id, col(Channel.name).in_(wanted))
+    ).all()
+    found = {name: channel_id for name, channel_id in rows if channel_id is not None}
+    if missing := [name for name in wanted if name not in found]:
+        raise NotFound(f'No channel called {", ".join("#" + name for name in missing)} in this workspace.')
+    return [found[name] for name in wanted]
 
 
 def _guest_channels(session: Session, workspace_id: int, channel_ids: Sequence[int]) -> list[int]:
