@@ -17,6 +17,16 @@ from state.blocking import off_loop
 from state.errors import ActionError
 
 MB = 1024 * 1024
+LABELS = {
+    'name': 'name',
+    'icon_emoji': 'icon',
+    'default_channel_ids': 'default channels',
+    'channel_creators': 'who may create channels',
+    'edit_window_minutes': 'edit window',
+    'delete_others': "who may delete others' messages",
+    'extra_upload_types': 'upload types',
+    'max_upload_bytes': 'largest upload',
+}
 
 
 def build_settings_tab(actor_id: int, workspace_id: int) -> None:
@@ -27,6 +37,7 @@ def build_settings_tab(actor_id: int, workspace_id: int) -> None:
     channels = {c.id: f'#{c.name}' for c in public_channels(workspace_id, actor_id) if not c.archived}
     server_mb = get_settings().max_upload_bytes / MB
     with ui.column().classes('w-full max-w-xl gap-3').props('data-testid=admin-settings').mark('admin-settings'):
+        ui.label('Workspace settings').classes('text-lg font-bold')
         name = ui.input('Workspace name', value=workspace.name).classes('w-full')
         name.props('data-testid=settings-name').mark('settings-name')
         icon = ui.input('Icon (an emoji or a shortcode such as :rocket:)', value=stored.icon_emoji).classes('w-full')
@@ -82,8 +93,11 @@ def build_settings_tab(actor_id: int, workspace_id: int) -> None:
                 result.classes(replace='text-sm text-red-700')
                 result.text = failure.message
                 return
+            if 'icon_emoji' in changes:
+                icon.value = str(changes['icon_emoji'][1])  # the emoji a shortcode stood for
             result.classes(replace='text-sm text-green-800')
-            result.text = f'Saved: {", ".join(sorted(changes))}.' if changes else 'Nothing changed.'
+            saved = ', '.join(LABELS.get(field, field) for field in changes)
+            result.text = f'Saved: {saved}.' if changes else 'Nothing changed.'
 
         save_button = ui.button('Save settings', on_click=save).mark('settings-save')
         save_button.props('unelevated color=green-8 data-testid=settings-save')
