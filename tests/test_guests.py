@@ -12,6 +12,7 @@ from db.sidebar_queries import channels_for_user
 from state.access import readable_channel
 from state.actions import channels, search, workspaces
 from state.actions.messages import send_message
+from state.actions.slash_commands import CommandContext, run_command
 from state.errors import Forbidden, InvalidInput, NotFound
 from tests.factories import add_member, count_rows, general_of, make_channel, make_user, make_workspace
 
@@ -78,3 +79,19 @@ def test_being_added_to_a_channel_widens_what_a_guest_sees_and_search_stays_insi
     assert readable_channel(gid, ws, int(lounge.id or 0)) is not None
     assert int(cy.id or 0) in visible_people_ids(ws, gid)
     assert [hit.channel_id for hit in search.search(gid, ws, 'lounge').hits] == [lounge.id]
+
+
+def test_a_guest_cannot_find_people_outside_their_channels_by_name() -> None:
+    owner, cy = make_user('Olga'), make_user('Cyril')
+    workspace = make_workspace(owner)
+    add_member(workspace, cy)
+    guest = make_user('Gus')
+    add_member(workspace, guest, WorkspaceRole.GUEST)
+    ws, gid = int(workspace.id or 0), int(guest.id or 0)
+    project = make_channel(workspace, 'project', [owner, guest])
+    with pytest.raises(InvalidInput, match='Nobody called "Cyril"'):  # as if there were no Cyril at all
+        search.search(gid, ws, 'from:Cyril hello')
+    search.search(int(owner.id or 0), ws, 'from:Cyril hello')  # a member finds Cyril
+    context = CommandContext(actor_id=gid, workspace_id=ws, channel_id=int(project.id or 0), client_msg_id=None)
+    with pytest.raises(NotFound, match='Nobody called @Cyril'):
+        run_command(context, '/msg @Cyril hi')
