@@ -43,8 +43,12 @@ def create_user(
     *,
     admin: bool = False,
     server_admin: bool = False,
+    guest_in: str | None = None,
 ) -> int:
-    """Create an account; with `workspace`, join it (creating it, with #general and this user as owner, if new)."""
+    """Create an account; with `workspace`, join it (creating it, with #general and this user as owner, if new).
+
+    `guest_in` ("plans,design"): join the existing workspace as a guest who sees only those channels.
+    """
     try:
         user = sign_up(email, name, password)
         user_id = _id(user.id)
@@ -55,6 +59,13 @@ def create_user(
         if workspace is None:
             return 0
         existing = workspace_by_name_or_slug(workspace)
+        if guest_in is not None:
+            if existing is None:
+                return _fail(f'There is no workspace called "{workspace}" to be a guest in.')
+            channels = [part for part in guest_in.split(',') if part.strip()]
+            add_member(_id(existing.id), user_id, WorkspaceRole.GUEST, guest_channels=channels)
+            print(f'{user.email} joined "{existing.name}" (/w/{existing.slug}) as a guest in {", ".join(channels)}')
+            return 0
         if existing is None:
             created = create_workspace(user_id, workspace)
             print(f'created workspace "{created.name}" at /w/{created.slug}; {user.email} is its owner')

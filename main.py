@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument('--workspace', help='workspace name; created with #general when it does not exist')
     user.add_argument('--admin', action='store_true', help='make the user an admin of the workspace')
     user.add_argument('--server-admin', action='store_true', help='let the user open the live inspector (/admin/live)')
+    user.add_argument('--guest-in', metavar='CHANNELS', help='join the workspace as a guest of these channels (a,b)')
     token = commands.add_parser('create-token', help='print a new API token for a user in a workspace')
     token.add_argument('--email', required=True)
     token.add_argument('--workspace', required=True)
@@ -96,7 +97,13 @@ def cli(argv: list[str]) -> int:
         return 0
     if command == 'create-user':
         return commands.create_user(
-            args.email, args.name, args.password, args.workspace, admin=args.admin, server_admin=args.server_admin
+            args.email,
+            args.name,
+            args.password,
+            args.workspace,
+            admin=args.admin,
+            server_admin=args.server_admin,
+            guest_in=args.guest_in,
         )
     if command == 'grant-server-admin':
         return commands.grant_server_admin(args.email, revoke=args.revoke)

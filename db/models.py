@@ -37,6 +37,7 @@ class WorkspaceRole(StrEnum):
     OWNER = 'owner'
     ADMIN = 'admin'
     MEMBER = 'member'
+    GUEST = 'guest'
 
 
 class ChannelKind(StrEnum):
@@ -105,6 +106,21 @@ class Workspace(SQLModel, table=True):
     extra_upload_types: str = Field(default='', max_length=2000)
 
 
+class WorkspaceSettings(SQLModel, table=True):
+    """A workspace's policies, set by its owners and admins (state/actions/workspace_settings.py); a
+    workspace without a row has the defaults below."""
+
+    __tablename__ = 'workspace_settings'
+
+    workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    icon_emoji: str = Field(default='', max_length=64)  # shown beside the workspace name; '' = initials
+    default_channel_ids: str = Field(default='', max_length=2000)  # "3,7": joined by every newcomer
+    channel_creators: str = Field(default='everyone', max_length=16)  # 'everyone' | 'admins'
+    edit_window_minutes: int = 0  # how long after sending an author may edit; 0 = always
+    delete_others: str = Field(default='admins', max_length=16)  # 'admins' | 'nobody'
+    max_upload_bytes: int | None = None  # None = the server's limit; never above it
+
+
 class WorkspaceMember(SQLModel, table=True):
     __tablename__ = 'workspace_members'
 
@@ -126,6 +142,9 @@ class Invite(SQLModel, table=True):
     max_uses: int = Field(default=1, ge=1)
     uses: int = 0
     revoked: bool = False
+    # A guest invite makes guests who see only these channels ("3,7"); a member invite ignores them.
+    role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))
+    channel_ids: str = Field(default='', max_length=2000)
 
 
 class Channel(SQLModel, table=True):

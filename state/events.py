@@ -227,6 +227,15 @@ class WorkspaceImported(Frozen):
     workspace_id: int
 
 
+class WorkspaceSettingsChanged(Frozen):
+    """An owner or admin changed the workspace's settings: open tabs show the new name and icon."""
+
+    type: Literal['workspace.settings_changed'] = 'workspace.settings_changed'
+    workspace_id: int
+    name: str
+    icon_emoji: str
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -250,7 +259,8 @@ Event = Annotated[
     | AppChanged
     | BookmarksChanged
     | ScheduledChanged
-    | WorkspaceImported,
+    | WorkspaceImported
+    | WorkspaceSettingsChanged,
     Field(discriminator='type'),
 ]
 
