@@ -34,24 +34,21 @@ die() {
 [ "$#" -ge 1 ] || usage
 command=$1
 shift
-node_arg=''
-if [ "$command" = kill-node ] || [ "$command" = start-node ]; then
-  [ "$#" -ge 1 ] || usage
-  node_arg=$1
-  shift
-  [[ $node_arg =~ ^[0-9]+$ ]] || die "node number expected, got '$node_arg'"
-fi
-dir='' nodes=2 proxy_port=8080 cli_args=()
+dir='' nodes=2 proxy_port=8080 node_arg='' cli_args=()
 while [ "$#" -gt 0 ]; do
   case $1 in
     --dir) dir=$2; shift 2 ;;
     --nodes) nodes=$2; shift 2 ;;
     --port) proxy_port=$2; shift 2 ;;
     --) shift; cli_args=("$@"); break ;;
+    [0-9]*) node_arg=$1; shift ;;  # the K of kill-node / start-node
     *) usage ;;
   esac
 done
 [ -n "$dir" ] || die '--dir DIR is required'
+if [ "$command" = kill-node ] || [ "$command" = start-node ]; then
+  [[ $node_arg =~ ^[0-9]+$ ]] || die "$command needs a node number"
+fi
 [[ $nodes =~ ^[1-9][0-9]*$ ]] || die "--nodes must be a positive number"
 [[ $proxy_port =~ ^[0-9]+$ ]] || die "--port must be a number"
 mkdir -p "$dir"
@@ -284,6 +281,8 @@ $servers        keepalive 32;
         listen 127.0.0.1:$(config proxy_port);
         server_name localhost;
         add_header Set-Cookie \$chat_route_cookie always;
+        # Which node answered (this kit only, for fault tests and debugging; production does not say).
+        add_header X-Teamchat-Node \$upstream_addr always;
         include $DEPLOY/nginx/proxy.conf;
     }
 }
