@@ -5,6 +5,7 @@
 #   bash deploy/cluster.sh status --dir /tmp/tc                        what runs
 #   bash deploy/cluster.sh kill-node K --dir /tmp/tc                   kill -9 node K (fault tests)
 #   bash deploy/cluster.sh start-node K --dir /tmp/tc                  start node K again
+#   bash deploy/cluster.sh stop-redis --dir /tmp/tc / start-redis      a Redis outage (fault tests)
 #   bash deploy/cluster.sh cli --dir /tmp/tc -- create-user ...        a main.py command against the cluster's data
 #   bash deploy/cluster.sh down --dir /tmp/tc                          stop all it started and remove its database
 #
@@ -20,7 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPLOY="$ROOT/deploy"
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -354,6 +355,16 @@ case $command in
     start_node "$node_arg"
     wait_node "$node_arg"
     echo "node$node_arg=$(config "node${node_arg}_port") $(recorded_pid "node$node_arg")"
+    ;;
+  stop-redis)
+    require_cluster
+    stop_recorded redis KILL
+    echo 'redis=stopped'
+    ;;
+  start-redis)
+    require_cluster
+    start_redis
+    echo "redis=running $(recorded_pid redis)"
     ;;
   cli)
     require_cluster

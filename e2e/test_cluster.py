@@ -1,5 +1,6 @@
 """The cluster kit end to end: `deploy/cluster.sh up --nodes 2` (PostgreSQL, Redis, two nodes, nginx), two browsers
-through the proxy pinned to different nodes by their `chat_node` cookie, chatting live; then one node is killed
+through the proxy pinned to different nodes by their `chat_node` cookie, chatting live; a Redis outage after
+which every tab shows every message once without a reload; then one node is killed
 with -9 and its browser is moved to the live node by the proxy and keeps working, and its presence ends for the
 other; `down` stops everything it started.
 
@@ -119,13 +120,46 @@ def log_in_through(browser: Browser, cluster: Cluster, route: str, name: str, em
     return ChatUser(name, email, context, page)
 
 
-def test_two_nodes_behind_the_proxy_and_a_node_that_dies(browser: Browser, cluster: Cluster) -> None:
+def make_users(cluster: Cluster, *names: str) -> dict[str, str]:
+    """People with their e-mails, in a new workspace of their own."""
     workspace = f'ws{uuid.uuid4().hex[:8]}'
     emails = {}
-    for name in ('Ada', 'Bob', 'Carol'):
+    for name in names:
         emails[name] = f'{name.lower()}-{uuid.uuid4().hex[:6]}@example.com'
         cluster.cli('create-user', '--email', emails[name], '--name', name, '--password', PASSWORD,
                     '--workspace', workspace)  # fmt: skip
+    return emails
+
+
+def test_a_redis_outage_ends_with_every_message_shown_once_without_a_reload(browser: Browser, cluster: Cluster) -> None:
+    emails = make_users(cluster, 'Dora', 'Eve')
+    dora = log_in_through(browser, cluster, cluster.route_to(1), 'Dora', emails['Dora'])
+    eve = log_in_through(browser, cluster, cluster.route_to(2), 'Eve', emails['Eve'])
+    dora.send('before the outage')
+    expect(eve.message('before the outage')).to_be_visible()
+    for user in (dora, eve):
+        user.page.evaluate('window.notReloaded = true')  # gone if the page reloads
+
+    cluster.run('stop-redis')
+    dora.send('Dora during the outage')
+    eve.send('Eve during the outage')
+    for user, text in ((dora, 'Dora during the outage'), (eve, 'Eve during the outage')):
+        expect(user.message(text)).to_have_attribute('data-pending', 'false')  # stored: the database is up
+    cluster.run('start-redis')
+
+    # Pub/sub kept nothing of the outage; each node's resubscribed bus makes its tabs catch up from the database.
+    for user in (dora, eve):
+        for text in ('Dora during the outage', 'Eve during the outage'):
+            expect(user.message(text)).to_have_count(1, timeout=30_000)
+        assert user.page.evaluate('window.notReloaded === true')
+    dora.send('after the outage')
+    expect(eve.message('after the outage')).to_be_visible()
+    dora.context.close()
+    eve.context.close()
+
+
+def test_two_nodes_behind_the_proxy_and_a_node_that_dies(browser: Browser, cluster: Cluster) -> None:
+    emails = make_users(cluster, 'Ada', 'Bob', 'Carol')
     ada = log_in_through(browser, cluster, cluster.route_to(1), 'Ada', emails['Ada'])
     bob = log_in_through(browser, cluster, cluster.route_to(2), 'Bob', emails['Bob'])
     carol = log_in_through(browser, cluster, cluster.route_to(2), 'Carol', emails['Carol'])
