@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     host: str = '127.0.0.1'
     port: int = 8080
     storage_secret: str | None = None
+    # PostgreSQL connection pool per node (docs/deployment.md). Actions run in asyncio's default worker threads
+    # (at most min(32, CPUs + 4)), each holding one connection for its transaction, so size + overflow covers
+    # them; `N nodes x (size + overflow)` must stay below the server's max_connections.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=25, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)  # wait for a free connection, then fail the action
+    db_pool_recycle: float = Field(default=1800.0, gt=0)  # reconnect after this age (proxies, idle timeouts)
     # The address people and programs reach this server at (behind a proxy: the proxy's), for URLs the CLI
     # prints (incoming webhooks); the pages use the address the browser came in by.
     public_url: str | None = None

@@ -33,7 +33,7 @@ from db.search_queries import SearchHit
 from db.workspace_queries import general_channel
 from state.access import readable_channel
 from state.actions import channels as channel_actions
-from state.bus import bus, user_topic, workspace_topic
+from state.bus import RESYNC_TOPIC, bus, user_topic, workspace_topic
 from state.errors import ActionError
 from state.events import (
     ChannelUpdated,
@@ -113,6 +113,8 @@ class Shell:
         presence_store.track_client(ctx.user_id, client)
         client.on_connect(self._on_connect)
         bus.subscribe(user_topic(ctx.user_id), self._on_user_event)
+        # This node's Redis subscription came back: events of other nodes may be missing here (rule 4).
+        bus.subscribe(RESYNC_TOPIC, lambda _event: self.catch_up())
         bus.subscribe(workspace_topic(ctx.workspace_id), self._on_workspace_event)
         self.store.on_message(self._notify)
         self.store.on_change(self._conversations_changed)
@@ -151,12 +153,16 @@ class Shell:
 
     def _on_connect(self) -> None:
         if self._connected_once:
-            # A reconnect: whatever NiceGUI replayed, catch up from the database (rule 4).
-            self.store.reload()
-            self.pane.catch_up()
-            if self._thread is not None:
-                self._thread.catch_up()
+            self.catch_up()  # a reconnect: whatever NiceGUI replayed, catch up from the database (rule 4)
         self._connected_once = True
+
+    def catch_up(self) -> None:
+        """Read from the database what this tab may have missed: conversations and counts, the open
+        conversation's messages after the newest it holds, read state, and the open thread."""
+        self.store.reload()
+        self.pane.catch_up()
+        if self._thread is not None:
+            self._thread.catch_up()
 
     def _on_user_event(self, event: Event) -> None:
         shown = self.pane.channel

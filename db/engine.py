@@ -1,5 +1,5 @@
 """Engine and session setup. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout; PostgreSQL
-(psycopg 3) gets NUL-safe text parameters."""
+(psycopg 3) gets NUL-safe text parameters and a bounded connection pool (CHAT_DB_POOL_* settings)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from db.errors import DatabaseUnavailable, is_transient
+from settings import get_settings
 
 _engine: Engine | None = None
 
@@ -55,7 +56,16 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={'check_same_thread': False})
         event.listen(engine, 'connect', _configure_sqlite)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    settings = get_settings()
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,  # a connection the server or a proxy closed is replaced, not handed to an action
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_recycle=settings.db_pool_recycle,
+        pool_use_lifo=True,  # reuse the warm connections, so idle ones beyond the need age out
+    )
     if engine.dialect.driver == 'psycopg':
         event.listen(engine, 'connect', _configure_postgresql)
     return engine

@@ -57,6 +57,10 @@ def thread_topic(message_id: int) -> str:
     return f'thread:{message_id}'
 
 
+# This node's own signal that its bus subscription came back (never travels between nodes): views catch up.
+RESYNC_TOPIC = 'node:resync'
+
+
 class Subscription:
     """Handle returned by `Bus.subscribe`; `cancel()` is idempotent."""
 

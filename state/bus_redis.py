@@ -13,9 +13,11 @@ it; a sender task sends the queue in order and keeps it (bounded) through an out
 Each message carries the node id and a sequence number, so a message sent twice after a half-failed send is
 delivered once. A receiver task subscribes and re-subscribes after a drop, with backoff, logging both.
 
-Pub/sub has no replay: an event published while a node's subscription is down never reaches that node. Views
-recover as they do after any reconnect (rule 4: they catch up from the database), and presence repairs itself
-with the next full presence report (state/stores/presence_cluster.py).
+Pub/sub has no replay: an event published while a node's subscription is down never reaches that node. So when
+a subscription comes back after a loss, the backend delivers `BusResubscribed` on `RESYNC_TOPIC` to this node's
+own subscribers (it never goes to Redis): every open view catches up from the database as after a socket
+reconnect (rule 4), without waiting for one. Presence repairs itself with the next full presence report
+(state/stores/presence_cluster.py).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from pydantic import BaseModel, ValidationError
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from state.events import Event
+from state.bus import RESYNC_TOPIC
+from state.events import BusResubscribed, Event
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,7 @@ class RedisBackend:
         self.max_pending = max_pending
         self.start_wait = start_wait
         self.dropped = 0  # queued messages given up because the queue was full during an outage
-        self.reconnects = 0  # times the subscription came back after it was lost (the live inspector)
+        self.resubscribes = 0  # subscriptions that came back after a loss (each one made the views catch up)
         self._deliver: Callable[[str, Event], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._seq = itertools.count(1)
@@ -205,16 +208,17 @@ class RedisBackend:
 
     async def _receive_loop(self) -> None:
         failures = 0
+        lost = False  # a subscription we held went away (or never came): the next one must trigger a catch-up
         while not self._stopping:
             client = self._client()
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
                 self._subscribed.set()
-                if failures:
+                if lost:
                     log.warning('Redis bus: subscribed again after %d failed attempts', failures)
-                    self.reconnects += 1
-                    failures = 0
+                    failures, lost = 0, False
+                    self._resubscribed()
                 async for message in pubsub.listen():
                     if message.get('type') == 'message':
                         self._receive(message['data'])
@@ -222,6 +226,7 @@ class RedisBackend:
                 if self._stopping:
                     return
                 failures += 1
+                lost = True
                 if failures == 1:
                     log.warning('Redis bus: subscription lost (%s); reconnecting with backoff', error)
             finally:
@@ -229,6 +234,13 @@ class RedisBackend:
                 await pubsub.aclose()
                 await client.aclose()
             await asyncio.sleep(backoff_seconds(failures))
+
+    def _resubscribed(self) -> None:
+        """Tell this node's views that events may have been missed; they read the database again."""
+        self.resubscribes += 1
+        deliver = self._deliver
+        if deliver is not None:
+            deliver(RESYNC_TOPIC, BusResubscribed(node_id=self.node_id))
 
     def _receive(self, data: bytes | str) -> None:
         try:

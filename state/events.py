@@ -158,6 +158,14 @@ class ManualPresenceSet(Frozen):
     until: float | None = None  # epoch seconds
 
 
+class BusResubscribed(Frozen):
+    """This node's Redis subscription is back after a loss (state/bus_redis.py): delivered on this node only,
+    on `RESYNC_TOPIC`, so that every open view catches up from the database with what it may have missed."""
+
+    type: Literal['bus.resubscribed'] = 'bus.resubscribed'
+    node_id: str
+
+
 class AppsChanged(Frozen):
     """A workspace's apps changed (created, disabled, enabled): every node forgets whether it has any."""
 
@@ -260,7 +268,8 @@ Event = Annotated[
     | BookmarksChanged
     | ScheduledChanged
     | WorkspaceImported
-    | WorkspaceSettingsChanged,
+    | WorkspaceSettingsChanged
+    | BusResubscribed,
     Field(discriminator='type'),
 ]
 

@@ -57,7 +57,7 @@ class Snapshot:
 def bus_state() -> BusState:
     backend = bus.backend
     if isinstance(backend, RedisBackend):
-        return BusState('redis', backend.subscribed, backend.pending, backend.reconnects, backend.dropped)
+        return BusState('redis', backend.subscribed, backend.pending, backend.resubscribes, backend.dropped)
     return BusState('in-process', True, 0, 0, 0)
 
 

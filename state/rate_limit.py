@@ -1,8 +1,9 @@
 """Per-user rate limits for actions that write, and the Web API's reads: a token bucket per (user, kind).
 
 Sustained `rate` per second with bursts up to `burst`; a refused call raises `RateLimited` with the seconds
-to wait, which the UI shows and the API turns into 429 + Retry-After. Per node: several nodes each allow
-the rate (acceptable: every write is still authorized and validated).
+to wait, which the UI shows and the API turns into 429 + Retry-After. With Redis configured the buckets are
+shared by all nodes (`share`, state/shared_limits.py), so N nodes do not allow N times the rate; when Redis does
+not answer, each node counts on its own until it does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from state.errors import RateLimited
+from state.shared_limits import SharedLimits
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,23 @@ class RateLimiter:
         self._clock = clock
         self._buckets: dict[tuple[str, int], tuple[float, float]] = {}  # key -> (tokens, last refill time)
         self._lock = threading.Lock()  # uploads are stored from worker threads
+        self._shared: SharedLimits | None = None
+
+    def share(self, shared: SharedLimits | None) -> None:
+        """Count through Redis from now on (None: back to this node alone)."""
+        self._shared = shared
 
     def take(self, kind: str, user_id: int) -> None:
         """Spend one token of `kind` for `user_id`, or raise RateLimited (and spend nothing)."""
         if _exempt.get():
             return
         limit = self._limits[kind]
+        shared = self._shared
+        wait = shared.take(f'rate:{kind}:{user_id}', limit.rate, limit.burst) if shared is not None else None
+        if wait is not None:
+            if wait > 0:
+                raise _refused(wait)
+            return
         now = self._clock()
         with self._lock:
             if len(self._buckets) >= _SWEEP_AT_KEYS:
@@ -82,9 +95,7 @@ class RateLimiter:
             if tokens < 1.0:
                 wait = (1.0 - tokens) / limit.rate
                 self._buckets[(kind, user_id)] = (tokens, now)
-                raise RateLimited(
-                    f'You are doing that too fast; try again in {max(1, round(wait))} s.', retry_after=wait
-                )
+                raise _refused(wait)
             self._buckets[(kind, user_id)] = (tokens - 1.0, now)
 
     def allows(self, kind: str, user_id: int) -> bool:
@@ -100,6 +111,9 @@ class RateLimiter:
         if _exempt.get():
             return
         limit = self._limits[kind]
+        shared = self._shared
+        if shared is not None and shared.give_back(f'rate:{kind}:{user_id}', limit.burst) is not None:
+            return
         with self._lock:
             tokens, last = self._buckets.get((kind, user_id), (float(limit.burst), self._clock()))
             self._buckets[(kind, user_id)] = (min(float(limit.burst), tokens + 1.0), last)
@@ -114,6 +128,10 @@ class RateLimiter:
             limit = self._limits[key[0]]
             if tokens + (now - last) * limit.rate >= limit.burst:
                 del self._buckets[key]
+
+
+def _refused(wait: float) -> RateLimited:
+    return RateLimited(f'You are doing that too fast; try again in {max(1, round(wait))} s.', retry_after=wait)
 
 
 limiter = RateLimiter()

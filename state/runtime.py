@@ -4,8 +4,9 @@ There is exactly one periodic timer in the process (rule 7: no per-tab timers). 
 indicators and idle presence every second and runs the slower housekeeping jobs registered with `periodic`
 (among them freezing the long-lived heap, see state/heap.py).
 
-With `CHAT_REDIS_URL` set the bus runs on Redis (state/bus_redis.py) and the presence store joins the other
-nodes (state/stores/presence_cluster.py); without it nothing of that exists and one node serves alone.
+With `CHAT_REDIS_URL` set the bus runs on Redis (state/bus_redis.py), the presence store joins the other
+nodes (state/stores/presence_cluster.py) and the rate limits and log-in throttles count in Redis
+(state/shared_limits.py); without it nothing of that exists and one node serves alone.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from nicegui.timer import Timer
 from db.errors import DatabaseUnavailable
 from hardening import socket_events
 from settings import Settings
-from state import error_log, heap, inspector
+from state import error_log, heap, inspector, rate_limit, throttle
 from state.app_events import outbox
 from state.bus import bus
 from state.bus_redis import RedisBackend
 from state.email.job import jobs as email_jobs
+from state.shared_limits import SharedLimits
 from state.stores import presence, roster, sidebar, typing
 from state.stores.connections import registry
 
@@ -43,6 +45,7 @@ class _Job:
 
 _jobs: list[_Job] = []
 _timer: Timer | None = None
+_shared_limits: SharedLimits | None = None
 
 
 def periodic(name: str, every_seconds: float, job: Callable[[], object]) -> None:
@@ -116,6 +119,15 @@ def _watch_connections() -> None:
     error_log.install()
 
 
+def _share_limits(shared: SharedLimits | None) -> None:
+    global _shared_limits
+    if _shared_limits is not None:
+        _shared_limits.close()
+    _shared_limits = shared
+    rate_limit.limiter.share(shared)
+    throttle.share_all(shared)
+
+
 async def start(settings: Settings) -> None:
     global _timer
     if settings.redis_url:
@@ -123,6 +135,7 @@ async def start(settings: Settings) -> None:
         log.info('bus: Redis, node %s', backend.node_id)
         await bus.start(backend)
         presence.store.join_cluster(backend.node_id)
+        _share_limits(SharedLimits(settings.redis_url))
     else:
         await bus.start()
     _forget_ended_browsers()
@@ -158,3 +171,4 @@ async def stop() -> None:
     roster.drop_all()
     presence.store.leave_cluster()  # the other nodes forget this one's tabs now, not after the node TTL
     await bus.stop()
+    _share_limits(None)

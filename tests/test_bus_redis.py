@@ -11,12 +11,14 @@ import pytest
 import redis.asyncio as redis
 
 from db.models import ChannelKind
+from state.bus import RESYNC_TOPIC
 from state.bus_redis import Envelope, RedisBackend, backoff_seconds
 from state.events import (
     AppChanged,
     AppsChanged,
     BookmarksChanged,
     BookmarkView,
+    BusResubscribed,
     ChannelCreated,
     ChannelUpdated,
     ChannelView,
@@ -59,7 +61,8 @@ class Inbox:
         self.items.append((topic, event))
 
     def events(self) -> list[Event]:
-        return [event for _, event in self.items]
+        """What other nodes published (the node's own resync signals left out)."""
+        return [event for topic, event in self.items if topic != RESYNC_TOPIC]
 
 
 async def until(condition: Callable[[], bool], what: str) -> None:
@@ -121,6 +124,7 @@ def sample_events() -> list[Event]:
         AppChanged(workspace_id=1, app_id=3, disabled=True),
         ScheduledChanged(user_id=2, workspace_id=1, channel_id=1),
         WorkspaceImported(workspace_id=1),
+        BusResubscribed(node_id='n1'),
         EphemeralPosted(
             user_id=2,
             message=EphemeralView(id='e1', channel_id=1, author_name='/deploy', html='<p>ok</p>', created_at=now),
@@ -231,6 +235,23 @@ async def test_local_delivery_goes_on_while_redis_is_down_and_both_nodes_reconne
     # (pub/sub keeps nothing). Either way nothing arrives twice or out of order.
     assert inbox_two.events() in ([typing_event(1), typing_event(2)], [typing_event(2)])
     assert inbox_one.events() == [typing_event(1), typing_event(2)]
+
+
+async def test_a_subscription_that_comes_back_tells_this_nodes_views_to_catch_up(
+    redis_server: RedisServer, nodes: tuple
+) -> None:
+    one, inbox_one, two, inbox_two = nodes
+    assert RESYNC_TOPIC not in [topic for topic, _ in inbox_one.items]  # the first subscription is no resync
+    redis_server.stop()
+    await until(lambda: not one.subscribed, 'node one to notice the drop')
+    redis_server.start()
+    await one.wait_subscribed(WAIT)
+    await until(lambda: (RESYNC_TOPIC, BusResubscribed(node_id='one')) in inbox_one.items, 'the resync signal')
+    assert one.resubscribes == 1
+    await two.wait_subscribed(WAIT)
+    await until(lambda: two.resubscribes == 1, 'node two to resubscribe too')
+    # Each node tells only itself: the signal is never published to the other node.
+    assert [event for topic, event in inbox_two.items if topic == RESYNC_TOPIC] == [BusResubscribed(node_id='two')]
 
 
 async def test_a_full_queue_drops_the_oldest_and_counts_them(redis_server: RedisServer) -> None:

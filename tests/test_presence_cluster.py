@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from state.bus import bus, presence_topic
-from state.events import Event, PresenceChanged, PresenceReport
+from state.bus import RESYNC_TOPIC, bus, presence_topic
+from state.events import BusResubscribed, Event, PresenceChanged, PresenceReport
 from state.stores.presence import PresenceStore
 from state.stores.presence_cluster import HEARTBEAT_SECONDS, NODE_TTL_SECONDS, strongest
 from tests.factories import RecordingBackend
@@ -118,3 +118,16 @@ def test_presence_diffs_stay_on_their_node(published: RecordingBackend, clock: F
     assert published.of_type(PresenceChanged) == []
     assert {event.node_id for _, event in published.of_type(PresenceReport)} == {'one', 'two'}
     assert two.status_of(ADA) == 'online'
+
+
+def test_a_node_back_on_the_bus_reports_its_whole_view_at_once(published: RecordingBackend, clock: FakeClock) -> None:
+    one = node(clock, 'one')
+    one.client_connected(ADA, 'tab')
+    published.clear()
+    bus.deliver_local(RESYNC_TOPIC, BusResubscribed(node_id='one'))
+    reports = [event for _, event in published.of_type(PresenceReport)]
+    assert reports == [PresenceReport(node_id='one', statuses={ADA: 'online'}, full=True)]
+    one.leave_cluster(say_goodbye=False)
+    published.clear()
+    bus.deliver_local(RESYNC_TOPIC, BusResubscribed(node_id='one'))
+    assert published.of_type(PresenceReport) == []  # a node that left the cluster says nothing

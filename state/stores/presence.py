@@ -25,7 +25,7 @@ from sqlmodel import select
 from db.engine import read_session
 from db.models import User, WorkspaceMember
 from settings import get_settings
-from state.bus import Subscription, bus, presence_topic
+from state.bus import RESYNC_TOPIC, Subscription, bus, presence_topic
 from state.events import Event, ManualPresenceSet, PresenceChanged, PresenceReport
 from state.stores.presence_cluster import SYNC_TOPIC, ClusterPresence
 
@@ -80,6 +80,7 @@ class PresenceStore:
         self._presences: dict[int, UserPresence] = {}
         self._cluster: ClusterPresence | None = None  # set while this node is one of several
         self._sync: Subscription | None = None
+        self._resync: Subscription | None = None
 
     # ---- inputs ---------------------------------------------------------------------------------------------
 
@@ -165,16 +166,24 @@ class PresenceStore:
         self.leave_cluster(say_goodbye=False)
         self._cluster = ClusterPresence(node_id)
         self._sync = bus.subscribe(SYNC_TOPIC, self._on_sync, detached=True)
-        bus.publish(SYNC_TOPIC, self._cluster.full_report(self._clock()))  # hello: the others answer with theirs
+        # Back on the bus after an outage: report our whole view now, not at the next heartbeat; nodes that
+        # forgot us meanwhile answer with theirs at once.
+        self._resync = bus.subscribe(RESYNC_TOPIC, lambda _event: self._say_hello(), detached=True)
+        self._say_hello()
+
+    def _say_hello(self) -> None:
+        if self._cluster is not None:
+            bus.publish(SYNC_TOPIC, self._cluster.full_report(self._clock()))  # the others answer with theirs
 
     def leave_cluster(self, *, say_goodbye: bool = True) -> None:
         if self._cluster is None:
             return
         if say_goodbye:
             bus.publish(SYNC_TOPIC, self._cluster.full_report(self._clock(), bye=True))
-        if self._sync is not None:
-            self._sync.cancel()
-        self._cluster = self._sync = None
+        for subscription in (self._sync, self._resync):
+            if subscription is not None:
+                subscription.cancel()
+        self._cluster = self._sync = self._resync = None
 
     def cluster_nodes(self) -> list[str]:
         """The other nodes this one currently hears from (admin view, tests)."""
