@@ -45,6 +45,7 @@ from state.events import (
     UserChanged,
     UserView,
     WorkspaceImported,
+    WorkspaceSettingsChanged,
 )
 from tests.redis_server import RedisServer
 
@@ -125,6 +126,7 @@ def sample_events() -> list[Event]:
         ScheduledChanged(user_id=2, workspace_id=1, channel_id=1),
         WorkspaceImported(workspace_id=1),
         BusResubscribed(node_id='n1'),
+        WorkspaceSettingsChanged(workspace_id=1, name='Acme', icon_emoji=':rocket:'),
         EphemeralPosted(
             user_id=2,
             message=EphemeralView(id='e1', channel_id=1, author_name='/deploy', html='<p>ok</p>', created_at=now),
