@@ -17,6 +17,7 @@ from db.workspace_queries import membership, workspace_by_name_or_slug
 from settings import get_settings
 from state.actions.accounts import sign_up
 from state.actions.app_events_url import verify_events_url
+from state.actions.apps import DEFAULT_EVENT_TYPES
 from state.actions.apps import create_app as create_app_action
 from state.actions.custom_commands import create_command_for_operator
 from state.actions.tokens import create_api_token
@@ -68,8 +69,10 @@ def create_app(
     if target is None:
         return _fail(f'There is no workspace called "{workspace}".')
     try:
-        kwargs = {} if events is None else {'event_types': tuple(events.split(','))}
-        made = create_app_action(None, _id(target.id), name, events_url=events_url, socket_mode=socket_mode, **kwargs)
+        types = DEFAULT_EVENT_TYPES if events is None else tuple(events.split(','))
+        made = create_app_action(
+            None, _id(target.id), name, events_url=events_url, socket_mode=socket_mode, event_types=types
+        )
     except ActionError as error:
         return _fail(error.message)
     print(f'app_id={made.id}')

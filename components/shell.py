@@ -11,6 +11,7 @@ from nicegui import ui
 
 from components.account_menu import logout_button
 from components.activity import ActivityTracker
+from components.admin_link import admin_link
 from components.apps_dialog import apps_dialog
 from components.channel_dialogs import browse_channels_dialog, create_channel_dialog, direct_message_dialog
 from components.channel_menu import ChannelMenu
@@ -127,6 +128,7 @@ class Shell:
             ui.button(icon='mood', on_click=lambda: status_dialog(ctx)).props(
                 'flat round dense size=sm color=white data-testid=set-status'
             ).props('title="Set your status"')
+            admin_link(ctx)
             if ctx.is_admin:
                 ui.button(icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')).props(
                     'flat round dense size=sm color=white data-testid=open-invites'

@@ -33,11 +33,14 @@ def readable_in_workspace(
     """
     mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
     in_workspace = exists().where(
-        col(WorkspaceMember.workspace_id) == workspace_id, col(WorkspaceMember.user_id) == user_id
+        col(WorkspaceMember.workspace_id) == workspace_id,
+        col(WorkspaceMember.user_id) == user_id,
+        col(WorkspaceMember.deactivated_at).is_(None),
     )
     return and_(
         col(Channel.workspace_id) == workspace_id,
-        or_(and_(col(Channel.kind) == ChannelKind.PUBLIC, in_workspace), col(Channel.id).in_(mine)),
+        in_workspace,
+        or_(col(Channel.kind) == ChannelKind.PUBLIC, col(Channel.id).in_(mine)),
     )
 
 
@@ -45,9 +48,11 @@ def readable_by(user_id: int) -> ColumnElement[bool]:
     """SQL condition on `Channel`: the read rule, for queries that select channels themselves."""
     is_member = exists().where(col(ChannelMember.channel_id) == Channel.id, col(ChannelMember.user_id) == user_id)
     in_workspace = exists().where(
-        col(WorkspaceMember.workspace_id) == Channel.workspace_id, col(WorkspaceMember.user_id) == user_id
+        col(WorkspaceMember.workspace_id) == Channel.workspace_id,
+        col(WorkspaceMember.user_id) == user_id,
+        col(WorkspaceMember.deactivated_at).is_(None),
     )
-    return or_(is_member, and_(col(Channel.kind) == ChannelKind.PUBLIC, in_workspace))
+    return and_(in_workspace, or_(is_member, col(Channel.kind) == ChannelKind.PUBLIC))
 
 
 def readable_in_session(session: Session, user_id: int, channel_id: int) -> tuple[Channel, ChannelMember | None] | None:
@@ -55,11 +60,13 @@ def readable_in_session(session: Session, user_id: int, channel_id: int) -> tupl
     channel = session.get(Channel, channel_id) if fits_id(channel_id) else None
     if channel is None:
         return None
+    workspace_member = session.get(WorkspaceMember, (channel.workspace_id, user_id))
+    if workspace_member is None or workspace_member.deactivated_at is not None:
+        return None  # a deactivated member reads nothing of the workspace
     member = session.get(ChannelMember, (channel_id, user_id))
     if member is not None:
         return channel, member
-    in_workspace = session.get(WorkspaceMember, (channel.workspace_id, user_id)) is not None
-    if channel.kind == ChannelKind.PUBLIC and in_workspace:
+    if channel.kind == ChannelKind.PUBLIC:
         return channel, None
     return None
 

@@ -27,6 +27,7 @@ from db.models import (
     utcnow,
 )
 from settings import get_settings
+from state.actions.audit import record_audit
 from state.actions.guards import active_user, require_id
 from state.bus import channel_topic, user_topic, workspace_topic
 from state.email.compose import invitation
@@ -48,7 +49,7 @@ INVITE_REVOKED = 'This invite link has been revoked. Ask a workspace admin for a
 INVITE_EXPIRED = 'This invite link has expired. Ask a workspace admin for a new one.'
 INVITE_USED_UP = 'This invite link has already been used as often as allowed. Ask a workspace admin for a new one.'
 
-_ROLE_RANK = {WorkspaceRole.MEMBER: 0, WorkspaceRole.ADMIN: 1, WorkspaceRole.OWNER: 2}
+_ROLE_RANK = {WorkspaceRole.GUEST: -1, WorkspaceRole.MEMBER: 0, WorkspaceRole.ADMIN: 1, WorkspaceRole.OWNER: 2}
 
 
 def slugify(name: str) -> str:
@@ -102,7 +103,12 @@ def create_workspace(actor_id: int, name: str) -> Workspace:
 
 
 def create_invite(
-    actor_id: int, workspace_id: int, expires_in: timedelta, max_uses: int, email: str | None = None
+    actor_id: int,
+    workspace_id: int,
+    expires_in: timedelta,
+    max_uses: int,
+    email: str | None = None,
+    ip: str | None = None,
 ) -> str:
     """Owners and admins create invite links; returns the raw token (only its sha256 is stored).
 
@@ -124,15 +130,28 @@ def create_invite(
         _require_admin(session, actor_id, workspace_id)
         if address is not None:
             limiter.take('invite_email', actor_id)  # after the admin check: only admins can spend it
-        session.add(
-            Invite(
-                workspace_id=workspace_id,
-                token_hash=token_hash(token),
-                created_by=actor_id,
-                created_at=now,
-                expires_at=now + expires_in,
-                max_uses=max_uses,
-            )
+        invite = Invite(
+            workspace_id=workspace_id,
+            token_hash=token_hash(token),
+            created_by=actor_id,
+            created_at=now,
+            expires_at=now + expires_in,
+            max_uses=max_uses,
+        )
+        session.add(invite)
+        session.flush()
+        detail: dict[str, object] = {'max_uses': max_uses, 'expires_at': invite.expires_at.isoformat()}
+        if address is not None:
+            detail['email'] = address
+        record_audit(
+            uow,
+            workspace_id=workspace_id,
+            actor_id=actor_id,
+            action='invite.create',
+            target_kind='invite',
+            target_id=invite.id,
+            detail=detail,
+            ip=ip,
         )
         if address is not None:
             workspace = session.get(Workspace, workspace_id)
@@ -145,7 +164,7 @@ def create_invite(
     return token
 
 
-def revoke_invite(actor_id: int, invite_id: int) -> None:
+def revoke_invite(actor_id: int, invite_id: int, ip: str | None = None) -> None:
     """Owners and admins revoke an invite of their workspace; revoking twice is harmless."""
     with unit_of_work() as uow:
         session = uow.session
@@ -156,7 +175,17 @@ def revoke_invite(actor_id: int, invite_id: int) -> None:
             _require_admin(session, actor_id, invite.workspace_id)
         except NotFound as exc:  # not a member: do not confirm the invite exists
             raise NotFound('This invite does not exist.') from exc
-        invite.revoked = True
+        if not invite.revoked:
+            invite.revoked = True
+            record_audit(
+                uow,
+                workspace_id=invite.workspace_id,
+                actor_id=actor_id,
+                action='invite.revoke',
+                target_kind='invite',
+                target_id=invite_id,
+                ip=ip,
+            )
 
 
 def accept_invite(actor_id: int, token: str) -> Workspace:
