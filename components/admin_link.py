@@ -15,12 +15,12 @@ def admin_link(ctx: ShellContext) -> ui.button:
     """Call while the shell is built. Also keeps `ctx.is_admin` true to the role, for menus built later."""
     button = ui.button(icon='admin_panel_settings', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/admin'))
     button.props('flat round dense size=sm color=white data-testid=admin-link title="Administration"')
-    button.visible = ctx.is_admin
+    button.mark('admin-link').visible = ctx.is_admin
 
     def on_event(event: Event) -> None:
         if isinstance(event, MembershipChanged) and event.workspace_id == ctx.workspace_id:
             ctx.is_admin = event.active and is_admin_role(event.role)
-            button.visible = ctx.is_admin
+            button.mark('admin-link').visible = ctx.is_admin
 
     bus.subscribe(user_topic(ctx.user_id), on_event, owner=button)
     return button

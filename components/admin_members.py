@@ -81,15 +81,15 @@ def _member_row(row: MemberRow, actor_id: int, change_role: RoleChange, set_acti
             name.props('data-testid=member-name')
             ui.label(row.email).classes('text-sm text-grey-7')
         role = ui.select(ROLE_CHOICES, value=row.role).classes('w-32')
-        role.props('outlined dense options-dense data-testid=member-role')
+        role.props('outlined dense options-dense data-testid=member-role').mark('member-role')
         role.on_value_change(lambda e: change_role(row, e.value))
         if row.user_id == actor_id:
             ui.label('you').classes('w-28 text-grey-7 text-sm')
         elif row.active:
             ui.button('Deactivate', on_click=lambda: set_active(row, False)).props(
                 'flat dense no-caps color=negative data-testid=member-deactivate'
-            ).classes('w-28')
+            ).classes('w-28').mark('member-deactivate')
         else:
             ui.button('Reactivate', on_click=lambda: set_active(row, True)).props(
                 'flat dense no-caps color=primary data-testid=member-reactivate'
-            ).classes('w-28')
+            ).classes('w-28').mark('member-reactivate')
