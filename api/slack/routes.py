@@ -81,6 +81,8 @@ def _call_with_app_token(spec: Method, call: CallInput, base_url: str) -> Result
         raise SlackError('not_authed')
     app = app_for_app_token(call.token)
     if app is None:
+        if token_of_inactive_account(call.token):
+            raise SlackError('account_inactive')
         raise SlackError('not_allowed_token_type' if token_identity(call.token) else 'invalid_auth')
     args = spec.args.model_validate(call.args)
     return spec.handler(Caller(None, base_url, app=app), args)
