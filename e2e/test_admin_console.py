@@ -65,6 +65,7 @@ def test_a_role_change_shows_and_hides_the_admin_link_live(browser: Browser, ser
 
     _pick_role(ada.page, bob.email, 'admin')
     expect(link).to_be_visible()  # Bob's open tab, no reload
+    _shot(bob.page, 'link')
     link.click()
     expect(bob.page).to_have_url(re.compile(rf'/w/{slug}/admin$'))
     expect(bob.page.get_by_test_id('admin-members')).to_be_visible()
@@ -85,6 +86,8 @@ def test_a_role_change_shows_and_hides_the_admin_link_live(browser: Browser, ser
     ada.page.get_by_test_id('admin-tab-integrations').click()
     expect(ada.page.get_by_test_id('admin-open-apps')).to_be_visible()
     _shot(ada.page, 'integrations')
+    ada.page.get_by_test_id('admin-open-apps').click()
+    expect(ada.page.get_by_test_id('apps-dialog')).to_be_visible()  # the shell's own dialog, reused
 
 
 def test_deactivation_ends_the_tab_the_token_and_the_log_in(browser: Browser, server: ServerProcess) -> None:

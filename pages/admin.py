@@ -71,9 +71,22 @@ async def admin_page(slug: str, tab: str = '') -> None:
         ui.label(f'Administration · {workspace.name}').classes('text-xl font-semibold')
         with ui.tabs().classes('w-full').props('align=left no-caps') as tabs:
             made = {t.key: ui.tab(t.key, t.label).props(f'data-testid=admin-tab-{t.key}') for t in ADMIN_TABS}
-        first = made.get(tab, made[ADMIN_TABS[0].key])  # ?tab=audit opens that tab
+        first_key = tab if tab in made else ADMIN_TABS[0].key  # ?tab=audit opens that tab
+        first = made[first_key]
         tabs.set_value(first)
-        with ui.tab_panels(tabs, value=first).classes('w-full'):
-            for admin_tab in ADMIN_TABS:
-                with ui.tab_panel(admin_tab.key):
-                    admin_tab.build(user.id, workspace_id)
+        with ui.tab_panels(tabs, value=first, animated=False).classes('w-full') as panels:
+            bodies = {t.key: ui.tab_panel(t.key) for t in ADMIN_TABS}
+
+    def show(key: object) -> None:
+        # Each visit builds the tab afresh from the database (the audit log shows what just happened), and only
+        # visited tabs cost anything; the old body's subscriptions end with its elements.
+        found = next((t for t in ADMIN_TABS if t.key == key), None)
+        if found is None:
+            return
+        for body in bodies.values():
+            body.clear()
+        with bodies[found.key]:
+            found.build(user.id, workspace_id)
+
+    panels.on_value_change(lambda e: show(e.value))
+    show(first_key)
