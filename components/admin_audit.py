@@ -20,9 +20,14 @@ def build_audit_tab(actor_id: int, workspace_id: int) -> None:
             ui.button('Refresh', icon='refresh', on_click=lambda: load(reset=True)).props(
                 'flat dense no-caps data-testid=audit-refresh'
             )
+        with ui.row().classes('w-full gap-3 py-1 border-b text-xs text-grey-7 uppercase no-wrap'):
+            for title, width in (('When', 'w-44'), ('Who', 'w-36'), ('What', 'grow'), ('From', 'w-32')):
+                ui.label(title).classes(width)
         listing = ui.column().classes('w-full gap-0')
-        older = ui.button('Older entries', on_click=lambda: load(reset=False)).props(
-            'flat dense no-caps data-testid=audit-older'
+        older = (
+            ui.button('Older entries', on_click=lambda: load(reset=False))
+            .props('flat dense no-caps data-testid=audit-older')
+            .mark('audit-older')
         )
         older.visible = False
 
@@ -61,6 +66,7 @@ def _audit_row(row: AuditRow) -> None:
         ui.row()
         .classes('w-full items-center gap-3 py-1 border-b text-sm no-wrap')
         .props(f'data-testid=audit-row data-action={row.action} data-audit-id={row.id}')
+        .mark('audit-row')
     ):
         ui.label(f'{row.at:%Y-%m-%d %H:%M:%S} UTC').classes('w-44 text-grey-7')
         ui.label(row.actor_name).classes('w-36 font-medium truncate')

@@ -31,7 +31,7 @@ def build_members_tab(actor_id: int, workspace_id: int) -> None:
 
     with ui.column().classes('w-full gap-2').props('data-testid=admin-members') as tab:
         search = ui.input('Search people', placeholder='Name or e-mail').classes('w-80')
-        search.props('outlined dense clearable data-testid=admin-member-search')
+        search.props('outlined dense clearable debounce=300 data-testid=admin-member-search')
         error = ui.label('').classes('text-negative text-sm').props('data-testid=admin-members-error role=alert')
         listing = ui.column().classes('w-full gap-0')
 

@@ -15,6 +15,8 @@ from db.views import ChannelView
 
 GENERAL_CHANNEL_NAME = 'general'  # every workspace's default channel; it can be neither left nor archived
 ADMIN_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
+# Higher may do more; nobody hands out a role above their own (state/actions/members.py).
+ROLE_RANK = {WorkspaceRole.GUEST: 0, WorkspaceRole.MEMBER: 1, WorkspaceRole.ADMIN: 2, WorkspaceRole.OWNER: 3}
 
 
 def readable_channel_ids(user_id: int, workspace_id: int) -> SelectOfScalar[int | None]:

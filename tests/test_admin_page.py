@@ -9,6 +9,7 @@ import pytest
 from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
+from db.admin_queries import AUDIT_PAGE_SIZE
 from db.workspace_queries import membership
 from state.actions.accounts import sign_up
 from state.actions.members import deactivate_member, set_member_role
@@ -81,3 +82,21 @@ async def test_a_deactivated_persons_token_is_account_inactive(user: User, slack
     deactivate_member(owner, workspace, member)
     assert await slack.error('auth.test', token) == 'account_inactive'
     assert await slack.error('auth.test', 'xoxp-nonsense') == 'invalid_auth'
+
+
+async def test_the_audit_log_pages_older_entries_on_demand(user: User) -> None:
+    owner, member, workspace = acme_with_member()
+    for turn in range(AUDIT_PAGE_SIZE + 5):  # each change is one entry, alternating roles
+        set_member_role(owner, workspace, member, 'guest' if turn % 2 == 0 else 'member')
+    await open_logged_in(user, 'owner@example.com', '/w/acme/admin?tab=audit')
+    await eventually(lambda: len(audit_rows(user)) == AUDIT_PAGE_SIZE)
+    user.find('audit-older').click()
+    await eventually(lambda: len(audit_rows(user)) == AUDIT_PAGE_SIZE + 6)  # and the invite made at the start
+    ids = [int(row.props['data-audit-id']) for row in audit_rows(user)]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == len(ids)  # newest first, none twice
+
+
+def audit_rows(user: User) -> list[ui.element]:
+    assert user.client is not None
+    with user.client:
+        return list(ElementFilter(marker='audit-row', local_scope=False))

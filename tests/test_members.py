@@ -169,7 +169,12 @@ def test_an_account_active_in_another_workspace_stays_on(world: World) -> None:
         eves = session.exec(select(Workspace).join(WorkspaceMember).where(WorkspaceMember.user_id == world.eve)).one()
     assert bob is not None
     add_member(eves, bob)
+    make_admin(world, world.bob)
     assert deactivate_member(world.ada, world.workspace, world.bob)
+    with pytest.raises(NotFound):  # a deactivated admin is a stranger to the workspace's admin actions
+        create_invite(world.bob, world.workspace, _week(), 5)
+    with pytest.raises(NotFound):
+        create_api_token(world.bob, world.workspace, 'script')
     with read_session() as session:
         stored = session.get(User, world.bob)
         assert stored is not None and stored.is_active  # he still logs in, for Eve's workspace

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.authz import is_admin_role
+from db.authz import ROLE_RANK, is_admin_role
 from db.models import ApiToken, User, UserSession, WorkspaceMember, WorkspaceRole, utcnow
 from state.actions.audit import record_audit
 from state.actions.guards import active_user, require_id
@@ -24,7 +24,6 @@ from state.errors import Conflict, Forbidden, InvalidInput, NotFound
 from state.events import MembershipChanged, SessionEnded
 from state.unit_of_work import UnitOfWork, unit_of_work
 
-ROLE_RANK = {WorkspaceRole.GUEST: 0, WorkspaceRole.MEMBER: 1, WorkspaceRole.ADMIN: 2, WorkspaceRole.OWNER: 3}
 NOT_A_MEMBER = 'This person is not a member of this workspace.'
 LAST_OWNER = 'A workspace needs at least one active owner: make someone else an owner first.'
 

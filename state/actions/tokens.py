@@ -12,7 +12,7 @@ from db.models import ApiToken, App, User, Workspace, WorkspaceMember, utcnow
 from state.actions.accounts import clean_display_name
 from state.actions.audit import record_audit
 from state.actions.bots import add_bot
-from state.actions.guards import require_id
+from state.actions.guards import require_id, workspace_membership
 from state.actions.workspaces import WORKSPACE_NOT_FOUND
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.security import new_token, token_hash
@@ -38,7 +38,7 @@ def create_api_token(
         session = uow.session
         user = session.get(User, user_id)
         workspace = session.get(Workspace, workspace_id)
-        member = session.get(WorkspaceMember, (workspace_id, user_id))
+        member = workspace_membership(session, workspace_id, user_id)
         if user is None or not user.is_active or workspace is None or member is None:
             raise NotFound(WORKSPACE_NOT_FOUND)
         owner_id = user_id

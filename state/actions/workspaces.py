@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.authz import GENERAL_CHANNEL_NAME, is_admin_role
+from db.authz import GENERAL_CHANNEL_NAME, ROLE_RANK, is_admin_role
 from db.models import (
     Channel,
     ChannelKind,
@@ -28,7 +28,7 @@ from db.models import (
 )
 from settings import get_settings
 from state.actions.audit import record_audit
-from state.actions.guards import active_user, require_id
+from state.actions.guards import active_user, require_id, workspace_membership
 from state.bus import channel_topic, user_topic, workspace_topic
 from state.email.compose import invitation
 from state.email.outbox import queue_email
@@ -48,8 +48,6 @@ INVITE_INVALID = 'This invite link is not valid. Ask a workspace admin for a new
 INVITE_REVOKED = 'This invite link has been revoked. Ask a workspace admin for a new one.'
 INVITE_EXPIRED = 'This invite link has expired. Ask a workspace admin for a new one.'
 INVITE_USED_UP = 'This invite link has already been used as often as allowed. Ask a workspace admin for a new one.'
-
-_ROLE_RANK = {WorkspaceRole.GUEST: -1, WorkspaceRole.MEMBER: 0, WorkspaceRole.ADMIN: 1, WorkspaceRole.OWNER: 2}
 
 
 def slugify(name: str) -> str:
@@ -247,7 +245,7 @@ def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceR
         if member is None:
             join_in_session(session, workspace, user, role)
             member = session.get(WorkspaceMember, (workspace_id, user_id))
-        elif _ROLE_RANK[WorkspaceRole(member.role)] < _ROLE_RANK[role]:
+        elif ROLE_RANK[WorkspaceRole(member.role)] < ROLE_RANK[role]:
             member.role = role
     if member is None:
         raise AssertionError('membership vanished inside its own transaction')
@@ -291,7 +289,7 @@ def _free_slug(session: Session, base: str) -> str:
 
 
 def _require_admin(session: Session, actor_id: int, workspace_id: int) -> WorkspaceMember:
-    member = session.get(WorkspaceMember, (workspace_id, actor_id))
+    member = workspace_membership(session, workspace_id, actor_id)
     if member is None:
         raise NotFound(WORKSPACE_NOT_FOUND)  # outsiders cannot tell a private workspace from a missing one
     if not is_admin_role(member.role):
