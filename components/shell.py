@@ -42,6 +42,7 @@ from state.events import (
     EphemeralView,
     Event,
     MemberJoined,
+    MembershipChanged,
     MessageCreated,
     ReadPositionMoved,
     UserChanged,
@@ -174,6 +175,8 @@ class Shell:
     def _on_workspace_event(self, event: Event) -> None:
         if (isinstance(event, MemberJoined) and event.channel_id is None) or isinstance(event, UserChanged):
             self._set_person(event.user.id, event.user.display_name)
+        elif isinstance(event, MembershipChanged):
+            self._set_person(event.user_id, event.display_name if event.active else None)
         elif isinstance(event, ChannelUpdated):
             self._channel_changed(event.channel)  # public channels are announced to the workspace
 
@@ -181,7 +184,7 @@ class Shell:
         if self.pane.channel is not None and view.id == self.pane.channel.id:
             self._channel_updated(view)
 
-    def _set_person(self, user_id: int, name: str) -> None:
+    def _set_person(self, user_id: int, name: str | None) -> None:
         updated = roster_store.person_changed(self.ctx.workspace_id, user_id, name)
         if updated is self.ctx.roster:
             return

@@ -49,7 +49,11 @@ def workspace_people(workspace_id: int) -> dict[int, str]:
         rows = session.exec(
             select(User.id, User.display_name)
             .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-            .where(WorkspaceMember.workspace_id == workspace_id, col(User.is_active).is_(True))
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                col(User.is_active).is_(True),
+                col(WorkspaceMember.deactivated_at).is_(None),
+            )
         ).all()
     return {int(uid): name for uid, name in rows if uid is not None}
 
@@ -69,7 +73,11 @@ def workspace_directory(workspace_id: int) -> list[Person]:
         rows = session.exec(
             select(User)
             .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-            .where(WorkspaceMember.workspace_id == workspace_id, col(User.is_active).is_(True))
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                col(User.is_active).is_(True),
+                col(WorkspaceMember.deactivated_at).is_(None),
+            )
             .order_by(func.lower(User.display_name))
         ).all()
     return [Person(u.id or 0, u.display_name, u.status_text, u.status_emoji, u.last_active_at) for u in rows]

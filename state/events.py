@@ -199,6 +199,7 @@ class MembershipChanged(Frozen):
     type: Literal['membership.changed'] = 'membership.changed'
     workspace_id: int
     user_id: int
+    display_name: str
     role: str
     active: bool
 

@@ -120,7 +120,7 @@ def sample_events() -> list[Event]:
         ManualPresenceSet(node_id='n1', user_id=2, status='busy', until=1.5e9),
         AppChanged(workspace_id=1, app_id=3, disabled=True),
         ScheduledChanged(user_id=2, workspace_id=1, channel_id=1),
-        MembershipChanged(workspace_id=1, user_id=2, role='admin', active=False),
+        MembershipChanged(workspace_id=1, user_id=2, display_name='Ada', role='admin', active=False),
         EphemeralPosted(
             user_id=2,
             message=EphemeralView(id='e1', channel_id=1, author_name='/deploy', html='<p>ok</p>', created_at=now),

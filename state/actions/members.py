@@ -209,9 +209,11 @@ def _end_sessions(uow: UnitOfWork, user_id: int, now: datetime) -> int:
 
 
 def _announce(uow: UnitOfWork, member: WorkspaceMember) -> None:
+    user = uow.session.get(User, member.user_id)
     event = MembershipChanged(
         workspace_id=member.workspace_id,
         user_id=member.user_id,
+        display_name=user.display_name if user is not None else '',
         role=WorkspaceRole(member.role).value,
         active=member.deactivated_at is None,
     )
