@@ -20,6 +20,7 @@ from state.actions.app_events_url import verify_events_url
 from state.actions.apps import DEFAULT_EVENT_TYPES
 from state.actions.apps import create_app as create_app_action
 from state.actions.custom_commands import create_command_for_operator
+from state.actions.members import deactivate_member, reactivate_member, set_member_role
 from state.actions.tokens import create_api_token
 from state.actions.webhooks import create_webhook_for_operator
 from state.actions.workspaces import add_member, create_workspace
@@ -141,6 +142,27 @@ def _user_by_email(email: str) -> User:
     if user is None:
         raise ActionError(f'There is no account with the email {normalized}.')
     return user
+
+
+def set_member(workspace: str, email: str, *, role: str | None = None, active: bool | None = None) -> int:
+    """The operator's path to a member's role and activation (say, to reactivate a workspace's only owner)."""
+    try:
+        user = _user_by_email(email)
+        target = workspace_by_name_or_slug(workspace)
+        if target is None or membership(_id(target.id), _id(user.id)) is None:
+            return _fail(f'{user.email} is not a member of a workspace called "{workspace}".')
+        if role is not None:
+            set_member_role(None, _id(target.id), _id(user.id), role)
+        if active is True:
+            reactivate_member(None, _id(target.id), _id(user.id))
+        elif active is False:
+            deactivate_member(None, _id(target.id), _id(user.id))
+        found = membership(_id(target.id), _id(user.id))
+    except ActionError as error:
+        return _fail(error.message)
+    state = 'deactivated' if found is None or found.deactivated_at is not None else 'active'
+    print(f'{user.email} is {found.role if found else "gone"} in "{target.name}", {state}')
+    return 0
 
 
 def _id(value: int | None) -> int:

@@ -1,5 +1,5 @@
 """Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook,
-create-command, seed-demo."""
+create-command, set-member, seed-demo."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     slash.add_argument('--command', required=True, dest='slash_command', help='/name, with or without the slash')
     slash.add_argument('--url', required=True, help='where the signed request goes (http or https)')
     slash.add_argument('--description', default='', help='what it does, shown to admins')
+    member = commands.add_parser('set-member', help="change a workspace member's role, or (de)activate them")
+    member.add_argument('--workspace', required=True)
+    member.add_argument('--email', required=True)
+    member.add_argument('--role', choices=['owner', 'admin', 'member', 'guest'])
+    switch = member.add_mutually_exclusive_group()
+    switch.add_argument('--deactivate', action='store_true', help='end their sessions and tokens; they cannot log in')
+    switch.add_argument('--reactivate', action='store_true')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
     return parser
 
@@ -96,6 +103,9 @@ def cli(argv: list[str]) -> int:
         return commands.create_webhook(args.workspace, args.channel, args.name)
     if command == 'create-command':
         return commands.create_command(args.workspace, args.slash_command, args.url, args.description)
+    if command == 'set-member':
+        active = True if args.reactivate else False if args.deactivate else None
+        return commands.set_member(args.workspace, args.email, role=args.role, active=active)
     if command == 'seed-demo':
         return commands.seed_demo()
     raise AssertionError(command)

@@ -14,6 +14,7 @@ from db.engine import read_session
 from db.models import AuditEvent, Message, User, Workspace, WorkspaceMember
 from db.view_builders import message_views
 from db.workspace_queries import general_channel
+from main import cli
 from state.actions.accounts import authenticate, session_for_token, sign_up, start_session
 from state.actions.guards import visible_channel
 from state.actions.members import deactivate_member, reactivate_member, set_member_role
@@ -232,3 +233,28 @@ def require(value: int | None) -> int:
 
 def _week() -> timedelta:
     return timedelta(days=7)
+
+
+# ---- the operator's CLI ------------------------------------------------------------------------------------
+
+
+def test_set_member_on_the_command_line(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    email = _email(world.bob)
+    assert cli(['set-member', '--workspace', world.slug, '--email', email, '--role', 'owner']) == 0
+    assert role_of(world, world.bob) == 'owner'
+    assert cli(['set-member', '--workspace', world.slug, '--email', email, '--deactivate']) == 0
+    assert 'deactivated' in capsys.readouterr().out.splitlines()[-1]
+    assert cli(['set-member', '--workspace', world.slug, '--email', email, '--reactivate']) == 0
+    assert capsys.readouterr().out.strip().endswith('active')
+    # The operator skips the role rules, not the one about owners.
+    assert cli(['set-member', '--workspace', world.slug, '--email', _email(world.ada), '--role', 'member']) == 0
+    assert cli(['set-member', '--workspace', world.slug, '--email', email, '--role', 'member']) == 1
+    assert 'at least one active owner' in capsys.readouterr().err
+    assert cli(['set-member', '--workspace', world.slug, '--email', _email(world.eve), '--role', 'admin']) == 1
+
+
+def _email(user_id: int) -> str:
+    with read_session() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        return user.email

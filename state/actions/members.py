@@ -5,6 +5,9 @@ nor give anyone a role above their own; nobody deactivates themselves; a workspa
 Deactivation is per membership. It ends the person's login sessions (their tabs leave for /login, as on a
 log-out) and their API tokens of the workspace; if no other workspace of theirs is still active, the account
 itself is switched off, so they cannot log in at all. Their messages stay.
+
+`actor_id=None` is the operator (the CLI's `set-member`): no role rules apply to them, but the workspace still
+keeps an active owner.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.authz import ROLE_RANK, is_admin_role
-from db.models import ApiToken, User, UserSession, WorkspaceMember, WorkspaceRole, utcnow
+from db.models import ApiToken, User, UserSession, Workspace, WorkspaceMember, WorkspaceRole, utcnow
 from state.actions.audit import record_audit
 from state.actions.guards import active_user, require_id
 from state.actions.workspaces import WORKSPACE_NOT_FOUND
@@ -35,7 +38,7 @@ def parse_role(value: str) -> WorkspaceRole:
         raise InvalidInput(f'Unknown role "{value[:20]}": use owner, admin, member or guest.') from None
 
 
-def set_member_role(actor_id: int, workspace_id: int, user_id: int, role: str, ip: str | None = None) -> bool:
+def set_member_role(actor_id: int | None, workspace_id: int, user_id: int, role: str, ip: str | None = None) -> bool:
     """Give `user_id` the `role`; False when they already had it. The person's tabs follow at once."""
     new_role = parse_role(role)
     with unit_of_work() as uow:
@@ -46,7 +49,7 @@ def set_member_role(actor_id: int, workspace_id: int, user_id: int, role: str, i
         if old_role == new_role:
             return False
         _require_may_manage(actor, target)
-        if ROLE_RANK[new_role] > ROLE_RANK[WorkspaceRole(actor.role)]:
+        if actor is not None and ROLE_RANK[new_role] > ROLE_RANK[WorkspaceRole(actor.role)]:
             raise Forbidden(f'You cannot make anyone {new_role.value}: that is above your own role.')
         if old_role == WorkspaceRole.OWNER:
             _require_another_owner(session, workspace_id, user_id)
@@ -66,7 +69,7 @@ def set_member_role(actor_id: int, workspace_id: int, user_id: int, role: str, i
     return True
 
 
-def deactivate_member(actor_id: int, workspace_id: int, user_id: int, ip: str | None = None) -> bool:
+def deactivate_member(actor_id: int | None, workspace_id: int, user_id: int, ip: str | None = None) -> bool:
     """Switch the membership off and end the person's sessions and tokens; False when it already was off."""
     if actor_id == user_id:
         raise Forbidden('You cannot deactivate yourself.')
@@ -104,7 +107,7 @@ def deactivate_member(actor_id: int, workspace_id: int, user_id: int, ip: str | 
     return True
 
 
-def reactivate_member(actor_id: int, workspace_id: int, user_id: int, ip: str | None = None) -> bool:
+def reactivate_member(actor_id: int | None, workspace_id: int, user_id: int, ip: str | None = None) -> bool:
     """Switch the membership (and the account) back on; ended sessions and tokens stay ended."""
     with unit_of_work() as uow:
         session = uow.session
@@ -132,7 +135,12 @@ def reactivate_member(actor_id: int, workspace_id: int, user_id: int, ip: str | 
     return True
 
 
-def _require_admin(session: Session, actor_id: int, workspace_id: int) -> WorkspaceMember:
+def _require_admin(session: Session, actor_id: int | None, workspace_id: int) -> WorkspaceMember | None:
+    """The acting admin's membership; None for the operator."""
+    if actor_id is None:
+        if session.get(Workspace, workspace_id) is None:
+            raise NotFound(WORKSPACE_NOT_FOUND)
+        return None
     active_user(session, actor_id)
     member = session.get(WorkspaceMember, (workspace_id, actor_id))
     if member is None or member.deactivated_at is not None:
@@ -149,8 +157,8 @@ def _target(session: Session, workspace_id: int, user_id: int) -> WorkspaceMembe
     return member
 
 
-def _require_may_manage(actor: WorkspaceMember, target: WorkspaceMember) -> None:
-    if target.role == WorkspaceRole.OWNER and actor.role != WorkspaceRole.OWNER:
+def _require_may_manage(actor: WorkspaceMember | None, target: WorkspaceMember) -> None:
+    if actor is not None and target.role == WorkspaceRole.OWNER and actor.role != WorkspaceRole.OWNER:
         raise Forbidden('Only an owner can change another owner.')
 
 
