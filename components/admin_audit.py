@@ -7,12 +7,12 @@ import json
 
 from nicegui import background_tasks, ui
 
-from db.admin_queries import AUDIT_PAGE_SIZE, AuditRow, audit_page
+from db.admin_queries import AUDIT_PAGE_SIZE, AuditRow, audit_page, is_active_admin
 from state.blocking import off_loop
 
 
 def build_audit_tab(actor_id: int, workspace_id: int) -> None:
-    """The page checked that `actor_id` is an owner or admin; the rows hold only what admins may see."""
+    """Every load asks again whether `actor_id` is still an owner or admin of the workspace."""
     oldest: list[int] = []  # the id of the oldest row shown, once a page came back
 
     with ui.column().classes('w-full gap-2').props('data-testid=audit-log'):
@@ -34,6 +34,10 @@ def build_audit_tab(actor_id: int, workspace_id: int) -> None:
     async def load(*, reset: bool) -> None:
         if reset:
             oldest.clear()
+        if not await off_loop(is_active_admin, actor_id, workspace_id):
+            listing.clear()  # asked on every page request: a demoted admin reads no further
+            older.visible = False
+            return
         before = oldest[-1] if oldest else None
         rows = await off_loop(audit_page, workspace_id, before, AUDIT_PAGE_SIZE)
         if reset:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import background_tasks, ui
 
-from db.admin_queries import MemberRow, member_rows
+from db.admin_queries import MemberRow, is_active_admin, member_rows
 from db.models import WorkspaceRole
 from state.actions import members
 from state.blocking import off_loop
@@ -36,6 +36,9 @@ def build_members_tab(actor_id: int, workspace_id: int) -> None:
         listing = ui.column().classes('w-full gap-0')
 
     async def reload() -> None:
+        if not await off_loop(is_active_admin, actor_id, workspace_id):
+            listing.clear()  # no longer an admin: the list goes at once (the page sends the tab away)
+            return
         rows = await off_loop(member_rows, workspace_id, search.value or '')
         listing.clear()
         with listing:

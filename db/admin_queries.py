@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import col, func, select
 
-from db.authz import readable_in_workspace
+from db.authz import is_admin_role, readable_in_workspace
 from db.engine import read_session
 from db.models import BOT_EMAIL_DOMAIN, AuditEvent, Channel, ChannelKind, User, WorkspaceMember
 
@@ -113,3 +113,17 @@ def display_name(user_id: int) -> str:
     with read_session() as session:
         user = session.get(User, user_id)
     return user.display_name if user is not None else ''
+
+
+def is_active_admin(user_id: int, workspace_id: int) -> bool:
+    """Asked again on every console event: an owner or admin whose account and membership are both on."""
+    with read_session() as session:
+        user = session.get(User, user_id)
+        member = session.get(WorkspaceMember, (workspace_id, user_id))
+    return (
+        user is not None
+        and user.is_active
+        and member is not None
+        and member.deactivated_at is None
+        and is_admin_role(member.role)
+    )

@@ -19,6 +19,7 @@ from components.admin_audit import build_audit_tab
 from components.admin_integrations import build_integrations_tab
 from components.admin_members import build_members_tab
 from components.invite_manager import build_invite_manager
+from db.admin_queries import is_active_admin
 from db.authz import is_admin_role
 from db.workspace_queries import active_membership, is_workspace_admin, workspace_by_slug
 from pages.session import require_user, watch_session_end
@@ -82,6 +83,9 @@ async def admin_page(slug: str, tab: str = '') -> None:
         # visited tabs cost anything; the old body's subscriptions end with its elements.
         found = next((t for t in ADMIN_TABS if t.key == key), None)
         if found is None:
+            return
+        if not is_active_admin(user.id, workspace_id):  # asked on every switch, not only at page build
+            navigate.to(home)
             return
         for body in bodies.values():
             body.clear()

@@ -15,7 +15,7 @@ from state.actions.accounts import sign_up
 from state.actions.members import deactivate_member, set_member_role
 from state.actions.tokens import create_api_token
 from state.actions.workspaces import accept_invite, create_invite, create_workspace
-from tests.page_helpers import RETRIES, current_path, eventually, open_logged_in
+from tests.page_helpers import RETRIES, current_path, eventually, handlers_done, open_logged_in
 from tests.slack_support import SlackCaller
 
 PASSWORD = 'correct horse battery'
@@ -100,3 +100,21 @@ def audit_rows(user: User) -> list[ui.element]:
     assert user.client is not None
     with user.client:
         return list(ElementFilter(marker='audit-row', local_scope=False))
+
+
+async def test_a_demoted_tab_that_ignores_the_redirect_opens_no_tab(user: User) -> None:
+    owner, member, workspace = acme_with_member()
+    set_member_role(owner, workspace, member, 'admin')
+    await open_logged_in(user, 'bea@example.com', '/w/acme/admin')
+    await user.should_see('Administration · Acme', retries=RETRIES)
+    client = user.client
+    assert client is not None
+    with client:
+        [panels] = list(ElementFilter(kind=ui.tab_panels, local_scope=False))
+    set_member_role(owner, workspace, member, 'member')
+    with client:  # the tab still sends a switch, as a modified browser could
+        panels.value = 'audit'
+        await handlers_done()
+        assert not list(ElementFilter(content='Refresh', local_scope=False))  # the audit tab was not built
+        assert not list(ElementFilter(marker='audit-row', local_scope=False))
+        assert not list(ElementFilter(marker='member-role', local_scope=False))
