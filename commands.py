@@ -22,8 +22,10 @@ from db.workspace_queries import membership, workspace_by_name_or_slug
 from settings import get_settings
 from state.actions.accounts import sign_up
 from state.actions.app_events_url import verify_events_url
+from state.actions.apps import DEFAULT_EVENT_TYPES
 from state.actions.apps import create_app as create_app_action
 from state.actions.custom_commands import create_command_for_operator
+from state.actions.members import deactivate_member, reactivate_member, set_member_role
 from state.actions.server_admins import set_server_admin
 from state.actions.slack_archive import export_slack_archive, import_slack_export
 from state.actions.tokens import create_api_token
@@ -109,8 +111,10 @@ def create_app(
     if target is None:
         return _fail(f'There is no workspace called "{workspace}".')
     try:
-        kwargs = {} if events is None else {'event_types': tuple(events.split(','))}
-        made = create_app_action(None, _id(target.id), name, events_url=events_url, socket_mode=socket_mode, **kwargs)
+        types = DEFAULT_EVENT_TYPES if events is None else tuple(events.split(','))
+        made = create_app_action(
+            None, _id(target.id), name, events_url=events_url, socket_mode=socket_mode, event_types=types
+        )
     except ActionError as error:
         return _fail(error.message)
     print(f'app_id={made.id}')
@@ -245,6 +249,27 @@ def _user_by_email(email: str) -> User:
     if user is None:
         raise ActionError(f'There is no account with the email {normalized}.')
     return user
+
+
+def set_member(workspace: str, email: str, *, role: str | None = None, active: bool | None = None) -> int:
+    """The operator's path to a member's role and activation (say, to reactivate a workspace's only owner)."""
+    try:
+        user = _user_by_email(email)
+        target = workspace_by_name_or_slug(workspace)
+        if target is None or membership(_id(target.id), _id(user.id)) is None:
+            return _fail(f'{user.email} is not a member of a workspace called "{workspace}".')
+        if role is not None:
+            set_member_role(None, _id(target.id), _id(user.id), role)
+        if active is True:
+            reactivate_member(None, _id(target.id), _id(user.id))
+        elif active is False:
+            deactivate_member(None, _id(target.id), _id(user.id))
+        found = membership(_id(target.id), _id(user.id))
+    except ActionError as error:
+        return _fail(error.message)
+    state = 'deactivated' if found is None or found.deactivated_at is not None else 'active'
+    print(f'{user.email} is {found.role if found else "gone"} in "{target.name}", {state}')
+    return 0
 
 
 def _id(value: int | None) -> int:

@@ -1,5 +1,5 @@
 """Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook,
-create-command, grant-server-admin, seed-demo, import-slack, export."""
+create-command, grant-server-admin, set-member, seed-demo, import-slack, export."""
 
 from __future__ import annotations
 
@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     grant = commands.add_parser('grant-server-admin', help='make an account a server admin (the live inspector)')
     grant.add_argument('--email', required=True)
     grant.add_argument('--revoke', action='store_true', help='take the role away instead')
+    member = commands.add_parser('set-member', help="change a workspace member's role, or (de)activate them")
+    member.add_argument('--workspace', required=True)
+    member.add_argument('--email', required=True)
+    member.add_argument('--role', choices=['owner', 'admin', 'member', 'guest'])
+    switch = member.add_mutually_exclusive_group()
+    switch.add_argument('--deactivate', action='store_true', help='end their sessions and tokens; they cannot log in')
+    switch.add_argument('--reactivate', action='store_true')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
     slack_in = commands.add_parser('import-slack', help='import a Slack workspace export (its zip) into a workspace')
     slack_in.add_argument('archive', metavar='EXPORT.zip')
@@ -117,6 +124,9 @@ def cli(argv: list[str]) -> int:
         return commands.create_webhook(args.workspace, args.channel, args.name)
     if command == 'create-command':
         return commands.create_command(args.workspace, args.slash_command, args.url, args.description)
+    if command == 'set-member':
+        active = True if args.reactivate else False if args.deactivate else None
+        return commands.set_member(args.workspace, args.email, role=args.role, active=active)
     if command == 'seed-demo':
         return commands.seed_demo()
     if command == 'import-slack':

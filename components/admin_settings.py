@@ -34,6 +34,7 @@ def build_settings_tab(actor_id: int, workspace_id: int) -> None:
     if workspace is None:
         return
     stored = workspace_settings(workspace_id)
+    ip = ui.context.client.ip  # the audit log's "from where"
     channels = {c.id: f'#{c.name}' for c in public_channels(workspace_id, actor_id) if not c.archived}
     server_mb = get_settings().max_upload_bytes / MB
     with ui.column().classes('w-full max-w-xl gap-3').props('data-testid=admin-settings').mark('admin-settings'):
@@ -88,7 +89,7 @@ def build_settings_tab(actor_id: int, workspace_id: int) -> None:
                 max_upload_mb=float(size.value or 0),
             )
             try:
-                changes = await off_loop(update_workspace_settings, actor_id, workspace_id, change)
+                changes = await off_loop(update_workspace_settings, actor_id, workspace_id, change, ip)
             except ActionError as failure:
                 result.classes(replace='text-sm text-red-700')
                 result.text = failure.message

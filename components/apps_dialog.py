@@ -20,6 +20,7 @@ _VERIFIED = {True: 'URL verified', False: 'URL did not answer the challenge', No
 
 
 async def apps_dialog(ctx: ShellContext) -> None:
+    ip = ui.context.client.ip  # this tab's address, for the audit log
     with (
         ui.dialog() as dialog,
         ui.card().classes('w-[44rem] max-w-full max-h-[90vh] overflow-auto').props('data-testid=apps-dialog'),
@@ -49,7 +50,7 @@ async def apps_dialog(ctx: ShellContext) -> None:
 
         async def toggle(app: apps.AppSummary) -> None:
             try:
-                await off_loop(apps.set_app_disabled, ctx.user_id, app.id, not app.disabled)
+                await off_loop(apps.set_app_disabled, ctx.user_id, app.id, not app.disabled, ip)
             except ActionError as failure:
                 error.text = failure.message
             await refresh()
@@ -88,6 +89,7 @@ async def apps_dialog(ctx: ShellContext) -> None:
                     events_url=url.value or '',
                     socket_mode=bool(socket.value),
                     event_types=chosen,
+                    ip=ip,
                 )
                 verified = await off_loop(app_events_url.verify_events_url, made.id)
             except ActionError as failure:

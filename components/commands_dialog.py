@@ -15,6 +15,7 @@ from state.errors import ActionError
 
 
 def commands_dialog(ctx: ShellContext) -> None:
+    ip = ui.context.client.ip  # this tab's address, for the audit log
     with ui.dialog() as dialog, ui.card().classes('w-[36rem]').props('data-testid=commands-dialog'):
         ui.label('Slash commands').classes('text-lg font-bold')
         ui.label(
@@ -44,7 +45,7 @@ def commands_dialog(ctx: ShellContext) -> None:
 
         async def remove(command_id: int) -> None:
             try:
-                await off_loop(command_actions.remove_command, ctx.user_id, command_id)
+                await off_loop(command_actions.remove_command, ctx.user_id, command_id, ip)
             except ActionError as failure:
                 error.text = failure.message
             await refresh()
@@ -59,6 +60,7 @@ def commands_dialog(ctx: ShellContext) -> None:
                     name.value or '',
                     url.value or '',
                     description.value or '',
+                    ip=ip,
                 )
             except ActionError as failure:
                 error.text = failure.message

@@ -11,6 +11,7 @@ from nicegui import ui
 
 from components.account_menu import logout_button
 from components.activity import ActivityTracker
+from components.admin_link import admin_link
 from components.apps_dialog import apps_dialog
 from components.channel_dialogs import browse_channels_dialog, create_channel_dialog, direct_message_dialog
 from components.channel_menu import ChannelMenu
@@ -42,6 +43,7 @@ from state.events import (
     EphemeralView,
     Event,
     MemberJoined,
+    MembershipChanged,
     MessageCreated,
     ReadPositionMoved,
     UserChanged,
@@ -132,6 +134,7 @@ class Shell:
             ui.button(icon='mood', on_click=lambda: status_dialog(ctx)).props(
                 'flat round dense size=sm color=white data-testid=set-status'
             ).props('title="Set your status"')
+            admin_link(ctx)
             if ctx.is_admin:
                 ui.button(icon='person_add', on_click=lambda: ui.navigate.to(f'/w/{ctx.workspace_slug}/invites')).props(
                     'flat round dense size=sm color=white data-testid=open-invites'
@@ -184,6 +187,8 @@ class Shell:
     def _on_workspace_event(self, event: Event) -> None:
         if (isinstance(event, MemberJoined) and event.channel_id is None) or isinstance(event, UserChanged):
             self._set_person(event.user.id, event.user.display_name)
+        elif isinstance(event, MembershipChanged):
+            self._set_person(event.user_id, event.display_name if event.active else None)
         elif isinstance(event, ChannelUpdated):
             self._channel_changed(event.channel)  # public channels are announced to the workspace
         elif isinstance(event, WorkspaceImported):
@@ -197,7 +202,7 @@ class Shell:
         if self.pane.channel is not None and view.id == self.pane.channel.id:
             self._channel_updated(view)
 
-    def _set_person(self, user_id: int, name: str) -> None:
+    def _set_person(self, user_id: int, name: str | None) -> None:
         self._use_roster(roster_store.person_changed(self.ctx.workspace_id, user_id, name))
 
     def _use_roster(self, updated: roster_store.Roster) -> None:

@@ -11,6 +11,7 @@ from state.errors import ActionError
 
 
 def webhooks_dialog(ctx: ShellContext, channel_id: int, channel_name: str) -> None:
+    ip = ui.context.client.ip  # this tab's address, for the audit log
     with ui.dialog() as dialog, ui.card().classes('w-[34rem]').props('data-testid=webhooks-dialog'):
         ui.label(f'Incoming webhooks for #{channel_name}').classes('text-lg font-bold')
         ui.label('Programs post into this channel with a POST to a webhook URL, as with Slack.').classes(
@@ -39,7 +40,7 @@ def webhooks_dialog(ctx: ShellContext, channel_id: int, channel_name: str) -> No
 
         def remove(webhook_id: int) -> None:
             try:
-                webhook_actions.remove_webhook(ctx.user_id, webhook_id)
+                webhook_actions.remove_webhook(ctx.user_id, webhook_id, ip)
             except ActionError as failure:
                 error.text = failure.message
             refresh()
@@ -47,7 +48,7 @@ def webhooks_dialog(ctx: ShellContext, channel_id: int, channel_name: str) -> No
         def create() -> None:
             error.text = ''
             try:
-                made = webhook_actions.create_webhook(ctx.user_id, channel_id, name.value or '')
+                made = webhook_actions.create_webhook(ctx.user_id, channel_id, name.value or '', ip)
             except ActionError as failure:
                 error.text = failure.message
                 return

@@ -16,6 +16,8 @@ from db.views import ChannelView
 
 GENERAL_CHANNEL_NAME = 'general'  # every workspace's default channel; it can be neither left nor archived
 ADMIN_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
+# Higher may do more; nobody hands out a role above their own (state/actions/members.py).
+ROLE_RANK = {WorkspaceRole.GUEST: 0, WorkspaceRole.MEMBER: 1, WorkspaceRole.ADMIN: 2, WorkspaceRole.OWNER: 3}
 
 
 def readable_channel_ids(user_id: int, workspace_id: int) -> SelectOfScalar[int | None]:
@@ -33,26 +35,37 @@ def readable_in_workspace(
     `bindparam()`s and pass the ids when they execute.
     """
     mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
+    active = col(WorkspaceMember.deactivated_at).is_(None)  # a deactivated member reads nothing of the workspace
     in_workspace = exists().where(
+        col(WorkspaceMember.workspace_id) == workspace_id, col(WorkspaceMember.user_id) == user_id, active
+    )
+    not_guest = exists().where(
         col(WorkspaceMember.workspace_id) == workspace_id,
         col(WorkspaceMember.user_id) == user_id,
+        active,
         col(WorkspaceMember.role) != WorkspaceRole.GUEST,  # guests read only the channels they are in
     )
     return and_(
         col(Channel.workspace_id) == workspace_id,
-        or_(and_(col(Channel.kind) == ChannelKind.PUBLIC, in_workspace), col(Channel.id).in_(mine)),
+        in_workspace,
+        or_(and_(col(Channel.kind) == ChannelKind.PUBLIC, not_guest), col(Channel.id).in_(mine)),
     )
 
 
 def readable_by(user_id: int) -> ColumnElement[bool]:
     """SQL condition on `Channel`: the read rule, for queries that select channels themselves."""
     is_member = exists().where(col(ChannelMember.channel_id) == Channel.id, col(ChannelMember.user_id) == user_id)
+    active = col(WorkspaceMember.deactivated_at).is_(None)
     in_workspace = exists().where(
+        col(WorkspaceMember.workspace_id) == Channel.workspace_id, col(WorkspaceMember.user_id) == user_id, active
+    )
+    not_guest = exists().where(
         col(WorkspaceMember.workspace_id) == Channel.workspace_id,
         col(WorkspaceMember.user_id) == user_id,
+        active,
         col(WorkspaceMember.role) != WorkspaceRole.GUEST,
     )
-    return or_(is_member, and_(col(Channel.kind) == ChannelKind.PUBLIC, in_workspace))
+    return and_(in_workspace, or_(is_member, and_(col(Channel.kind) == ChannelKind.PUBLIC, not_guest)))
 
 
 def readable_in_session(session: Session, user_id: int, channel_id: int) -> tuple[Channel, ChannelMember | None] | None:
@@ -60,11 +73,13 @@ def readable_in_session(session: Session, user_id: int, channel_id: int) -> tupl
     channel = session.get(Channel, channel_id) if fits_id(channel_id) else None
     if channel is None:
         return None
+    workspace_member = session.get(WorkspaceMember, (channel.workspace_id, user_id))
+    if workspace_member is None or workspace_member.deactivated_at is not None:
+        return None  # a deactivated member reads nothing of the workspace
     member = session.get(ChannelMember, (channel_id, user_id))
     if member is not None:
         return channel, member
-    workspace_member = session.get(WorkspaceMember, (channel.workspace_id, user_id))
-    if channel.kind == ChannelKind.PUBLIC and workspace_member is not None and not is_guest_role(workspace_member.role):
+    if channel.kind == ChannelKind.PUBLIC and not is_guest_role(workspace_member.role):
         return channel, None
     return None
 

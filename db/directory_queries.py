@@ -50,7 +50,11 @@ def workspace_people(workspace_id: int) -> dict[int, str]:
         rows = session.exec(
             select(User.id, User.display_name)
             .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-            .where(WorkspaceMember.workspace_id == workspace_id, col(User.is_active).is_(True))
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                col(User.is_active).is_(True),
+                col(WorkspaceMember.deactivated_at).is_(None),
+            )
         ).all()
     return {int(uid): name for uid, name in rows if uid is not None}
 
@@ -75,6 +79,7 @@ def workspace_directory(workspace_id: int, viewer_id: int) -> list[Person]:
                 WorkspaceMember.workspace_id == workspace_id,
                 col(User.is_active).is_(True),
                 people_visible_to(session, viewer_id, workspace_id),
+                col(WorkspaceMember.deactivated_at).is_(None),
             )
             .order_by(func.lower(User.display_name))
         ).all()

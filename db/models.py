@@ -128,6 +128,9 @@ class WorkspaceMember(SQLModel, table=True):
     user_id: int = Field(foreign_key='users.id', primary_key=True, index=True, ondelete='CASCADE', sa_type=ID)
     role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))
     joined_at: datetime = Field(default_factory=utcnow)
+    # Set by an admin (state/actions/members.py): the person stays in the roster and their messages stay, but
+    # they can read and do nothing in this workspace until reactivated.
+    deactivated_at: datetime | None = None
 
 
 class Invite(SQLModel, table=True):
@@ -515,3 +518,21 @@ class SlackImportMap(SQLModel, table=True):
     # Slack's id (`U024BE7LH`, `C024BE91L`); a message is "<its channel's Slack id>:<ts>".
     slack_id: str = Field(primary_key=True, max_length=120)
     local_id: int = Field(sa_type=ID)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what in a workspace's administration, and from where; written in the audited change's
+    transaction (state/actions/audit.py), shown newest first in the admin console's audit log."""
+
+    __tablename__ = 'audit_events'
+    __table_args__ = (Index('ix_audit_events_workspace_id_id', 'workspace_id', 'id'),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID)
+    workspace_id: int = Field(foreign_key='workspaces.id', ondelete='CASCADE', sa_type=ID)
+    actor_id: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
+    action: str = Field(max_length=64)  # e.g. 'member.role', 'invite.create', 'webhook.delete'
+    target_kind: str = Field(default='', max_length=32)  # 'user', 'invite', 'app', 'webhook', 'command', 'token'
+    target_id: int | None = Field(default=None, sa_type=ID)
+    detail: str = Field(default='', sa_column=Column(Text, nullable=False))  # JSON object
+    ip: str = Field(default='', max_length=64)
+    at: datetime = Field(default_factory=utcnow)

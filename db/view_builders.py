@@ -13,20 +13,21 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, func, select
 
 from db.engine import session_or_read
-from db.models import DIRECT_KINDS, Attachment, Channel, ChannelKind, Message, Reaction, User
+from db.models import DIRECT_KINDS, Attachment, Channel, ChannelKind, Message, Reaction, User, WorkspaceMember
 from db.views import AttachmentView, ChannelView, MessageView, ReactionView
 
+DEACTIVATED_MARK = '(deactivated)'
 DELETED_HTML = '<p><em>This message was deleted.</em></p>'
 REPLY_FACES = 5  # how many distinct repliers a thread summary names
 
 
 def message_views(session: Session, rows: Sequence[Message]) -> list[MessageView]:
-    """Views for `rows` (same order) with author names, reactions, attachments and repliers: four queries."""
+    """Views for `rows` (same order) with author names, reactions, attachments and repliers: five queries."""
     if not rows:
         return []
     ids = [_id(row.id) for row in rows]
     author_ids = {row.author_id for row in rows}
-    names = dict(session.exec(select(User.id, User.display_name).where(col(User.id).in_(author_ids))).all())
+    names = _author_names(session, rows, author_ids)
     reactions = _reactions_for(session, ids)
     attachments = _attachments_for(session, ids)
     root_ids = [_id(row.id) for row in rows if row.thread_root_id is None and row.reply_count > 0]
@@ -41,6 +42,29 @@ def message_views(session: Session, rows: Sequence[Message]) -> list[MessageView
         )
         for row in rows
     ]
+
+
+def _author_names(session: Session, rows: Sequence[Message], author_ids: set[int]) -> dict[int, str]:
+    """Display names, marked "(deactivated)" for an account that is off or a membership of the messages'
+    workspace an admin switched off (their messages stay; readers see why they no longer answer)."""
+    found = session.exec(select(User.id, User.display_name, User.is_active).where(col(User.id).in_(author_ids))).all()
+    channel_ids = {row.channel_id for row in rows}
+    inactive = set(
+        session.exec(
+            select(WorkspaceMember.user_id)
+            .join(Channel, col(Channel.workspace_id) == WorkspaceMember.workspace_id)
+            .where(
+                col(Channel.id).in_(channel_ids),
+                col(WorkspaceMember.user_id).in_(author_ids),
+                col(WorkspaceMember.deactivated_at).is_not(None),
+            )
+        ).all()
+    )
+    return {
+        int(uid): name if active and uid not in inactive else f'{name} {DEACTIVATED_MARK}'
+        for uid, name, active in found
+        if uid is not None
+    }
 
 
 def new_message_view(row: Message, author_name: str, attachments: Sequence[Attachment]) -> MessageView:

@@ -17,7 +17,7 @@ def workspaces_for_user(user_id: int) -> list[Workspace]:
         rows = session.exec(
             select(Workspace)
             .join(WorkspaceMember, col(WorkspaceMember.workspace_id) == col(Workspace.id))
-            .where(WorkspaceMember.user_id == user_id)
+            .where(WorkspaceMember.user_id == user_id, col(WorkspaceMember.deactivated_at).is_(None))
             .order_by(func.lower(Workspace.name), col(Workspace.id))
         ).all()
     return list(rows)
@@ -46,6 +46,12 @@ def workspace_by_name_or_slug(value: str) -> Workspace | None:
 def membership(workspace_id: int, user_id: int) -> WorkspaceMember | None:
     with read_session() as session:
         return session.get(WorkspaceMember, (workspace_id, user_id))
+
+
+def active_membership(workspace_id: int, user_id: int) -> WorkspaceMember | None:
+    """The membership unless an admin deactivated it: a deactivated member gets "not found" like a stranger."""
+    member = membership(workspace_id, user_id)
+    return member if member is not None and member.deactivated_at is None else None
 
 
 def is_workspace_admin(member: WorkspaceMember | None) -> bool:

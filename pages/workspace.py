@@ -10,7 +10,7 @@ from components.shell_context import ShellContext
 from db.authz import is_guest_role
 from db.directory_queries import visible_people_ids
 from db.models import fits_id
-from db.workspace_queries import is_workspace_admin, membership, workspace_by_slug
+from db.workspace_queries import active_membership, is_workspace_admin, workspace_by_slug
 from db.workspace_settings_queries import workspace_settings
 from hardening import log_context
 from pages.session import LAST_WORKSPACE_KEY, require_user, watch_session_end
@@ -52,7 +52,7 @@ async def build_shell(
     if user is None:
         return
     workspace = workspace_by_slug(slug)
-    member = membership(workspace.id, user.id) if workspace is not None and workspace.id is not None else None
+    member = active_membership(workspace.id, user.id) if workspace is not None and workspace.id is not None else None
     if workspace is None or workspace.id is None or member is None:
         not_found('Workspace not found.')  # the same answer whether it exists or not
         return

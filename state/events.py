@@ -200,6 +200,18 @@ class SessionEnded(Frozen):
     session_id: int
 
 
+class MembershipChanged(Frozen):
+    """A workspace membership's role or activation changed (the admin console): the person's tabs show or hide
+    the admin controls, the workspace's tabs mark a deactivated author."""
+
+    type: Literal['membership.changed'] = 'membership.changed'
+    workspace_id: int
+    user_id: int
+    display_name: str
+    role: str
+    active: bool
+
+
 class AppChanged(Frozen):
     """An app was switched off or on (told to its workspace; Socket Mode closes a disabled app's sockets)."""
 
@@ -269,7 +281,8 @@ Event = Annotated[
     | ScheduledChanged
     | WorkspaceImported
     | WorkspaceSettingsChanged
-    | BusResubscribed,
+    | BusResubscribed
+    | MembershipChanged,
     Field(discriminator='type'),
 ]
 

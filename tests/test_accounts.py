@@ -21,7 +21,7 @@ from state.actions.accounts import (
     user_for_session_token,
 )
 from state.bus import bus, user_topic
-from state.errors import Conflict, InvalidInput, RateLimited
+from state.errors import Conflict, Forbidden, InvalidInput, RateLimited
 from state.events import Event, SessionEnded
 from state.security import token_hash
 from state.throttle import SIGNUPS_PER_IP_WINDOW, TAKEN_ANSWERS_PER_IP_WINDOW
@@ -230,5 +230,8 @@ def test_deactivated_user_loses_sessions_and_cannot_log_in() -> None:
         assert stored is not None
         stored.is_active = False
     assert user_for_session_token(token) is None
-    with pytest.raises(InvalidInput, match='Wrong email or password'):
+    with pytest.raises(Forbidden, match='deactivated') as refused:  # the right password learns why
         authenticate('ada@example.com', 'analytical engine', '10.0.0.1')
+    assert refused.value.code == 'account_inactive'
+    with pytest.raises(InvalidInput, match='Wrong email or password'):  # a wrong one learns nothing
+        authenticate('ada@example.com', 'wrong password', '10.0.0.1')

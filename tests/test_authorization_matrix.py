@@ -27,6 +27,7 @@ from sqlmodel import SQLModel
 import state.actions
 from db.models import (
     App,
+    AuditEvent,
     Bookmark,
     Channel,
     ChannelKind,
@@ -53,6 +54,7 @@ from state.actions import (
     command_invocation,
     custom_commands,
     ephemeral,
+    members,
     messages,
     reactions,
     reads,
@@ -73,6 +75,7 @@ ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger', 'gue
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
 WRITTEN: tuple[type[SQLModel], ...] = (
     App,
+    AuditEvent,
     Bookmark,
     Message,
     Reaction,
@@ -240,6 +243,19 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'search.search': (lambda s, a: search.search(a, s.workspace_id, 'hello'), in_workspace),
     'workspaces.create_invite': (
         lambda s, a: workspaces.create_invite(a, s.workspace_id, timedelta(days=1), 5),
+        workspace_admin,
+    ),
+    # The target is the plain member; a member acting on themselves is refused as any non-admin is.
+    'members.set_member_role': (
+        lambda s, a: members.set_member_role(a, s.workspace_id, s.people['member'], 'guest'),
+        workspace_admin,
+    ),
+    'members.deactivate_member': (
+        lambda s, a: members.deactivate_member(a, s.workspace_id, s.people['member']),
+        workspace_admin,
+    ),
+    'members.reactivate_member': (
+        lambda s, a: members.reactivate_member(a, s.workspace_id, s.people['member']),
         workspace_admin,
     ),
     'workspaces.create_workspace': (lambda _s, a: workspaces.create_workspace(a, 'Another team'), active),

@@ -28,6 +28,7 @@ from state.events import (
     ManualPresenceSet,
     MemberJoined,
     MemberLeft,
+    MembershipChanged,
     MessageCreated,
     MessageDeleted,
     MessageUpdated,
@@ -127,6 +128,7 @@ def sample_events() -> list[Event]:
         WorkspaceImported(workspace_id=1),
         BusResubscribed(node_id='n1'),
         WorkspaceSettingsChanged(workspace_id=1, name='Acme', icon_emoji=':rocket:'),
+        MembershipChanged(workspace_id=1, user_id=2, display_name='Ada', role='admin', active=False),
         EphemeralPosted(
             user_id=2,
             message=EphemeralView(id='e1', channel_id=1, author_name='/deploy', html='<p>ok</p>', created_at=now),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from db.directory_queries import workspace_people
+from state.actions.members import deactivate_member, reactivate_member
 from state.bus import bus, workspace_topic
 from state.events import MemberJoined, MemberLeft, UserChanged, UserView
 from state.stores import roster as roster_store
-from tests.factories import World
+from tests.factories import RecordingBackend, World
 
 
 def test_tabs_of_a_workspace_share_one_roster(world: World) -> None:
@@ -34,3 +36,12 @@ def test_events_replace_the_roster_and_keep_the_old_one_intact(world: World) -> 
 def test_a_repeated_change_returns_the_same_roster(world: World) -> None:
     once = roster_store.person_changed(world.workspace, world.ada, 'Ada L.')
     assert roster_store.person_changed(world.workspace, world.ada, 'Ada L.') is once
+
+
+def test_a_deactivated_member_leaves_the_roster_and_comes_back(published: RecordingBackend, world: World) -> None:
+    assert world.bob in roster_store.roster(world.workspace).names
+    deactivate_member(world.ada, world.workspace, world.bob)
+    assert world.bob not in roster_store.roster(world.workspace).names
+    assert world.bob not in workspace_people(world.workspace)  # and a fresh load agrees
+    reactivate_member(world.ada, world.workspace, world.bob)
+    assert roster_store.roster(world.workspace).names[world.bob] == 'Bob'

@@ -16,6 +16,7 @@ SLACK_CODES = frozenset(
     {
         'not_authed',
         'invalid_auth',
+        'account_inactive',
         'channel_not_found',
         'not_in_channel',
         'is_archived',

@@ -17,7 +17,7 @@ from api.slack.responses import failed, ok, rate_limited, unavailable
 from api.slack.tiers import tier_kind
 from db.errors import DatabaseUnavailable
 from state.actions.apps import app_for_app_token
-from state.actions.tokens import token_identity
+from state.actions.tokens import token_identity, token_of_inactive_account
 from state.blocking import off_loop
 from state.errors import ActionError, RateLimited
 from state.rate_limit import limiter
@@ -64,6 +64,8 @@ def _call_method(spec: Method, call: CallInput, base_url: str) -> Result:
             raise SlackError('not_authed')
         identity = token_identity(call.token)
         if identity is None:
+            if token_of_inactive_account(call.token):
+                raise SlackError('account_inactive')  # as Slack: the person was deactivated
             # As Slack: a valid app-level token is the wrong kind here, anything else is no token at all.
             raise SlackError('not_allowed_token_type' if app_for_app_token(call.token) else 'invalid_auth')
         kind = tier_kind(spec.name)
@@ -79,6 +81,8 @@ def _call_with_app_token(spec: Method, call: CallInput, base_url: str) -> Result
         raise SlackError('not_authed')
     app = app_for_app_token(call.token)
     if app is None:
+        if token_of_inactive_account(call.token):
+            raise SlackError('account_inactive')
         raise SlackError('not_allowed_token_type' if token_identity(call.token) else 'invalid_auth')
     args = spec.args.model_validate(call.args)
     return spec.handler(Caller(None, base_url, app=app), args)

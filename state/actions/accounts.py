@@ -17,7 +17,7 @@ from db.engine import read_session
 from db.models import User, UserSession, utcnow
 from state.actions.guards import require_id
 from state.bus import user_topic
-from state.errors import Conflict, InvalidInput, NotFound
+from state.errors import Conflict, Forbidden, InvalidInput, NotFound
 from state.events import SessionEnded
 from state.security import (
     PASSWORD_MAX_CHARS,
@@ -37,6 +37,7 @@ DISPLAY_NAME_MAX_CHARS = 80
 SESSION_MAX_AGE = timedelta(days=14)
 
 LOGIN_FAILED = 'Wrong email or password.'
+ACCOUNT_DEACTIVATED = 'This account has been deactivated. Ask a workspace admin to reactivate it.'
 EMAIL_TAKEN = 'An account with this email already exists. Log in instead.'
 
 
@@ -95,7 +96,7 @@ def authenticate(email: str, password: str, ip: str) -> User:
     login_throttle.check(keys)
     with read_session() as session:
         user = session.exec(select(User).where(User.email == normalized)).first()
-    if user is None or not user.is_active or len(password) > PASSWORD_MAX_CHARS:
+    if user is None or len(password) > PASSWORD_MAX_CHARS:
         burn_password_check(password)
         login_throttle.record_failure(keys)
         raise InvalidInput(LOGIN_FAILED, code='invalid_auth')
@@ -103,6 +104,8 @@ def authenticate(email: str, password: str, ip: str) -> User:
     if not ok:
         login_throttle.record_failure(keys)
         raise InvalidInput(LOGIN_FAILED, code='invalid_auth')
+    if not user.is_active:  # said only to whoever knows the password, so it reveals nothing to a guesser
+        raise Forbidden(ACCOUNT_DEACTIVATED, code='account_inactive')
     login_throttle.clear(pair_key(normalized, ip))
     if new_hash is not None:  # the cost settings changed since this hash was made
         with unit_of_work() as uow:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db.engine import read_session
 from db.models import App, Workspace
 from state.actions.accounts import clean_display_name
+from state.actions.audit import record_audit
 from state.actions.bots import add_bot
 from state.actions.guards import active_user, is_admin, require_id, workspace_membership
 from state.actions.tokens import TOKEN_MAX_CHARS, issue_token
@@ -82,6 +83,7 @@ def create_app(
     events_url: str = '',
     socket_mode: bool = False,
     event_types: tuple[str, ...] = DEFAULT_EVENT_TYPES,
+    ip: str | None = None,
 ) -> NewApp:
     """A workspace owner or admin (or the operator, `actor_id=None`) makes an app with its bot user."""
     label = clean_display_name(name)
@@ -114,17 +116,37 @@ def create_app(
         session.add(app)
         session.flush()
         _announce_apps_changed(uow, workspace_id)
+        record_audit(
+            uow,
+            workspace_id=workspace_id,
+            actor_id=actor_id,
+            action='app.create',
+            target_kind='app',
+            target_id=app.id,
+            detail={'name': label},
+            ip=ip,
+        )
         made = NewApp(require_id(app.id), label, bot_id, bot_token, signing_secret, app_token)
     return made
 
 
-def set_app_disabled(actor_id: int, app_id: int, disabled: bool) -> None:
+def set_app_disabled(actor_id: int, app_id: int, disabled: bool, ip: str | None = None) -> None:
     """Owners and admins switch an app off (its tokens stop working at once) or on again."""
     with unit_of_work() as uow:
         session = uow.session
         app = app_for_admin(session, actor_id, app_id)
         app.disabled = disabled
         session.add(app)
+        record_audit(
+            uow,
+            workspace_id=app.workspace_id,
+            actor_id=actor_id,
+            action='app.disable' if disabled else 'app.enable',
+            target_kind='app',
+            target_id=app.id,
+            detail={'name': app.name},
+            ip=ip,
+        )
         _announce_apps_changed(uow, app.workspace_id)
         event = AppChanged(workspace_id=app.workspace_id, app_id=require_id(app.id), disabled=disabled)
         uow.publish(workspace_topic(app.workspace_id), event)

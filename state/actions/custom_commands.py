@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from db.engine import read_session
 from db.models import SlashCommand, User, Workspace, utcnow
+from state.actions.audit import record_audit
 from state.actions.bots import add_bot
 from state.actions.guards import active_user, is_admin, require_id, workspace_membership
 from state.actions.slash_commands import COMMANDS as BUILT_IN
@@ -45,13 +46,29 @@ class CommandSummary:
 
 
 def create_command(
-    actor_id: int, workspace_id: int, name: str, request_url: str, description: str = '', usage_hint: str = ''
+    actor_id: int,
+    workspace_id: int,
+    name: str,
+    request_url: str,
+    description: str = '',
+    usage_hint: str = '',
+    ip: str | None = None,
 ) -> NewCommand:
     """A workspace owner or admin registers a command; it works in every conversation of the workspace."""
     with unit_of_work() as uow:
         session = uow.session
         _require_admin(session, workspace_id, actor_id)
         made = _create(session, workspace_id, name, request_url, description, usage_hint, created_by=actor_id)
+        record_audit(
+            uow,
+            workspace_id=workspace_id,
+            actor_id=actor_id,
+            action='command.create',
+            target_kind='command',
+            target_id=made.id,
+            detail={'command': f'/{made.name}'},
+            ip=ip,
+        )
     return made
 
 
@@ -76,7 +93,7 @@ def workspace_commands(actor_id: int, workspace_id: int) -> list[CommandSummary]
         return [CommandSummary(require_id(r.id), r.name, r.request_url, r.description, r.usage_hint) for r in rows]
 
 
-def remove_command(actor_id: int, command_id: int) -> None:
+def remove_command(actor_id: int, command_id: int, ip: str | None = None) -> None:
     """Owners and admins remove a command; typing it stops working at once, and so do its response URLs."""
     with unit_of_work() as uow:
         session = uow.session
@@ -87,6 +104,16 @@ def remove_command(actor_id: int, command_id: int) -> None:
         if command.revoked_at is None:
             command.revoked_at = utcnow()
             session.add(command)
+            record_audit(
+                uow,
+                workspace_id=command.workspace_id,
+                actor_id=actor_id,
+                action='command.delete',
+                target_kind='command',
+                target_id=command_id,
+                detail={'command': f'/{command.name}'},
+                ip=ip,
+            )
 
 
 def command_name(text: str) -> str:

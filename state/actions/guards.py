@@ -27,7 +27,9 @@ def active_user(session: Session, user_id: int) -> User:
 
 
 def workspace_membership(session: Session, workspace_id: int, user_id: int) -> WorkspaceMember | None:
-    return session.get(WorkspaceMember, (workspace_id, user_id))
+    """The membership to authorize with: None also when an admin deactivated it (they act as a stranger)."""
+    member = session.get(WorkspaceMember, (workspace_id, user_id))
+    return member if member is not None and member.deactivated_at is None else None
 
 
 def is_admin(member: WorkspaceMember | None) -> bool:

@@ -10,8 +10,9 @@ from db.authz import is_admin_role
 from db.engine import read_session
 from db.models import ApiToken, App, User, Workspace, WorkspaceMember, utcnow
 from state.actions.accounts import clean_display_name
+from state.actions.audit import record_audit
 from state.actions.bots import add_bot
-from state.actions.guards import require_id
+from state.actions.guards import require_id, workspace_membership
 from state.actions.workspaces import WORKSPACE_NOT_FOUND
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.security import new_token, token_hash
@@ -21,7 +22,9 @@ TOKEN_NAME_MAX_CHARS = 80
 TOKEN_MAX_CHARS = 200  # ours are 43; a longer one is not worth hashing
 
 
-def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: str | None = None) -> str:
+def create_api_token(
+    user_id: int, workspace_id: int, name: str = '', bot_name: str | None = None, ip: str | None = None
+) -> str:
     """Create a token for `user_id` in the workspace, or, with `bot_name`, for a new bot user; returns it once.
 
     A bot is a user with an unusable password, a member of the workspace and its #general; creating one needs
@@ -35,7 +38,7 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
         session = uow.session
         user = session.get(User, user_id)
         workspace = session.get(Workspace, workspace_id)
-        member = session.get(WorkspaceMember, (workspace_id, user_id))
+        member = workspace_membership(session, workspace_id, user_id)
         if user is None or not user.is_active or workspace is None or member is None:
             raise NotFound(WORKSPACE_NOT_FOUND)
         owner_id = user_id
@@ -43,8 +46,18 @@ def create_api_token(user_id: int, workspace_id: int, name: str = '', bot_name: 
             if not is_admin_role(member.role):
                 raise Forbidden('Only workspace owners and admins can create bots.')
             owner_id = require_id(add_bot(session, workspace, bot_display_name).id)
-        token, _ = issue_token(
+        token, row = issue_token(
             session, owner_id, workspace_id, label or (bot_display_name or ''), is_bot=bot_display_name is not None
+        )
+        record_audit(
+            uow,
+            workspace_id=workspace_id,
+            actor_id=user_id,
+            action='token.create',
+            target_kind='token',
+            target_id=row.id,
+            detail={'name': row.name, 'bot': bot_display_name is not None},
+            ip=ip,
         )
     return token
 
@@ -94,7 +107,8 @@ def token_identity(token: str) -> TokenIdentity | None:
         row, user, workspace, app = found
         if row.revoked_at is not None or not user.is_active or (app is not None and app.disabled):
             return None
-        if session.get(WorkspaceMember, (row.workspace_id, row.user_id)) is None:
+        member = session.get(WorkspaceMember, (row.workspace_id, row.user_id))
+        if member is None or member.deactivated_at is not None:
             return None
     return TokenIdentity(
         token_id=require_id(row.id),
@@ -108,7 +122,30 @@ def token_identity(token: str) -> TokenIdentity | None:
     )
 
 
-def revoke_api_token(token_id: int) -> bool:
+def token_of_inactive_account(token: str) -> bool:
+    """Whether a token that `token_identity` refused belongs to a deactivated person (Slack: `account_inactive`),
+    rather than being unknown or revoked by its holder. Deactivation revokes the tokens too, so they stay dead
+    after a reactivation."""
+    if not token or len(token) > TOKEN_MAX_CHARS:
+        return False
+    with read_session() as session:
+        found = session.exec(
+            select(User, WorkspaceMember)
+            .join(ApiToken, col(ApiToken.user_id) == User.id)
+            .join(
+                WorkspaceMember,
+                (col(WorkspaceMember.user_id) == ApiToken.user_id)
+                & (col(WorkspaceMember.workspace_id) == ApiToken.workspace_id),
+            )
+            .where(ApiToken.token_hash == token_hash(token))
+        ).first()
+    if found is None:
+        return False
+    user, member = found
+    return not user.is_active or member.deactivated_at is not None
+
+
+def revoke_api_token(token_id: int, ip: str | None = None) -> bool:
     """Revoke a token; its holder proves it by calling with it (Slack's auth.revoke). False when already revoked."""
     with unit_of_work() as uow:
         session = uow.session
@@ -117,4 +154,14 @@ def revoke_api_token(token_id: int) -> bool:
             return False
         row.revoked_at = utcnow()
         session.add(row)
+        record_audit(
+            uow,
+            workspace_id=row.workspace_id,
+            actor_id=row.user_id,
+            action='token.delete',
+            target_kind='token',
+            target_id=token_id,
+            detail={'name': row.name},
+            ip=ip,
+        )
     return True

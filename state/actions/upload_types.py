@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from db import authz
-from db.models import Channel, Workspace, WorkspaceMember
+from db.models import Channel, Workspace
 from db.workspace_settings_queries import settings_in_session
 from settings import get_settings
+from state.actions.guards import workspace_membership
 from state.errors import Forbidden, InvalidInput, NotFound
 from state.files import policy
 from state.unit_of_work import unit_of_work
@@ -58,7 +59,7 @@ def set_extra_upload_types(actor_id: int, workspace_id: int, types: Sequence[str
     setting = clean_extra_types(types)
     with unit_of_work() as uow:
         workspace = uow.session.get(Workspace, workspace_id)
-        member = uow.session.get(WorkspaceMember, (workspace_id, actor_id))
+        member = workspace_membership(uow.session, workspace_id, actor_id)
         if workspace is None or member is None:
             raise NotFound('Workspace not found.')
         if not authz.is_admin_role(member.role):

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, IncomingWebhook, Workspace, utcnow
 from state.actions.accounts import clean_display_name
+from state.actions.audit import record_audit
 from state.actions.bots import add_bot
 from state.actions.guards import (
     CHANNEL_NOT_FOUND,
@@ -57,7 +58,7 @@ class WebhookSummary:
     channel_id: int
 
 
-def create_webhook(actor_id: int, channel_id: int, name: str) -> NewWebhook:
+def create_webhook(actor_id: int, channel_id: int, name: str, ip: str | None = None) -> NewWebhook:
     """A workspace owner or admin adds a webhook to a channel they can read (not a DM, not an archived one)."""
     label = clean_display_name(name)
     with unit_of_work() as uow:
@@ -66,6 +67,16 @@ def create_webhook(actor_id: int, channel_id: int, name: str) -> NewWebhook:
         if not is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
             raise Forbidden('Only workspace owners and admins can add incoming webhooks.')
         made = _create(session, channel, label, created_by=actor_id)
+        record_audit(
+            uow,
+            workspace_id=channel.workspace_id,
+            actor_id=actor_id,
+            action='webhook.create',
+            target_kind='webhook',
+            target_id=made.id,
+            detail={'name': label, 'channel_id': channel_id},
+            ip=ip,
+        )
     return made
 
 
@@ -83,7 +94,7 @@ def create_webhook_for_operator(workspace_id: int, channel_name: str, name: str)
     return made
 
 
-def remove_webhook(actor_id: int, webhook_id: int) -> None:
+def remove_webhook(actor_id: int, webhook_id: int, ip: str | None = None) -> None:
     """Owners and admins remove a webhook; its URL stops working at once. Removing twice is harmless."""
     with unit_of_work() as uow:
         session = uow.session
@@ -96,6 +107,16 @@ def remove_webhook(actor_id: int, webhook_id: int) -> None:
         if hook.revoked_at is None:
             hook.revoked_at = utcnow()
             session.add(hook)
+            record_audit(
+                uow,
+                workspace_id=hook.workspace_id,
+                actor_id=actor_id,
+                action='webhook.delete',
+                target_kind='webhook',
+                target_id=webhook_id,
+                detail={'name': hook.name},
+                ip=ip,
+            )
 
 
 def channel_webhooks(actor_id: int, channel_id: int) -> list[WebhookSummary]:

@@ -21,6 +21,7 @@ from db.workspace_settings_queries import (
     settings_in_session,
 )
 from settings import get_settings
+from state.actions.audit import record_audit
 from state.actions.guards import active_user, workspace_membership
 from state.actions.upload_types import clean_extra_types
 from state.actions.workspaces import clean_workspace_name
@@ -51,8 +52,13 @@ class SettingsChange:
     max_upload_mb: float | None = None  # 0 = the server's limit
 
 
-def update_workspace_settings(actor_id: int, workspace_id: int, change: SettingsChange) -> Changes:
-    """Apply `change`; returns {field: (old, new)} for the fields whose value changed (empty: nothing did)."""
+def update_workspace_settings(
+    actor_id: int, workspace_id: int, change: SettingsChange, ip: str | None = None
+) -> Changes:
+    """Apply `change`; returns {field: (old, new)} for the fields whose value changed (empty: nothing did).
+
+    The change is audited (`workspace.settings`, old and new values) in the same transaction.
+    """
     with unit_of_work() as uow:
         session = uow.session
         workspace = _admin_workspace(session, actor_id, workspace_id)
@@ -69,6 +75,16 @@ def update_workspace_settings(actor_id: int, workspace_id: int, change: Settings
             return changes
         session.add(workspace)
         session.add(stored)
+        record_audit(
+            uow,
+            workspace_id=workspace_id,
+            actor_id=actor_id,
+            action='workspace.settings',
+            target_kind='workspace',
+            target_id=workspace_id,
+            detail={field: {'old': old, 'new': new} for field, (old, new) in changes.items()},
+            ip=ip,
+        )
         uow.publish(
             workspace_topic(workspace_id),
             WorkspaceSettingsChanged(workspace_id=workspace_id, name=workspace.name, icon_emoji=stored.icon_emoji),

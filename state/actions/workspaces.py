@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.authz import GENERAL_CHANNEL_NAME, is_admin_role, is_guest_role
+from db.authz import GENERAL_CHANNEL_NAME, ROLE_RANK, is_admin_role, is_guest_role
 from db.models import (
     Channel,
     ChannelKind,
@@ -29,7 +29,8 @@ from db.models import (
 )
 from db.workspace_settings_queries import format_ids, parse_ids, settings_in_session
 from settings import get_settings
-from state.actions.guards import active_user, require_id
+from state.actions.audit import record_audit
+from state.actions.guards import active_user, require_id, workspace_membership
 from state.bus import channel_topic, user_topic, workspace_topic
 from state.email.compose import invitation
 from state.email.outbox import queue_email
@@ -49,8 +50,6 @@ INVITE_INVALID = 'This invite link is not valid. Ask a workspace admin for a new
 INVITE_REVOKED = 'This invite link has been revoked. Ask a workspace admin for a new one.'
 INVITE_EXPIRED = 'This invite link has expired. Ask a workspace admin for a new one.'
 INVITE_USED_UP = 'This invite link has already been used as often as allowed. Ask a workspace admin for a new one.'
-
-_ROLE_RANK = {WorkspaceRole.GUEST: -1, WorkspaceRole.MEMBER: 0, WorkspaceRole.ADMIN: 1, WorkspaceRole.OWNER: 2}
 
 
 def slugify(name: str) -> str:
@@ -111,6 +110,7 @@ def create_invite(
     email: str | None = None,
     *,
     guest_channel_ids: Sequence[int] | None = None,
+    ip: str | None = None,
 ) -> str:
     """Owners and admins create invite links; returns the raw token (only its sha256 is stored).
 
@@ -138,17 +138,32 @@ def create_invite(
             guest_channels = _guest_channels(session, workspace_id, guest_channel_ids)
         if address is not None:
             limiter.take('invite_email', actor_id)  # after the admin check: only admins can spend it
-        session.add(
-            Invite(
-                workspace_id=workspace_id,
-                token_hash=token_hash(token),
-                created_by=actor_id,
-                created_at=now,
-                expires_at=now + expires_in,
-                max_uses=max_uses,
-                role=WorkspaceRole.MEMBER if guest_channels is None else WorkspaceRole.GUEST,
-                channel_ids=format_ids(guest_channels or []),
-            )
+        invite = Invite(
+            workspace_id=workspace_id,
+            token_hash=token_hash(token),
+            created_by=actor_id,
+            created_at=now,
+            expires_at=now + expires_in,
+            max_uses=max_uses,
+            role=WorkspaceRole.MEMBER if guest_channels is None else WorkspaceRole.GUEST,
+            channel_ids=format_ids(guest_channels or []),
+        )
+        session.add(invite)
+        session.flush()
+        detail: dict[str, object] = {'max_uses': max_uses, 'expires_at': invite.expires_at.isoformat()}
+        if address is not None:
+            detail['email'] = address
+        if guest_channels is not None:
+            detail['guest_channels'] = list(guest_channels)
+        record_audit(
+            uow,
+            workspace_id=workspace_id,
+            actor_id=actor_id,
+            action='invite.create',
+            target_kind='invite',
+            target_id=invite.id,
+            detail=detail,
+            ip=ip,
         )
         if address is not None:
             workspace = session.get(Workspace, workspace_id)
@@ -161,7 +176,7 @@ def create_invite(
     return token
 
 
-def revoke_invite(actor_id: int, invite_id: int) -> None:
+def revoke_invite(actor_id: int, invite_id: int, ip: str | None = None) -> None:
     """Owners and admins revoke an invite of their workspace; revoking twice is harmless."""
     with unit_of_work() as uow:
         session = uow.session
@@ -172,7 +187,17 @@ def revoke_invite(actor_id: int, invite_id: int) -> None:
             _require_admin(session, actor_id, invite.workspace_id)
         except NotFound as exc:  # not a member: do not confirm the invite exists
             raise NotFound('This invite does not exist.') from exc
-        invite.revoked = True
+        if not invite.revoked:
+            invite.revoked = True
+            record_audit(
+                uow,
+                workspace_id=invite.workspace_id,
+                actor_id=actor_id,
+                action='invite.revoke',
+                target_kind='invite',
+                target_id=invite_id,
+                ip=ip,
+            )
 
 
 def accept_invite(actor_id: int, token: str) -> Workspace:
@@ -244,7 +269,7 @@ def add_member(
                 _guest_channels(session, workspace_id, channel_ids)  # at least one, all open channels
             join_in_session(session, workspace, user, role, guest_channel_ids=channel_ids)
             member = session.get(WorkspaceMember, (workspace_id, user_id))
-        elif _ROLE_RANK[WorkspaceRole(member.role)] < _ROLE_RANK[role]:
+        elif ROLE_RANK[WorkspaceRole(member.role)] < ROLE_RANK[role]:
             member.role = role
     if member is None:
         raise AssertionError('membership vanished inside its own transaction')
@@ -349,7 +374,7 @@ def _free_slug(session: Session, base: str) -> str:
 
 
 def _require_admin(session: Session, actor_id: int, workspace_id: int) -> WorkspaceMember:
-    member = session.get(WorkspaceMember, (workspace_id, actor_id))
+    member = workspace_membership(session, workspace_id, actor_id)
     if member is None:
         raise NotFound(WORKSPACE_NOT_FOUND)  # outsiders cannot tell a private workspace from a missing one
     if not is_admin_role(member.role):

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from db.directory_queries import workspace_people
 from state.bus import Subscription, bus, workspace_topic
-from state.events import Event, MemberJoined, MemberLeft, UserChanged, WorkspaceImported
+from state.events import Event, MemberJoined, MemberLeft, MembershipChanged, UserChanged, WorkspaceImported
 
 Pairs = tuple[tuple[int, str], ...]
 
@@ -84,6 +84,8 @@ def _on_event(workspace_id: int, event: Event) -> None:
         person_changed(workspace_id, event.user.id, event.user.display_name)
     elif isinstance(event, WorkspaceImported):
         reload(workspace_id)
+    elif isinstance(event, MembershipChanged):  # a deactivated member leaves the roster, a reactivated one returns
+        person_changed(workspace_id, event.user_id, event.display_name if event.active else None)
 
 
 def drop_all() -> None:
