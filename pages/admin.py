@@ -16,8 +16,8 @@ from nicegui import ui
 
 from components import stylesheets
 from components.admin_audit import build_audit_tab
-from components.admin_integrations import build_integrations_tab
 from components.admin_import_export import build_import_export_tab
+from components.admin_integrations import build_integrations_tab
 from components.admin_members import build_members_tab
 from components.admin_settings import build_settings_tab
 from components.invite_manager import build_invite_manager
