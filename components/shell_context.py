@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from state.render.emoji_table import EMOJI
@@ -22,6 +22,8 @@ class ShellContext:
     is_admin: bool
     max_message_chars: int
     roster: Roster  # the workspace's members, shared with every other tab of the workspace
+    # Opens a person's profile card (set by the shell; the card checks the id is a member of the workspace).
+    show_profile: Callable[[int | None], None] = lambda _user_id: None
 
     @property
     def people(self) -> Mapping[int, str]:

@@ -54,6 +54,21 @@ def workspace_people(workspace_id: int) -> dict[int, str]:
     return {int(uid): name for uid, name in rows if uid is not None}
 
 
+def workspace_avatars(workspace_id: int) -> dict[int, int]:
+    """The uploaded picture's version of each active member who has one, by user id."""
+    with read_session() as session:
+        rows = session.exec(
+            select(User.id, User.avatar_version)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                col(User.is_active).is_(True),
+                col(User.avatar_version) != 0,
+            )
+        ).all()
+    return {int(uid): int(version) for uid, version in rows if uid is not None}
+
+
 @dataclass(frozen=True)
 class Person:
     id: int
@@ -61,6 +76,7 @@ class Person:
     status_text: str
     status_emoji: str
     last_active_at: datetime | None
+    avatar_version: int = 0
 
 
 def workspace_directory(workspace_id: int) -> list[Person]:
@@ -72,4 +88,45 @@ def workspace_directory(workspace_id: int) -> list[Person]:
             .where(WorkspaceMember.workspace_id == workspace_id, col(User.is_active).is_(True))
             .order_by(func.lower(User.display_name))
         ).all()
-    return [Person(u.id or 0, u.display_name, u.status_text, u.status_emoji, u.last_active_at) for u in rows]
+    return [
+        Person(u.id or 0, u.display_name, u.status_text, u.status_emoji, u.last_active_at, u.avatar_version)
+        for u in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a profile card shows of one person."""
+
+    id: int
+    display_name: str
+    full_name: str
+    title: str
+    pronouns: str
+    time_zone: str
+    status_text: str
+    status_emoji: str
+    avatar_version: int
+
+
+def workspace_profile(workspace_id: int, user_id: int) -> Profile | None:
+    """One active member's profile, or None when they are not (or no longer) in the workspace."""
+    with read_session() as session:
+        user = session.exec(
+            select(User)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+            .where(WorkspaceMember.workspace_id == workspace_id, User.id == user_id, col(User.is_active).is_(True))
+        ).first()
+        if user is None or user.id is None:
+            return None
+        return Profile(
+            id=user.id,
+            display_name=user.display_name,
+            full_name=user.full_name,
+            title=user.title,
+            pronouns=user.pronouns,
+            time_zone=user.time_zone,
+            status_text=user.status_text,
+            status_emoji=user.status_emoji,
+            avatar_version=user.avatar_version,
+        )

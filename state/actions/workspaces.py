@@ -238,7 +238,11 @@ def join_in_session(session: Session, workspace: Workspace, user: User, role: Wo
         select(Channel).where(Channel.workspace_id == workspace_id, Channel.name == GENERAL_CHANNEL_NAME)
     ).first()
     view = UserView(
-        id=user_id, display_name=user.display_name, status_text=user.status_text, status_emoji=user.status_emoji
+        id=user_id,
+        display_name=user.display_name,
+        status_text=user.status_text,
+        status_emoji=user.status_emoji,
+        avatar_version=user.avatar_version,
     )
     uow = unit_of_work_of(session)
     uow.publish(workspace_topic(workspace_id), MemberJoined(workspace_id=workspace_id, channel_id=None, user=view))
