@@ -15,6 +15,7 @@ from db.api_queries import Conversation
 from db.authz import is_admin_role, is_general
 from db.models import BOT_EMAIL_DOMAIN, ChannelKind, User, WorkspaceMember, WorkspaceRole
 from state.events import ChannelView, MessageView
+from state.time_zones import offset_seconds, zone_label
 
 DELETED_TEXT = 'This message was deleted.'
 IMAGE_SIZES = (24, 32, 48, 72, 192, 512)  # Slack's profile.image_* sizes
