@@ -44,7 +44,7 @@ def avatar_sizes(data: bytes) -> dict[int, bytes]:
         except Image.UnidentifiedImageError as error:
             raise UnsupportedFileType('A profile picture must be a PNG, JPEG, GIF or WebP image.') from error
         except Image.DecompressionBombError as error:
-            raise BadImage(_pixels_message()) from error
+            raise BadImage(f'The picture is too large to process; {_pixels_message()}') from error
         except (OSError, SyntaxError, ValueError, EOFError, struct.error) as error:
             raise BadImage('The picture could not be read; the file is damaged.') from error
     return {size: _png(square, size) for size in AVATAR_SIZES}

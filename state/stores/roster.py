@@ -27,8 +27,8 @@ class Roster:
     names: Mapping[int, str]  # read-only: every tab of the workspace holds this same object
     pairs: Pairs  # (id, name), as the message lists take it
     by_name: Pairs  # (id, name) sorted by name, for autocomplete
-    avatars: Mapping[int, int] = MappingProxyType({})  # id -> picture version, for those who uploaded one
-    avatar_urls: Pairs = ()  # (id, the list-size picture's URL), as the message lists take it
+    avatars: Mapping[int, int]  # id -> picture version, for those who uploaded one
+    avatar_urls: Pairs  # (id, the list-size picture's URL), as the message lists take it
 
     @classmethod
     def of(cls, names: Mapping[int, str], avatars: Mapping[int, int] | None = None) -> Roster:
