@@ -24,7 +24,9 @@ from state.time_zones import offset_seconds, zone_label
 from tests.factories import RecordingBackend, World, update_row
 
 
-def image_bytes(width: int = 300, height: int = 200, fmt: str = 'JPEG', *, exif_orientation: int | None = None) -> bytes:
+def image_bytes(
+    width: int = 300, height: int = 200, fmt: str = 'JPEG', *, exif_orientation: int | None = None
+) -> bytes:
     picture = Image.new('RGB', (width, height), (200, 30, 30))
     picture.paste((30, 30, 200), (0, 0, width // 2, height))  # left half blue: shows the crop and the rotation
     buffer = io.BytesIO()
