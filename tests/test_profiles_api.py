@@ -74,3 +74,22 @@ async def test_profile_set_takes_title_and_pronouns_and_refuses_bad_ones(
     assert (answer['profile']['title'], answer['profile']['pronouns']) == ('Chef', 'they')
     error = await slack.error('users.profile.set', api_world.bob_token, profile='{"title": "%s"}' % ('x' * 101))
     assert error == 'invalid_arguments'
+
+
+async def test_set_photo_and_delete_photo_change_only_the_token_user(
+    user: User, api_world: ApiWorld, slack: SlackCaller
+) -> None:
+    headers = {'Authorization': f'Bearer {api_world.bob_token}'}
+    files = {'image': ('me.png', _png(), 'image/png')}
+    answer = await user.http_client.post('/api/users.setPhoto', headers=headers, files=files)
+    assert answer.json() == {'ok': True}
+    shown = (await slack.ok('users.profile.get', api_world.carl_token, user=user_sid(api_world.bob)))['profile']
+    assert shown['is_custom_image'] is True and f'/avatars/{api_world.bob}/512.png?v=' in shown['image_512']
+    ada = (await slack.ok('users.profile.get', api_world.carl_token, user=user_sid(api_world.ada)))['profile']
+    assert ada['is_custom_image'] is False
+    bad = {'image': ('me.png', b'GIF89a but not really', 'image/gif')}
+    refused = await user.http_client.post('/api/users.setPhoto', headers=headers, files=bad)
+    assert refused.json()['ok'] is False and refused.json()['error'] == 'bad_image'
+    await slack.ok('users.deletePhoto', api_world.bob_token)
+    shown = (await slack.ok('users.profile.get', api_world.carl_token, user=user_sid(api_world.bob)))['profile']
+    assert shown['is_custom_image'] is False and shown['image_512'].endswith('.svg')
