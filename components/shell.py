@@ -112,6 +112,7 @@ class Shell:
         self.missing.set_visibility(False)
         self._connected_once = False
         presence_store.track_client(ctx.user_id, client)
+        self.client = client
         client.on_connect(self._on_connect)
         bus.subscribe(user_topic(ctx.user_id), self._on_user_event)
         bus.subscribe(workspace_topic(ctx.workspace_id), self._on_workspace_event)
@@ -156,7 +157,7 @@ class Shell:
             if self._thread is not None:
                 self._thread.catch_up()
         else:
-            background_tasks.create(report_time_zone(self.ctx.user_id), name='report-time-zone')
+            background_tasks.create(report_time_zone(self.client, self.ctx.user_id), name='report-time-zone')
         self._connected_once = True
 
     def _on_user_event(self, event: Event) -> None:

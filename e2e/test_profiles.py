@@ -40,6 +40,8 @@ def test_a_new_picture_and_title_show_live_in_the_list_and_the_card(
     expect(card).to_have_attribute('data-user', ada_id)
     expect(card.get_by_test_id('profile-name')).to_have_text('Ada')
     expect(card.get_by_test_id('profile-title')).to_have_count(0)
+    # Ada's browser reported its own time zone when her tab connected (she never picked one).
+    expect(card.get_by_test_id('profile-local-time')).to_contain_text(re.compile(r'\d\d:\d\d local time \('))
 
     # Ada edits her profile: picture first (saved on upload), then the title.
     ada.page.get_by_test_id('open-profile-edit').click()
