@@ -1,6 +1,8 @@
-"""The logout button the workspace shell places in its header."""
+"""The account buttons the workspace shell places in its header: edit your profile, log out."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from nicegui import ui
 
@@ -23,3 +25,9 @@ def logout_button() -> ui.button:
         ui.navigate.to('/login')
 
     return ui.button('Log out', icon='logout', on_click=log_out).props('flat no-caps data-testid=logout').mark('logout')
+
+
+def profile_button(on_click: Callable[[], None]) -> ui.button:
+    """Opens your own profile editor (components/profile_edit.py)."""
+    button = ui.button(icon='account_circle', on_click=on_click).props('flat data-testid=open-profile-edit')
+    return button.props('title="Edit your profile"').mark('open-profile-edit')

@@ -39,6 +39,7 @@ class Conversation:
             me=ctx.user_id,
             mode=mode,
             people=ctx.people_pairs,
+            avatars=ctx.roster.avatar_urls,
             emoji_url=EMOJI_URL,
             can_moderate=ctx.is_admin,
             read_only=False,
@@ -68,6 +69,7 @@ class Conversation:
         self.list.on('delete', lambda e: self.messenger.delete(id_arg(e)))
         self.list.on('retry', on_send)
         self.list.on('copied', lambda _: ui.notify('Link copied'))
+        self.list.on('open-profile', lambda e: ctx.show_profile(id_arg(e)))
         self.composer.on('send', on_send)
         self.composer.on('typing', lambda e: self.typing.announce(flag_arg(e, 'typing')))
 

@@ -42,6 +42,7 @@ export default {
     me: Number,
     mode: { type: String, default: "channel" }, // channel | thread
     people: { type: Array, default: () => [] }, // [[user id, display name], ...]
+    avatars: { type: Array, default: () => [] }, // [[user id, picture URL], ...] for those who uploaded one
     emojiUrl: String, // [[shortcode, char], ...] as JSON
     canModerate: Boolean,
     readOnly: Boolean,
@@ -72,6 +73,9 @@ export default {
   computed: {
     peopleMap() {
       return Object.fromEntries(this.people);
+    },
+    avatarMap() {
+      return Object.fromEntries(this.avatars);
     },
     emojiMap() {
       return Object.fromEntries(this.emoji);

@@ -72,6 +72,7 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
         mode: str,
         people: Pairs,
         emoji_url: str,
+        avatars: Pairs = (),
         can_moderate: bool,
         read_only: bool,
         link_base: str,
@@ -84,6 +85,7 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
         # Tuples, not a dict or lists: NiceGUI wraps those in observable copies per tab (see composer.py); and
         # the roster's own tuple, shared by every tab of the workspace.
         self.props['people'] = people
+        self.props['avatars'] = avatars  # (id, URL) pairs: the roster's own tuple, like `people`
         self.props['emoji-url'] = emoji_url
         self.props['can-moderate'] = can_moderate
         self.props['read-only'] = read_only
@@ -94,8 +96,10 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
 
     # ---- props that change rarely -----------------------------------------------------------------------
 
-    def set_people(self, people: Pairs) -> None:
+    def set_people(self, people: Pairs, avatars: Pairs | None = None) -> None:
         self.props['people'] = people
+        if avatars is not None:
+            self.props['avatars'] = avatars
         self.update()
 
     def set_read_only(self, read_only: bool) -> None:

@@ -3,7 +3,8 @@
 // and what a row does on its own (tap, edit box, delete confirmation, copy link, the text it shows).
 // message_list.js splices ROWS_TEMPLATE into its template and takes `messageRows` as a mixin; the mixin reads
 // the list's props and state (me, mode, readOnly, canModerate, people, emoji, highlighted, seenBy, messages)
-// and calls its openPicker(); the row's buttons emit the list's events (react, open-thread, edit, delete, ...).
+// and calls its openPicker(); the row's buttons emit the list's events (react, open-thread, edit, delete,
+// open-profile from the avatar or the author's name, ...); pictures come from the list's avatarMap.
 import { clockTime, dayKey, dayLabel, hue, initials, pendingHtml, relativeTime } from "chat_format";
 import { MessageFiles } from "message_files";
 import { addEdit } from "outbox";
@@ -44,12 +45,16 @@ export const ROWS_TEMPLATE = `
          data-testid="message" :data-message-id="row.m.id || ''" :data-client-id="row.m.client_msg_id || ''"
          :data-pending="row.m.pending ? 'true' : 'false'" @click="onTap(row.m, $event)">
       <div class="chat-msg__gutter">
-        <div v-if="row.header" class="chat-avatar" :style="{ background: 'hsl(' + hue(row.m.author_id) + ',55%,45%)' }">{{ initials(row.m.author_name) }}</div>
+        <button v-if="row.header" class="chat-avatar" data-testid="avatar" :data-user="row.m.author_id" title="View profile"
+                :style="{ background: 'hsl(' + hue(row.m.author_id) + ',55%,45%)' }" @click.stop="openProfile(row.m)">
+          <img v-if="avatarMap[row.m.author_id]" :src="avatarMap[row.m.author_id]" alt="" class="chat-avatar__img" />
+          <template v-else>{{ initials(row.m.author_name) }}</template>
+        </button>
         <span v-else class="chat-msg__time-hover">{{ time(row.m) }}</span>
       </div>
       <div class="chat-msg__main">
         <div v-if="row.header" class="chat-msg__head">
-          <span class="chat-msg__author" data-testid="message-author">{{ row.m.author_name }}</span>
+          <button class="chat-msg__author" data-testid="message-author" :data-user="row.m.author_id" @click.stop="openProfile(row.m)">{{ row.m.author_name }}</button>
           <a class="chat-msg__time" :href="permalink(row.m)" @click.prevent="$emit('permalink', { id: row.m.id })">{{ time(row.m) }}</a>
         </div>
         <div v-if="editing === row.m.id" class="chat-edit">
@@ -124,6 +129,9 @@ export const messageRows = {
     hue,
     initials,
     pendingHtml,
+    openProfile(m) {
+      if (m.author_id) this.$emit("open-profile", { id: m.author_id });
+    },
     onTap(m, event) {
       // On touch screens there is no hover: a tap shows the message's actions.
       if (event.target.closest("a, button, textarea")) return;

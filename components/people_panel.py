@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 
 from nicegui import ui
 
+from components.avatar import avatar_element
 from components.presence import PresenceDot, PresenceFollower
 from components.shell_context import ShellContext
 from db.directory_queries import Person, workspace_directory
 from state.render.emoji import emoji_for
 from state.stores.presence import OFFLINE
+from state.stores.roster import LIST_AVATAR_SIZE
 
 FILTERS = {'all': 'All', 'online': 'Online', 'away': 'Away', 'busy': 'Busy', 'offline': 'Offline'}
 
@@ -43,6 +45,8 @@ class PersonRow(PresenceFollower):
         self.classes('flex items-center gap-2 px-3 py-1 cursor-pointer hover:bg-gray-100 rounded')
         self.props('data-testid=presence-item')
         with self:
+            avatar = avatar_element(person.id, person.name, person.avatar_version, size=LIST_AVATAR_SIZE)
+            avatar.classes(remove='chat-avatar--card').classes('chat-avatar--small')
             PresenceDot(person.id)
             with ui.column().classes('gap-0 min-w-0'):
                 ui.label(person.name).classes('font-medium truncate')
@@ -61,9 +65,9 @@ class PersonRow(PresenceFollower):
 
 
 class PeoplePanel:
-    def __init__(self, ctx: ShellContext, *, on_message: Callable[[int], None], on_close: Callable[[], None]) -> None:
+    def __init__(self, ctx: ShellContext, *, on_person: Callable[[int], None], on_close: Callable[[], None]) -> None:
         self.ctx = ctx
-        self.on_message = on_message
+        self.on_person = on_person
         self.rows: list[PersonRow] = []
         self.status_filter = 'all'
         with ui.element('div').classes('chat-thread').props('data-testid=people-panel') as self.root:
@@ -90,7 +94,7 @@ class PeoplePanel:
             self.rows = []
             for person in workspace_directory(self.ctx.workspace_id, self.ctx.user_id):
                 row = PersonRow(person, self._matches)
-                row.on('click', lambda _, uid=person.id: self.on_message(uid))
+                row.on('click', lambda _, uid=person.id: self.on_person(uid))
                 self.rows.append(row)
         self.root.set_visibility(True)
 

@@ -7,9 +7,9 @@ menu is `components/channel_menu.py`; which side panel is open, `components/side
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
-from components.account_menu import logout_button
+from components.account_menu import logout_button, profile_button
 from components.activity import ActivityTracker
 from components.admin_link import admin_link
 from components.apps_dialog import apps_dialog
@@ -20,6 +20,8 @@ from components.connection_status import ConnectionStatus
 from components.notifier import Notifier, notification_reason
 from components.people_panel import PeoplePanel
 from components.presence import PresenceDot
+from components.profile_card import open_profile_card
+from components.profile_edit import profile_edit_dialog
 from components.search_box import SearchBox
 from components.shell_context import ShellContext
 from components.side_panels import SidePanels
@@ -27,6 +29,7 @@ from components.sidebar import Sidebar, entry_label
 from components.status_dialog import status_dialog
 from components.tab_title import TabTitle
 from components.thread_panel import ThreadPanel
+from components.time_zone import report_time_zone
 from components.workspace_switcher import workspace_switcher
 from db import channel_queries as queries
 from db.directory_queries import visible_people_ids
@@ -58,6 +61,7 @@ from state.stores.sidebar import ChannelEntry, sidebar_store
 class Shell:
     def __init__(self, ctx: ShellContext) -> None:
         self.ctx = ctx
+        ctx.show_profile = self.show_profile
         self.store = sidebar_store(ctx.user_id, ctx.workspace_id)
         client = ui.context.client
         ConnectionStatus()
@@ -113,6 +117,7 @@ class Shell:
         self.missing.set_visibility(False)
         self._connected_once = False
         presence_store.track_client(ctx.user_id, client)
+        self.client = client
         client.on_connect(self._on_connect)
         bus.subscribe(user_topic(ctx.user_id), self._on_user_event)
         # This node's Redis subscription came back: events of other nodes may be missing here (rule 4).
@@ -131,6 +136,7 @@ class Shell:
         with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
             PresenceDot(ctx.user_id)
             ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')
+            profile_button(lambda: profile_edit_dialog(ctx)).props('color=white round dense size=sm')
             ui.button(icon='mood', on_click=lambda: status_dialog(ctx)).props(
                 'flat round dense size=sm color=white data-testid=set-status'
             ).props('title="Set your status"')
@@ -157,6 +163,8 @@ class Shell:
     def _on_connect(self) -> None:
         if self._connected_once:
             self.catch_up()  # a reconnect: whatever NiceGUI replayed, catch up from the database (rule 4)
+        else:
+            background_tasks.create(report_time_zone(self.client, self.ctx.user_id), name='report-time-zone')
         self._connected_once = True
 
     def catch_up(self) -> None:
@@ -186,7 +194,7 @@ class Shell:
 
     def _on_workspace_event(self, event: Event) -> None:
         if (isinstance(event, MemberJoined) and event.channel_id is None) or isinstance(event, UserChanged):
-            self._set_person(event.user.id, event.user.display_name)
+            self._set_person(event.user.id, event.user.display_name, event.user.avatar_version)
         elif isinstance(event, MembershipChanged):
             self._set_person(event.user_id, event.display_name if event.active else None)
         elif isinstance(event, ChannelUpdated):
@@ -202,16 +210,16 @@ class Shell:
         if self.pane.channel is not None and view.id == self.pane.channel.id:
             self._channel_updated(view)
 
-    def _set_person(self, user_id: int, name: str | None) -> None:
-        self._use_roster(roster_store.person_changed(self.ctx.workspace_id, user_id, name))
+    def _set_person(self, user_id: int, name: str | None, avatar_version: int | None = None) -> None:
+        self._use_roster(roster_store.person_changed(self.ctx.workspace_id, user_id, name, avatar_version))
 
     def _use_roster(self, updated: roster_store.Roster) -> None:
         if updated is self.ctx.roster:
             return
         self.ctx.roster = updated
-        self.pane.list.set_people(self.ctx.people_pairs)
+        self.pane.list.set_people(self.ctx.people_pairs, updated.avatar_urls)
         if self._thread is not None:
-            self._thread.list.set_people(self.ctx.people_pairs)
+            self._thread.list.set_people(self.ctx.people_pairs, updated.avatar_urls)
         self._refresh_suggestions()
 
     # ---- navigation -----------------------------------------------------------------------------------------
@@ -254,7 +262,7 @@ class Shell:
     def _people_panel(self) -> PeoplePanel:
         if self._people is None:
             with self.columns:
-                self._people = PeoplePanel(self.ctx, on_message=self.message_person, on_close=self.toggle_people)
+                self._people = PeoplePanel(self.ctx, on_person=self.show_profile, on_close=self.toggle_people)
         return self._people
 
     def _close_people(self) -> None:
@@ -277,6 +285,9 @@ class Shell:
             self.open_thread(hit.channel_id, hit.thread_root_id)
             if self._thread is not None:
                 self._thread.list.highlight(hit.message_id)
+
+    def show_profile(self, user_id: int | None) -> None:
+        open_profile_card(self.ctx, user_id, self.message_person)
 
     def message_person(self, user_id: int) -> None:
         if user_id == self.ctx.user_id:

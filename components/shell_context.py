@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from state.render.emoji_table import EMOJI
@@ -33,6 +33,9 @@ class ShellContext:
     @property
     def is_guest(self) -> bool:
         return self.guest_sees is not None
+
+    # Opens a person's profile card (set by the shell; the card checks the id is a member of the workspace).
+    show_profile: Callable[[int | None], None] = lambda _user_id: None
 
     @property
     def people(self) -> Mapping[int, str]:

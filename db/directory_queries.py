@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from db.authz import people_visible_to
+from db.authz import may_see_person, people_visible_to
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, User, WorkspaceMember
 
@@ -59,6 +59,21 @@ def workspace_people(workspace_id: int) -> dict[int, str]:
     return {int(uid): name for uid, name in rows if uid is not None}
 
 
+def workspace_avatars(workspace_id: int) -> dict[int, int]:
+    """The uploaded picture's version of each active member who has one, by user id."""
+    with read_session() as session:
+        rows = session.exec(
+            select(User.id, User.avatar_version)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                col(User.is_active).is_(True),
+                col(User.avatar_version) != 0,
+            )
+        ).all()
+    return {int(uid): int(version) for uid, version in rows if uid is not None}
+
+
 @dataclass(frozen=True)
 class Person:
     id: int
@@ -66,6 +81,7 @@ class Person:
     status_text: str
     status_emoji: str
     last_active_at: datetime | None
+    avatar_version: int = 0
 
 
 def workspace_directory(workspace_id: int, viewer_id: int) -> list[Person]:
@@ -83,7 +99,10 @@ def workspace_directory(workspace_id: int, viewer_id: int) -> list[Person]:
             )
             .order_by(func.lower(User.display_name))
         ).all()
-    return [Person(u.id or 0, u.display_name, u.status_text, u.status_emoji, u.last_active_at) for u in rows]
+    return [
+        Person(u.id or 0, u.display_name, u.status_text, u.status_emoji, u.last_active_at, u.avatar_version)
+        for u in rows
+    ]
 
 
 def visible_people_ids(workspace_id: int, viewer_id: int) -> frozenset[int]:
@@ -95,3 +114,47 @@ def visible_people_ids(workspace_id: int, viewer_id: int) -> frozenset[int]:
             .where(WorkspaceMember.workspace_id == workspace_id, people_visible_to(session, viewer_id, workspace_id))
         ).all()
     return frozenset(uid for uid in rows if uid is not None)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a profile card shows of one person."""
+
+    id: int
+    display_name: str
+    full_name: str
+    title: str
+    pronouns: str
+    time_zone: str
+    status_text: str
+    status_emoji: str
+    avatar_version: int
+
+
+def workspace_profile(workspace_id: int, user_id: int, viewer_id: int) -> Profile | None:
+    """One active member's profile, or None when they are not (or no longer) in the workspace, or when the
+    viewer may not see them (a guest sees only the people of their channels)."""
+    with read_session() as session:
+        user = session.exec(
+            select(User)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                User.id == user_id,
+                col(User.is_active).is_(True),
+                col(WorkspaceMember.deactivated_at).is_(None),
+            )
+        ).first()
+        if user is None or user.id is None or not may_see_person(session, viewer_id, workspace_id, user_id):
+            return None
+        return Profile(
+            id=user.id,
+            display_name=user.display_name,
+            full_name=user.full_name,
+            title=user.title,
+            pronouns=user.pronouns,
+            time_zone=user.time_zone,
+            status_text=user.status_text,
+            status_emoji=user.status_emoji,
+            avatar_version=user.avatar_version,
+        )

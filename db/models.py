@@ -79,6 +79,13 @@ class User(SQLModel, table=True):
     email_notifications: bool = True
     # Operators of this server (not of one workspace): they may open the live inspector at /admin/live.
     is_server_admin: bool = False
+    # Profile (state/actions/profile_fields.py, avatars.py). time_zone '' = not known yet (the browser reports it).
+    full_name: str = Field(default='', max_length=80)
+    title: str = Field(default='', max_length=100)
+    pronouns: str = Field(default='', max_length=40)
+    time_zone: str = Field(default='', max_length=64)
+    # 0 = no picture (identicon / initials); else the stored version, part of every avatar URL (cache busting).
+    avatar_version: int = Field(default=0, sa_type=BigInteger)
 
 
 class UserSession(SQLModel, table=True):

@@ -72,6 +72,7 @@ class UserView(Frozen):
     display_name: str
     status_text: str = ''
     status_emoji: str = ''
+    avatar_version: int = 0  # 0: no picture (state/files/avatar_store.py)
 
 
 class BookmarkView(Frozen):

@@ -238,6 +238,8 @@ COVERED_ELSEWHERE = {
     'users.lookupByEmail': 'tests/test_slack_users_more.py (owners, admins and bots; people of the token workspace)',
     'users.profile.get': 'tests/test_slack_users_more.py (people of the token workspace only)',
     'users.profile.set': 'tests/test_slack_users_more.py (the token own user only)',
+    'users.setPhoto': 'tests/test_profiles_api.py (the token own user only)',
+    'users.deletePhoto': 'tests/test_profiles_api.py (the token own user only)',
     'users.conversations': 'tests/test_slack_users_more.py (only the token user own memberships)',
     'emoji.list': 'tests/test_slack_small_methods.py (no custom emoji: the same empty map for every token)',
     'dnd.info': 'tests/test_slack_small_methods.py (people of the token workspace only)',

@@ -49,6 +49,7 @@ from db.models import (
 from state.actions import (
     api_uploads,
     apps,
+    avatars,
     bookmarks,
     channels,
     command_invocation,
@@ -56,6 +57,7 @@ from state.actions import (
     ephemeral,
     members,
     messages,
+    profile_fields,
     reactions,
     reads,
     scheduled,
@@ -70,6 +72,7 @@ from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
 from state.errors import ActionError, RateLimited
 from tests.factories import add_member, count_rows, make_channel, make_user, make_workspace, update_row
+from tests.profile_pictures import TINY_PNG
 
 ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger', 'guest')
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
@@ -264,6 +267,16 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'profile.set_read_receipts': (lambda _s, a: profile_actions.set_read_receipts(a, False), active),
     'profile.set_email_notifications': (lambda _s, a: profile_actions.set_email_notifications(a, False), active),
     'profile.set_manual_presence': (lambda _s, a: profile_actions.set_manual_presence(a, 'busy'), active),
+    'profile_fields.update_profile': (
+        lambda _s, a: profile_fields.update_profile(a, profile_fields.ProfileFields('New name', title='Chef')),
+        active,
+    ),
+    'profile_fields.set_time_zone_if_unknown': (
+        lambda _s, a: profile_fields.set_time_zone_if_unknown(a, 'Europe/Berlin'),
+        active,
+    ),
+    'avatars.set_avatar': (lambda _s, a: avatars.set_avatar(a, TINY_PNG), active),
+    'avatars.remove_avatar': (lambda _s, a: avatars.remove_avatar(a), active),
     'webhooks.create_webhook': (lambda s, a: webhooks.create_webhook(a, s.channel_id, 'Deploys'), archivable),
     'webhooks.channel_webhooks': (lambda s, a: webhooks.channel_webhooks(a, s.channel_id), admin_reader),
     'apps.create_app': (lambda s, a: apps.create_app(a, s.workspace_id, 'Deploy bot'), workspace_admin),

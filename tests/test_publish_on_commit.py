@@ -20,10 +20,24 @@ from sqlmodel import Session
 
 from db.errors import DatabaseUnavailable
 from db.models import WorkspaceRole, utcnow
-from state.actions import accounts, apps, channels, messages, profile, reactions, reads, scheduled, tokens, workspaces
+from state.actions import (
+    accounts,
+    apps,
+    avatars,
+    channels,
+    messages,
+    profile,
+    profile_fields,
+    reactions,
+    reads,
+    scheduled,
+    tokens,
+    workspaces,
+)
 from state.actions.scheduled_delivery import deliver
 from state.actions.workspace_settings import SettingsChange, update_workspace_settings
 from tests.factories import RecordingBackend, World, make_user
+from tests.profile_pictures import TINY_PNG
 
 ACTIONS_DIR = Path(__file__).resolve().parent.parent / 'state' / 'actions'
 
@@ -80,6 +94,12 @@ CASES: dict[str, Callable[[World], Callable[[], object]]] = {
     'create_bot_token': lambda w: lambda: tokens.create_api_token(w.ada, w.workspace, bot_name='Robo'),
     'set_status': lambda w: lambda: profile.set_status(w.ada, 'lunch', 'pizza'),
     'set_read_receipts': lambda w: lambda: profile.set_read_receipts(w.ada, False),
+    'update_profile': lambda w: (
+        lambda: profile_fields.update_profile(w.ada, profile_fields.ProfileFields('Ada', 'A L'))
+    ),
+    'set_time_zone_if_unknown': lambda w: lambda: profile_fields.set_time_zone_if_unknown(w.ada, 'Asia/Tokyo'),
+    'set_avatar': lambda w: lambda: avatars.set_avatar(w.ada, TINY_PNG),
+    'remove_avatar': lambda w: (lambda _: lambda: avatars.remove_avatar(w.ada))(avatars.set_avatar(w.ada, TINY_PNG)),
     'end_session': lambda w: _login_token(),
     'set_app_disabled': lambda w: (lambda app: lambda: apps.set_app_disabled(w.ada, app, True))(
         apps.create_app(w.ada, w.workspace, 'Robo app').id

@@ -46,7 +46,8 @@ async def test_profile_set_refuses_bad_input_and_other_people(slack: SlackCaller
     assert await slack.error('users.profile.set', token, user=other, name='display_name', value='X') == (
         'cannot_update_admin_user'
     )
-    assert await slack.error('users.profile.set', token, profile='{"title": "CEO"}') == 'invalid_profile'
+    # title and pronouns are settable now (tests/test_profiles_api.py); a field we do not keep is refused
+    assert await slack.error('users.profile.set', token, profile='{"phone": "555"}') == 'invalid_profile'
     assert await slack.error('users.profile.set', token, profile='not json') == 'invalid_arguments'
     assert await slack.error('users.profile.set', token, name='status_emoji', value='no_such_emoji') == (
         'invalid_arguments'

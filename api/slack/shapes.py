@@ -15,6 +15,7 @@ from db.api_queries import Conversation
 from db.authz import is_admin_role, is_general
 from db.models import BOT_EMAIL_DOMAIN, ChannelKind, User, WorkspaceMember, WorkspaceRole
 from state.events import ChannelView, MessageView
+from state.time_zones import offset_seconds, zone_label
 
 DELETED_TEXT = 'This message was deleted.'
 IMAGE_SIZES = (24, 32, 48, 72, 192, 512)  # Slack's profile.image_* sizes
@@ -146,7 +147,7 @@ def is_bot(user: User) -> bool:
 def user_json(user: User, member: WorkspaceMember, base_url: str = '') -> dict[str, Any]:
     """A person or bot. E-mail addresses are left out (Slack needs an extra scope for them).
 
-    `profile.image_*` is the generated avatar (api/avatars.py; nobody uploads one here), at every Slack size.
+    `profile.image_*` is the uploaded picture at every Slack size, or the generated identicon (api/avatars.py).
     """
     if user.id is None:
         raise AssertionError('user has no id')
@@ -165,8 +166,9 @@ def user_json(user: User, member: WorkspaceMember, base_url: str = '') -> dict[s
         'is_primary_owner': False,
         'is_restricted': False,
         'is_ultra_restricted': False,
-        'tz': 'UTC',
-        'tz_offset': 0,
+        'tz': user.time_zone or 'UTC',
+        'tz_label': zone_label(user.time_zone),
+        'tz_offset': offset_seconds(user.time_zone),
         'updated': int(user.created_at.timestamp()),
         'profile': profile,
     }
@@ -178,15 +180,21 @@ def profile_json(user: User, member: WorkspaceMember, base_url: str) -> dict[str
         raise AssertionError('user has no id')
     expires = user.status_expires_at
     profile: dict[str, Any] = {
-        'real_name': user.display_name,
+        'real_name': user.full_name or user.display_name,
         'display_name': user.display_name,
-        'real_name_normalized': user.display_name,
+        'real_name_normalized': user.full_name or user.display_name,
         'display_name_normalized': user.display_name,
+        'title': user.title,
+        'pronouns': user.pronouns,
         'status_text': user.status_text,
         'status_emoji': f':{user.status_emoji}:' if user.status_emoji else '',
         'status_expiration': int(expires.timestamp()) if expires is not None else 0,
         'team': team_sid(member.workspace_id),
-        **{f'image_{size}': avatar_url(base_url, user_sid(user.id)) for size in IMAGE_SIZES},
+        **{
+            f'image_{size}': avatar_url(base_url, user_sid(user.id), user.id, user.avatar_version, size)
+            for size in IMAGE_SIZES
+        },
+        'is_custom_image': bool(user.avatar_version),
     }
     if is_bot(user):
         profile['bot_id'] = bot_sid(user.id)

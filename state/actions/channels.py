@@ -419,4 +419,5 @@ def _user_view(user: User) -> UserView:
         display_name=user.display_name,
         status_text=user.status_text,
         status_emoji=user.status_emoji,
+        avatar_version=user.avatar_version,
     )

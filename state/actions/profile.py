@@ -112,6 +112,7 @@ def user_view(user: User) -> UserView:
         display_name=user.display_name,
         status_text=user.status_text,
         status_emoji=user.status_emoji,
+        avatar_version=user.avatar_version,
     )
 
 
@@ -122,6 +123,11 @@ def _future(moment: datetime | None) -> datetime | None:
     if aware <= utcnow():
         raise InvalidInput('The expiry time must be in the future.')
     return aware
+
+
+def publish_user_changed(session: Session, user_id: int, view: UserView) -> None:
+    """Tell every workspace of the person (rosters, profile cards, message lists) after the commit."""
+    _to_workspaces(session, user_id, UserChanged(user=view))
 
 
 def _to_workspaces(session: Session, user_id: int, event: Event) -> None:

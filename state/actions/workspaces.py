@@ -294,7 +294,11 @@ def join_in_session(
     workspace_id, user_id = require_id(workspace.id), require_id(user.id)
     session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user_id, role=role))
     view = UserView(
-        id=user_id, display_name=user.display_name, status_text=user.status_text, status_emoji=user.status_emoji
+        id=user_id,
+        display_name=user.display_name,
+        status_text=user.status_text,
+        status_emoji=user.status_emoji,
+        avatar_version=user.avatar_version,
     )
     uow = unit_of_work_of(session)
     uow.publish(workspace_topic(workspace_id), MemberJoined(workspace_id=workspace_id, channel_id=None, user=view))

@@ -1,4 +1,5 @@
-"""Each workspace's roster (member ids and display names), one shared copy per server for all its tabs.
+"""Each workspace's roster (member ids, display names and picture versions), one shared copy per server for
+all its tabs.
 
 Every tab needs the roster: the message lists name authors and mentions with it and the composers complete
 `@` from it. Built per tab, 500 members cost about 111 KB per tab (bench/RESULTS.md); shared, one copy. A
@@ -12,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from db.directory_queries import workspace_people
+from db.directory_queries import workspace_avatars, workspace_people
 from state.bus import Subscription, bus, workspace_topic
 from state.events import Event, MemberJoined, MemberLeft, MembershipChanged, UserChanged, WorkspaceImported
+from state.files.avatar_store import avatar_url
 
 Pairs = tuple[tuple[int, str], ...]
+LIST_AVATAR_SIZE = 72  # shown at 36 px: sharp on 2x screens
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,22 +27,35 @@ class Roster:
     names: Mapping[int, str]  # read-only: every tab of the workspace holds this same object
     pairs: Pairs  # (id, name), as the message lists take it
     by_name: Pairs  # (id, name) sorted by name, for autocomplete
+    avatars: Mapping[int, int]  # id -> picture version, for those who uploaded one
+    avatar_urls: Pairs  # (id, the list-size picture's URL), as the message lists take it
 
     @classmethod
-    def of(cls, names: Mapping[int, str]) -> Roster:
+    def of(cls, names: Mapping[int, str], avatars: Mapping[int, int] | None = None) -> Roster:
         pairs = tuple(names.items())
-        return cls(MappingProxyType(dict(names)), pairs, tuple(sorted(pairs, key=lambda p: p[1].lower())))
+        versions = {uid: version for uid, version in (avatars or {}).items() if version and uid in names}
+        urls = tuple((uid, avatar_url(uid, version, LIST_AVATAR_SIZE)) for uid, version in versions.items())
+        by_name = tuple(sorted(pairs, key=lambda p: p[1].lower()))
+        return cls(MappingProxyType(dict(names)), pairs, by_name, MappingProxyType(versions), urls)
 
-    def with_person(self, user_id: int, name: str | None) -> Roster:
-        """This roster with `user_id` renamed, added or (name None) removed; itself when nothing changes."""
-        if self.names.get(user_id) == name:
+    def with_person(self, user_id: int, name: str | None, avatar_version: int | None = None) -> Roster:
+        """This roster with `user_id` renamed, added or (name None) removed, and with its picture version when
+        given; itself when nothing changes."""
+        same_avatar = avatar_version is None or self.avatars.get(user_id, 0) == avatar_version
+        if self.names.get(user_id) == name and same_avatar:
             return self
-        names = dict(self.names)
+        names, avatars = dict(self.names), dict(self.avatars)
         if name is None:
             names.pop(user_id, None)
         else:
             names[user_id] = name
-        return Roster.of(names)
+        if avatar_version is not None:
+            avatars[user_id] = avatar_version
+        return Roster.of(names, avatars)
+
+    def avatar_url(self, user_id: int, size: int = LIST_AVATAR_SIZE) -> str | None:
+        version = self.avatars.get(user_id)
+        return avatar_url(user_id, version, size) if version else None
 
 
 _rosters: dict[int, Roster] = {}
@@ -50,7 +66,7 @@ def roster(workspace_id: int) -> Roster:
     """The workspace's current roster, loaded on first use."""
     current = _rosters.get(workspace_id)
     if current is None:
-        current = _rosters[workspace_id] = Roster.of(workspace_people(workspace_id))
+        current = _rosters[workspace_id] = Roster.of(workspace_people(workspace_id), workspace_avatars(workspace_id))
         if workspace_id not in _subscriptions:
             _subscriptions[workspace_id] = bus.subscribe(
                 workspace_topic(workspace_id), lambda event: _on_event(workspace_id, event), detached=True
@@ -58,9 +74,9 @@ def roster(workspace_id: int) -> Roster:
     return current
 
 
-def person_changed(workspace_id: int, user_id: int, name: str | None) -> Roster:
+def person_changed(workspace_id: int, user_id: int, name: str | None, avatar_version: int | None = None) -> Roster:
     """Apply one change (idempotent, so tabs may call it in any order with the store's own subscription)."""
-    updated = roster(workspace_id).with_person(user_id, name)
+    updated = roster(workspace_id).with_person(user_id, name, avatar_version)
     _rosters[workspace_id] = updated
     return updated
 
@@ -68,8 +84,8 @@ def person_changed(workspace_id: int, user_id: int, name: str | None) -> Roster:
 def reload(workspace_id: int) -> Roster:
     """Read the roster again (after an import added people in bulk); idempotent like `person_changed`."""
     current = _rosters.get(workspace_id)
-    fresh = Roster.of(workspace_people(workspace_id))
-    if current is not None and dict(current.names) == dict(fresh.names):
+    fresh = Roster.of(workspace_people(workspace_id), workspace_avatars(workspace_id))
+    if current is not None and dict(current.names) == dict(fresh.names) and current.avatars == fresh.avatars:
         return current
     _rosters[workspace_id] = fresh
     return fresh
@@ -81,7 +97,7 @@ def _on_event(workspace_id: int, event: Event) -> None:
     if isinstance(event, MemberLeft):
         person_changed(workspace_id, event.user_id, None)
     elif isinstance(event, MemberJoined | UserChanged):
-        person_changed(workspace_id, event.user.id, event.user.display_name)
+        person_changed(workspace_id, event.user.id, event.user.display_name, event.user.avatar_version)
     elif isinstance(event, WorkspaceImported):
         reload(workspace_id)
     elif isinstance(event, MembershipChanged):  # a deactivated member leaves the roster, a reactivated one returns

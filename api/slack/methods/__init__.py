@@ -18,5 +18,6 @@ def load() -> None:
         scheduled,
         team,
         users,
+        users_photo,
     )
     from api.slack.socket_mode import connections_open  # noqa: F401  (apps.connections.open)

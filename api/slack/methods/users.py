@@ -18,6 +18,7 @@ from db.api_queries import conversations_page, people_page, person_by_email, wor
 from db.authz import is_admin_role
 from db.models import ChannelKind
 from state.actions.profile import set_display_name, set_status
+from state.actions.profile_fields import ProfileFields, update_profile
 
 CONVERSATION_TYPES = {
     'public_channel': ChannelKind.PUBLIC,
@@ -125,13 +126,30 @@ def profile_set(caller: Caller, args: ProfileSetArgs) -> Result:
         set_display_name(me.user_id, name)
     if {'status_text', 'status_emoji', 'status_expiration'} & known.keys():
         _set_status(me.user_id, me.workspace_id, known)
+    if {'title', 'pronouns'} & known.keys():
+        _set_fields(me.user_id, me.workspace_id, known)
     found = workspace_person(me.workspace_id, me.user_id)
     if found is None:
         raise SlackError('user_not_found')
     return {'profile': profile_json(*found, caller.base_url)}
 
 
-PROFILE_FIELDS = frozenset({'display_name', 'real_name', 'status_text', 'status_emoji', 'status_expiration'})
+PROFILE_FIELDS = frozenset(
+    {'display_name', 'real_name', 'status_text', 'status_emoji', 'status_expiration', 'title', 'pronouns'}
+)
+
+
+def _set_fields(user_id: int, workspace_id: int, known: dict[str, Any]) -> None:
+    """Title and pronouns through the same action as the profile editor; the other fields stay as they are."""
+    found = workspace_person(workspace_id, user_id)
+    if found is None:
+        raise SlackError('user_not_found')
+    user = found[0]
+    title, pronouns = known.get('title', user.title), known.get('pronouns', user.pronouns)
+    if not isinstance(title, str) or not isinstance(pronouns, str):
+        raise SlackError('invalid_profile')
+    fields = ProfileFields(user.display_name, user.full_name, title, pronouns, user.time_zone)
+    update_profile(user_id, fields)
 
 
 def _set_status(user_id: int, workspace_id: int, known: dict[str, Any]) -> None:
