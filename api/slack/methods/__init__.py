@@ -13,9 +13,11 @@ def load() -> None:
         ephemeral,
         files,
         me_message,
+        pins,
         reactions,
         reactions_list,
         scheduled,
+        stars,
         team,
         users,
     )
