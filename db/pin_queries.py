@@ -4,7 +4,6 @@ channel the person has since left or been removed from is simply not listed (nor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,13 +84,12 @@ def saved_messages(user_id: int, workspace_id: int, *, include_done: bool = True
     return [SavedMessage(views[item.message_id], channel, item.saved_at, item.done_at) for item, _, channel in rows]
 
 
-def saved_ids_among(user_id: int, message_ids: Iterable[int]) -> set[int]:
-    """Which of these messages the person saved (the list's row markers)."""
-    ids = list(message_ids)
-    if not ids:
-        return set()
+def saved_ids_in_channel(user_id: int, channel_id: int) -> tuple[int, ...]:
+    """The messages of one channel this person saved (done or not): the open list's "saved" markers."""
     with read_session() as session:
         rows = session.exec(
-            select(SavedItem.message_id).where(SavedItem.user_id == user_id, col(SavedItem.message_id).in_(ids))
+            select(SavedItem.message_id)
+            .join(Message, col(Message.id) == SavedItem.message_id)
+            .where(SavedItem.user_id == user_id, Message.channel_id == channel_id)
         ).all()
-    return {int(mid) for mid in rows}
+    return tuple(int(mid) for mid in rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from db.models import Pin, SavedItem
-from db.pin_queries import pinned_ids, pinned_messages, saved_ids_among, saved_messages
+from db.pin_queries import pinned_ids, pinned_messages, saved_ids_in_channel, saved_messages
 from state.actions.channels import leave_channel, remove_from_channel
 from state.actions.messages import delete_message, edit_message, send_message
 from state.actions.pins import pin_message, unpin_message
@@ -71,7 +71,8 @@ def test_anyone_who_may_read_saves_for_themselves(world: World, published: Recor
     with pytest.raises(Conflict):
         save_message(world.carl, side.id)
     assert [item.message.id for item in saved_messages(world.carl, world.workspace)] == [side.id]
-    assert saved_ids_among(world.carl, [side.id, side.id + 99]) == {side.id}
+    assert saved_ids_in_channel(world.carl, world.side) == (side.id,)
+    assert saved_ids_in_channel(world.carl, world.general) == ()
     assert saved_messages(world.ada, world.workspace) == []  # saved items are personal
     set_saved_done(world.carl, side.id, True)
     assert saved_messages(world.carl, world.workspace, include_done=False) == []
