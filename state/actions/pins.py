@@ -16,6 +16,7 @@ from state.actions.guards import joined_channel, live_message, require_id, visib
 from state.bus import channel_topic
 from state.errors import Conflict, InvalidInput, NotFound
 from state.events import PinsChanged
+from state.rate_limit import limiter
 from state.unit_of_work import unit_of_work, unit_of_work_of
 
 MAX_PINS = 100  # per channel, as Slack
@@ -24,6 +25,7 @@ NOT_PINNED = 'This message is not pinned.'
 
 def pin_message(actor_id: int, message_id: int) -> None:
     """Pin a message of a channel the actor is a member of; pinning it again is `already_pinned`."""
+    limiter.take('pin', actor_id)
     with unit_of_work() as uow:
         session = uow.session
         message = _readable_message(session, actor_id, message_id)
@@ -40,6 +42,7 @@ def pin_message(actor_id: int, message_id: int) -> None:
 
 
 def unpin_message(actor_id: int, message_id: int) -> None:
+    limiter.take('pin', actor_id)
     with unit_of_work() as uow:
         session = uow.session
         message = _readable_message(session, actor_id, message_id)
