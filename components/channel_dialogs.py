@@ -1,4 +1,5 @@
-"""Dialogs of the shell: create a channel, browse and join public channels, start a DM or group DM."""
+"""Dialogs of the shell: create a channel, browse and join public channels, start a DM or group DM, and edit a
+channel's topic, purpose and name."""
 
 from __future__ import annotations
 
@@ -130,4 +131,46 @@ def topic_dialog(ctx: ShellContext, channel_id: int, current: str) -> None:
         with ui.row().classes('w-full justify-end'):
             ui.button('Cancel', on_click=dialog.close).props('flat')
             ui.button('Save', on_click=save).props('unelevated color=green-8 data-testid=topic-save')
+    dialog.open()
+
+
+def rename_dialog(ctx: ShellContext, channel_id: int, current: str) -> None:
+    _one_field_dialog(
+        'Rename channel',
+        'Name',
+        current,
+        'rename',
+        lambda text: channel_actions.rename_channel(ctx.user_id, channel_id, text),
+    )
+
+
+def purpose_dialog(ctx: ShellContext, channel_id: int, current: str) -> None:
+    _one_field_dialog(
+        'Edit description',
+        'What is this channel about?',
+        current,
+        'purpose',
+        lambda text: channel_actions.set_purpose(ctx.user_id, channel_id, text),
+    )
+
+
+def _one_field_dialog(title: str, label: str, current: str, testid: str, save_with: Callable[[str], object]) -> None:
+    """One text field and Save; a refusal shows its reason and keeps the dialog open."""
+    with ui.dialog() as dialog, ui.card().classes('w-96'):
+        ui.label(title).classes('text-lg font-bold')
+        field = ui.input(label, value=current).classes('w-full').props(f'autofocus data-testid={testid}-input')
+        error = ui.label('').classes('text-red-700 text-sm').props('data-testid=dialog-error')
+
+        def save() -> None:
+            try:
+                save_with(field.value or '')
+            except ActionError as failure:
+                error.text = failure.message
+                return
+            dialog.close()
+
+        field.on('keydown.enter', save)
+        with ui.row().classes('w-full justify-end'):
+            ui.button('Cancel', on_click=dialog.close).props('flat')
+            ui.button('Save', on_click=save).props(f'unelevated color=green-8 data-testid={testid}-save')
     dialog.open()

@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from components.channel_dialogs import topic_dialog
+from components.channel_dialogs import purpose_dialog, rename_dialog, topic_dialog
 from components.channel_pane import ChannelPane
 from components.commands_dialog import commands_dialog
 from components.shell_context import ShellContext
 from components.webhooks_dialog import webhooks_dialog
 from db import authz
+from db.channel_queries import channel_creator_id
 from db.models import DIRECT_KINDS
 from state.actions import channels as channel_actions
 from state.errors import ActionError
@@ -54,6 +55,11 @@ class ChannelMenu:
                 return
             if is_member and not authz.is_read_only(view):
                 ui.menu_item('Edit topic', lambda: topic_dialog(self.ctx, view.id, view.topic))
+                purpose = ui.menu_item('Edit description', lambda: purpose_dialog(self.ctx, view.id, view.purpose))
+                purpose.props('data-testid=edit-purpose')
+            if self._may_rename(view.id, is_member) and authz.may_leave(view.kind, view.name):
+                rename = ui.menu_item('Rename channel', lambda: rename_dialog(self.ctx, view.id, view.name or ''))
+                rename.props('data-testid=rename-channel')
             if is_member and authz.may_leave(view.kind, view.name):
                 leave = ui.menu_item('Leave channel', lambda: self._run(channel_actions.leave_channel, view.id))
                 leave.props('data-testid=leave-channel')
@@ -70,6 +76,13 @@ class ChannelMenu:
                 else:
                     item = ui.menu_item('Archive', lambda: self._run(channel_actions.archive_channel, view.id))
                     item.props('data-testid=archive-channel')
+
+    def _may_rename(self, channel_id: int, is_member: bool) -> bool:
+        """The creator while a member, or a workspace admin (rename_channel checks it again); #general never."""
+        view = self.pane.channel
+        if view is None or authz.is_read_only(view):
+            return False
+        return self.ctx.is_admin or (is_member and channel_creator_id(channel_id) == self.ctx.user_id)
 
     def _notification_items(self, channel_id: int, entry: ChannelEntry) -> None:
         def choose(level: str, muted: bool) -> None:

@@ -18,17 +18,21 @@ from nicegui import background_tasks, ui
 from nicegui.events import GenericEventArguments
 
 from components.bookmark_bar import BookmarkBar
+from components.channel_tools import ChannelTools
 from components.conversation import Conversation
-from components.event_args import id_arg, text_arg
+from components.event_args import event_args, id_arg, text_arg
 from components.messenger import attempt
 from components.scheduled_bar import post_at_arg
 from components.shell_context import ShellContext
 from db import channel_queries, paging
 from db.bookmark_queries import channel_bookmarks
 from db.errors import DatabaseUnavailable
+from db.pin_queries import pinned_ids, saved_ids_in_channel
 from state.access import readable_channel
 from state.actions import channels as channel_actions
+from state.actions import pins as pin_actions
 from state.actions import reads as read_actions
+from state.actions import saved as saved_actions
 from state.actions import scheduled as scheduled_actions
 from state.actions import slash_commands
 from state.blocking import off_loop
@@ -38,9 +42,11 @@ from state.events import (
     BookmarksChanged,
     ChannelView,
     Event,
+    MemberJoined,
     MemberLeft,
     MessageCreated,
     MessageDeleted,
+    PinsChanged,
     ReadPositionMoved,
     ThreadReplied,
 )
@@ -68,6 +74,7 @@ class ChannelPane:
             with ui.element('div').classes('chat-header').props('data-testid=channel-header'):
                 self.header_start = ui.row().classes('items-center gap-0 flex-none')  # the shell's menu toggle
                 self.header_slot = ui.row().classes('items-center gap-2 min-w-0 flex-nowrap grow')
+                self.tools = ChannelTools(ctx, on_open_message=self._open_message)  # members and pins
                 self.header_end = ui.row().classes('items-center gap-0 flex-none')  # the shell's channel menu
             self.bookmarks = BookmarkBar()
             self.conversation = Conversation(
@@ -85,6 +92,8 @@ class ChannelPane:
         self.list.on('open-thread', self._open_thread_event)
         self.list.on('mark-unread', self._mark_unread)
         self.list.on('permalink', self._permalink)
+        self.list.on('pin', self._pin)
+        self.list.on('save', self._save)
         self.composer.on('edit-last', lambda _: self._edit_last())
         self.composer.on('schedule', self._schedule)
 
@@ -103,6 +112,8 @@ class ChannelPane:
         )
         self._render_header(label)
         self.bookmarks.show(channel_bookmarks(channel.id))
+        pinned = pinned_ids(channel.id)
+        self.tools.show(channel, is_member=is_member, pinned=pinned)
         self.conversation.follow(channel.id, None)
         self._follow_scheduled(channel.id)
         self._configure_composer(label)
@@ -111,6 +122,7 @@ class ChannelPane:
         else:
             self._reset_latest(scroll_to_unread=True)
         self.list.receipts(channel_queries.read_receipts(channel.id))
+        self.list.marks(pinned=pinned, saved=saved_ids_in_channel(self.ctx.user_id, channel.id))
 
     def _configure_composer(self, label: str) -> None:
         channel = self.channel
@@ -143,6 +155,9 @@ class ChannelPane:
             if channel.archived:
                 ui.badge('archived', color='grey-7').props('data-testid=channel-archived')
             ui.label(channel.topic).classes('chat-header__topic').props('data-testid=channel-topic')
+            if channel.purpose:
+                purpose = ui.label(channel.purpose).classes('chat-header__topic')
+                purpose.props('data-testid=channel-purpose')
 
     def refresh_channel(self, channel: ChannelView, label: str) -> None:
         """Name, topic or archived flag changed while the pane shows it."""
@@ -150,6 +165,7 @@ class ChannelPane:
         self._render_header(label)
         self.list.set_read_only(channel.archived or not self.is_member)
         self._configure_composer(label)
+        self.tools.refresh_channel(channel, is_member=self.is_member)
 
     def catch_up(self) -> None:
         """After a reconnect: fetch what this tab may have missed (rule 4: the database is the truth)."""
@@ -164,6 +180,9 @@ class ChannelPane:
             self.list.extend(missed, has_more=False)
         self.list.receipts(channel_queries.read_receipts(self.channel.id))
         self.bookmarks.show(channel_bookmarks(self.channel.id))
+        self.tools.show(self.channel, is_member=self.is_member, pinned=pinned_ids(self.channel.id))
+        self.saved_changed()
+        self.list.marks(pinned=self.tools.pinned)
         self.list.read_position(channel_queries.last_read_id(self.channel.id, self.ctx.user_id))
         self._follow_scheduled(self.channel.id)  # a message sent or failed while the socket was down
 
@@ -181,6 +200,7 @@ class ChannelPane:
             self.is_member = False
             self.list.set_read_only(True)
             self._configure_composer(self.label)
+            self.tools.refresh_channel(self.channel, is_member=False)
         return True
 
     def _let_go(self) -> None:
@@ -192,6 +212,9 @@ class ChannelPane:
         self.label = ''
         self.list.reset([], has_more_before=False)
         self.bookmarks.show(())
+        self.tools.members_dialog.close()
+        self.tools.pinned_dialog.close()
+        self.list.marks(pinned=(), saved=())
         self.conversation.unfollow()
         self._follow_scheduled(None)
         self.on_access_lost()
@@ -246,8 +269,16 @@ class ChannelPane:
     # ---- live events ----------------------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
-        if isinstance(event, MemberLeft) and event.user_id == self.ctx.user_id:
-            self._still_readable()  # they left (or were removed): a private channel closes here and now
+        if isinstance(event, MemberLeft):
+            if event.user_id == self.ctx.user_id:
+                self._still_readable()  # they left (or were removed): a private channel closes here and now
+            if self.channel is not None:
+                self.tools.member_left(event.user_id)
+        elif isinstance(event, MemberJoined):
+            self.tools.member_joined(event.user.id)
+        elif isinstance(event, PinsChanged):
+            self.tools.pins_changed(event.message_ids)
+            self.list.marks(pinned=event.message_ids)
         elif isinstance(event, MessageCreated):
             if event.message.thread_root_id is None or event.message.also_in_channel:
                 self.list.append(event.message)
@@ -321,6 +352,7 @@ class ChannelPane:
             self.list.set_read_only(self.channel.archived)
             self._configure_composer(self.label)
             self._reset_latest()  # a newcomer starts with nothing unread: no divider
+            self.tools.refresh_channel(self.channel, is_member=True)
 
     def _edit_last(self) -> None:
         if not self._still_readable() or self.channel is None:
@@ -339,6 +371,31 @@ class ChannelPane:
         if message_id is not None and self._still_readable() and self.channel is not None:
             ui.navigate.history.push(f'{self.ctx.channel_url(self.channel.id)}/m/{message_id}')
             self.list.highlight(message_id)
+
+    def saved_changed(self) -> None:
+        """This person saved or unsaved something (in any of their tabs): the row markers follow."""
+        if self.channel is not None:
+            self.list.marks(saved=saved_ids_in_channel(self.ctx.user_id, self.channel.id))
+
+    async def _pin(self, e: GenericEventArguments) -> None:
+        message_id = id_arg(e)
+        if message_id is None or not self._still_readable():
+            return
+        pin = event_args(e).get('pin') is True  # the row says which way: a second tab may have seen it change
+        await self._attempt(pin_actions.pin_message if pin else pin_actions.unpin_message, message_id)
+
+    async def _save(self, e: GenericEventArguments) -> None:
+        message_id = id_arg(e)
+        if message_id is None or not self._still_readable():
+            return
+        save = event_args(e).get('save') is True
+        await self._attempt(saved_actions.save_message if save else saved_actions.unsave_message, message_id)
+
+    def _open_message(self, message_id: int) -> None:
+        """From the pinned list: the channel around that message, as its permalink shows it."""
+        if self._still_readable() and self.channel is not None:
+            ui.navigate.history.push(f'{self.ctx.channel_url(self.channel.id)}/m/{message_id}')
+            self._reset_around(message_id)
 
     async def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
         return await attempt(self.ctx.user_id, action, *args)

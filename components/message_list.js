@@ -66,6 +66,8 @@ export default {
       pickerOpened: 0,
       emoji: [],
       receipts: {}, // user id -> read position, for "seen by"
+      pinnedIds: [], // the conversation's pinned messages, for the row marker and the pin button
+      savedIds: [], // the messages this person saved (in this conversation)
       dividerAbove: false,
       reportedReadId: 0,
     };
@@ -178,6 +180,10 @@ export default {
           return;
         case "receipt":
           this.receipts = { ...this.receipts, [d.user_id]: d.position };
+          return;
+        case "marks":
+          if (d.pinned) this.pinnedIds = d.pinned;
+          if (d.saved) this.savedIds = d.saved;
           return;
         case "highlight":
           return this.highlight(d.id);

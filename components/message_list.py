@@ -202,6 +202,15 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
     def receipt(self, user_id: int, position: int) -> None:
         self.send([{'op': 'receipt', 'user_id': user_id, 'position': position}])
 
+    def marks(self, *, pinned: Iterable[int] | None = None, saved: Iterable[int] | None = None) -> None:
+        """Which messages show as pinned (the channel's) and as saved (this person's); None leaves one as it is."""
+        delta: Delta = {'op': 'marks'}
+        if pinned is not None:
+            delta['pinned'] = list(pinned)
+        if saved is not None:
+            delta['saved'] = list(saved)
+        self.send([delta])
+
     def highlight(self, message_id: int) -> None:
         self.send([{'op': 'highlight', 'id': message_id}])
 

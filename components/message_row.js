@@ -2,9 +2,9 @@
 // (date separators, the "New messages" divider, author headers grouped within five minutes), the row template
 // and what a row does on its own (tap, edit box, delete confirmation, copy link, the text it shows).
 // message_list.js splices ROWS_TEMPLATE into its template and takes `messageRows` as a mixin; the mixin reads
-// the list's props and state (me, mode, readOnly, canModerate, people, emoji, highlighted, seenBy, messages)
-// and calls its openPicker(); the row's buttons emit the list's events (react, open-thread, edit, delete,
-// open-profile from the avatar or the author's name, ...); pictures come from the list's avatarMap.
+// the list's props and state (me, mode, readOnly, canModerate, people, emoji, highlighted, seenBy, messages,
+// pinnedIds, savedIds) and calls its openPicker(); the row's buttons emit the list's events (react, open-thread,
+// edit, delete, open-profile from the avatar or the author's name, ...); pictures come from the list's avatarMap.
 import { clockTime, dayKey, dayLabel, hue, initials, pendingHtml, relativeTime } from "chat_format";
 import { MessageFiles } from "message_files";
 import { addEdit } from "outbox";
@@ -72,6 +72,10 @@ export const ROWS_TEMPLATE = `
           <span v-if="row.m.edited_at && !row.m.deleted" class="chat-msg__edited" data-testid="message-edited">(edited)</span>
           <span v-if="row.m.also_in_channel && mode === 'channel'" class="chat-msg__thread-note">replied to a thread</span>
         </div>
+        <div v-if="!row.m.deleted && (pinnedIds.includes(row.m.id) || savedIds.includes(row.m.id))" class="chat-msg__marks">
+          <span v-if="pinnedIds.includes(row.m.id)" data-testid="pinned-marker">📌 Pinned</span>
+          <span v-if="savedIds.includes(row.m.id)" data-testid="saved-marker">🔖 Saved</span>
+        </div>
         <message-files v-if="row.m.attachments && row.m.attachments.length" :attachments="row.m.attachments" />
         <div v-if="row.m.reactions && row.m.reactions.length" class="chat-reactions">
           <button v-for="r in row.m.reactions" :key="r.emoji" class="chat-reaction" :class="{ 'chat-reaction--mine': r.user_ids.includes(me) }"
@@ -104,6 +108,10 @@ export const ROWS_TEMPLATE = `
         <button v-if="mode === 'channel' && !readOnly" title="Reply in thread" data-testid="action-thread" @click.stop="$emit('open-thread', { id: row.m.id })">💬</button>
         <button v-if="row.m.author_id === me && !readOnly" title="Edit" data-testid="action-edit" @click.stop="startEdit(row.m.id)">✏️</button>
         <button v-if="(row.m.author_id === me || canModerate) && !readOnly" title="Delete" data-testid="action-delete" @click.stop="confirming = row.m.id">🗑️</button>
+        <button v-if="mode === 'channel' && !readOnly" :title="pinnedIds.includes(row.m.id) ? 'Unpin' : 'Pin to channel'" data-testid="action-pin"
+                :data-pinned="pinnedIds.includes(row.m.id) ? 'true' : 'false'" @click.stop="$emit('pin', { id: row.m.id, pin: !pinnedIds.includes(row.m.id) })">📌</button>
+        <button v-if="mode === 'channel'" :title="savedIds.includes(row.m.id) ? 'Remove from saved' : 'Save for later'" data-testid="action-save"
+                :data-saved="savedIds.includes(row.m.id) ? 'true' : 'false'" @click.stop="$emit('save', { id: row.m.id, save: !savedIds.includes(row.m.id) })">🔖</button>
         <button title="Copy link" data-testid="action-copy-link" @click.stop="copyLink(row.m)">🔗</button>
         <button v-if="mode === 'channel'" title="Mark unread from here" data-testid="action-mark-unread" @click.stop="$emit('mark-unread', { id: row.m.id })">◉</button>
       </div>

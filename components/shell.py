@@ -22,6 +22,7 @@ from components.people_panel import PeoplePanel
 from components.presence import PresenceDot
 from components.profile_card import open_profile_card
 from components.profile_edit import profile_edit_dialog
+from components.saved_panel import SavedPanel
 from components.search_box import SearchBox
 from components.shell_context import ShellContext
 from components.side_panels import SidePanels
@@ -33,6 +34,7 @@ from components.time_zone import report_time_zone
 from components.workspace_switcher import workspace_switcher
 from db import channel_queries as queries
 from db.directory_queries import visible_people_ids
+from db.pin_queries import SavedMessage
 from db.search_queries import SearchHit
 from db.workspace_queries import general_channel
 from state.access import readable_channel
@@ -46,9 +48,11 @@ from state.events import (
     EphemeralView,
     Event,
     MemberJoined,
+    MemberLeft,
     MembershipChanged,
     MessageCreated,
     ReadPositionMoved,
+    SavedChanged,
     UserChanged,
     WorkspaceImported,
     WorkspaceSettingsChanged,
@@ -94,6 +98,7 @@ class Shell:
         # holds costs memory and garbage-collector time for as long as the tab is open.
         self._thread: ThreadPanel | None = None
         self._people: PeoplePanel | None = None
+        self._saved: SavedPanel | None = None
         self.panels = SidePanels()
         with self.pane.header_start:
             toggle = ui.button(icon='menu', on_click=drawer.toggle).classes('lt-md')
@@ -107,12 +112,15 @@ class Shell:
             )
             people = ui.button(icon='group', on_click=self.toggle_people).mark('open-people')
             people.props('flat round dense data-testid=open-people')
+            saved = ui.button(icon='bookmarks', on_click=self.toggle_saved).mark('open-saved')
+            saved.props('flat round dense data-testid=open-saved title="Saved for later"')
             self.channel_menu = ChannelMenu(
                 ctx, self.store, self.pane, on_changed=lambda channel_id: self.open_channel(channel_id, push=False)
             )
         self.panels.add('thread', self.close_thread)
         self.panels.add('people', self._close_people)
         self.panels.add('search', self.search.close)
+        self.panels.add('saved', self._close_saved)
         self.missing = ui.label('').classes('absolute-center text-lg').props('data-testid=not-found')
         self.missing.set_visibility(False)
         self._connected_once = False
@@ -183,6 +191,11 @@ class Shell:
             self._channel_changed(event.channel)  # private channels and DMs are announced per member
         elif isinstance(event, EphemeralPosted):
             self._show_ephemeral(event.message)
+        elif isinstance(event, SavedChanged):
+            self.pane.saved_changed()  # saved in another tab of this person: markers and panel follow
+            self._refresh_saved()
+        elif isinstance(event, MemberJoined | MemberLeft):
+            self._refresh_saved()  # a channel gained or lost: what may be listed changed
 
     def _show_ephemeral(self, view: EphemeralView) -> None:
         """Only this person's tabs get it (user topic); it shows where it was said, if that is open here."""
@@ -268,6 +281,36 @@ class Shell:
     def _close_people(self) -> None:
         if self._people is not None and self._people.is_open:
             self._people.close()
+
+    def _saved_panel(self) -> SavedPanel:
+        if self._saved is None:
+            with self.columns:
+                self._saved = SavedPanel(self.ctx, on_open=self.open_saved, on_close=self.toggle_saved)
+        return self._saved
+
+    def _close_saved(self) -> None:
+        if self._saved is not None and self._saved.is_open:
+            self._saved.close()
+
+    def _refresh_saved(self) -> None:
+        if self._saved is not None:
+            self._saved.refresh()
+
+    def toggle_saved(self) -> None:
+        if self._saved is not None and self._saved.is_open:
+            self._saved.close()
+            return
+        self.panels.make_room_for('saved')
+        self._saved_panel().open()
+
+    def open_saved(self, item: SavedMessage) -> None:
+        """A saved message shows in place, as its permalink would (a reply in its thread)."""
+        message = item.message
+        if not self.open_channel(message.channel_id, highlight_id=message.id, push=False):
+            return
+        ui.navigate.history.push(f'{self.ctx.channel_url(message.channel_id)}/m/{message.id}')
+        if message.thread_root_id is not None:
+            self.open_thread(message.channel_id, message.thread_root_id)
 
     def toggle_people(self) -> None:
         if self._people is not None and self._people.is_open:

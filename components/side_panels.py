@@ -1,11 +1,11 @@
-"""The right-hand side of the shell: the thread, people and search panels take turns, one open at a time."""
+"""The right-hand side of the shell: the thread, people, search and saved panels take turns, one open at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Literal
 
-PanelName = Literal['thread', 'people', 'search']
+PanelName = Literal['thread', 'people', 'search', 'saved']
 
 
 class SidePanels:

@@ -73,3 +73,9 @@ def read_receipts(channel_id: int, *, session: Session | None = None) -> dict[in
             .where(ChannelMember.channel_id == channel_id, col(User.send_read_receipts).is_(True))
         ).all()
         return dict(rows)
+
+
+def channel_creator_id(channel_id: int, *, session: Session | None = None) -> int | None:
+    """Who created the channel (they may rename it and remove people while a member), None when unknown."""
+    with session_or_read(session) as s:
+        return s.exec(select(Channel.created_by).where(Channel.id == channel_id)).first()

@@ -446,6 +446,28 @@ class Bookmark(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class Pin(SQLModel, table=True):
+    """A message pinned to its channel, shown in the header's pinned list; a message is pinned at most once."""
+
+    __tablename__ = 'pins'
+
+    message_id: int = Field(foreign_key='messages.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    channel_id: int = Field(foreign_key='channels.id', index=True, ondelete='CASCADE', sa_type=ID)
+    pinned_by: int | None = Field(default=None, foreign_key='users.id', ondelete='SET NULL', sa_type=ID)
+    pinned_at: datetime = Field(default_factory=utcnow)
+
+
+class SavedItem(SQLModel, table=True):
+    """A message one person saved for later (Slack's stars); access is checked again whenever it is listed."""
+
+    __tablename__ = 'saved_items'
+
+    user_id: int = Field(foreign_key='users.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    message_id: int = Field(foreign_key='messages.id', primary_key=True, index=True, ondelete='CASCADE', sa_type=ID)
+    saved_at: datetime = Field(default_factory=utcnow)
+    done_at: datetime | None = None
+
+
 class ScheduledState(StrEnum):
     PENDING = 'pending'
     SENDING = 'sending'  # claimed by one node's scheduler; it becomes sent or failed (or pending again)

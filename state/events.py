@@ -256,6 +256,23 @@ class WorkspaceSettingsChanged(Frozen):
     icon_emoji: str
 
 
+class PinsChanged(Frozen):
+    """A channel's pinned messages after a pin, an unpin or a pinned message's deletion: their ids, newest pin first."""
+
+    type: Literal['pins.changed'] = 'pins.changed'
+    channel_id: int
+    message_ids: tuple[int, ...]
+
+
+class SavedChanged(Frozen):
+    """One person saved, unsaved or finished a message: only their own tabs hear of it (`user:{id}`)."""
+
+    type: Literal['saved.changed'] = 'saved.changed'
+    user_id: int
+    message_id: int
+    saved: bool  # still in the list (saved, or saved and done); False once removed
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -282,7 +299,9 @@ Event = Annotated[
     | WorkspaceImported
     | WorkspaceSettingsChanged
     | BusResubscribed
-    | MembershipChanged,
+    | MembershipChanged
+    | PinsChanged
+    | SavedChanged,
     Field(discriminator='type'),
 ]
 

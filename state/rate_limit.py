@@ -29,6 +29,7 @@ class Limit:
 LIMITS: dict[str, Limit] = {
     'message': Limit(rate=5.0, burst=20),
     'reaction': Limit(rate=10.0, burst=30),
+    'pin': Limit(rate=2.0, burst=20),  # each pin or unpin reaches every tab of the channel
     'channel': Limit(rate=0.2, burst=10),
     'upload': Limit(rate=2.0, burst=20),
     # A search is a few ms of database time; this allows paging through results and rules out scraping.

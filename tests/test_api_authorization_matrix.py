@@ -212,6 +212,9 @@ ROWS = [
         write,
     ),
     Row('chat.scheduledMessages.list', _channel, read),
+    Row('pins.add', lambda s: {'channel': s.channel, 'timestamp': s.ts}, write),
+    Row('pins.list', _channel, read),
+    Row('stars.add', lambda s: {'channel': s.channel, 'timestamp': s.ts}, read),  # anyone who may read it
     Row(
         'chat.deleteScheduledMessage',
         lambda s: {'channel': s.channel, 'scheduled_message_id': s.scheduled_id},
@@ -246,6 +249,9 @@ COVERED_ELSEWHERE = {
     'reactions.list': 'tests/test_slack_small_methods.py (the token user own reactions, in readable ones)',
     'bookmarks.edit': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
     'bookmarks.remove': 'tests/test_slack_bookmarks.py (needs a bookmark first; the action matrix covers who)',
+    'pins.remove': 'tests/test_slack_pins_stars.py (needs a pin first; the action matrix covers who)',
+    'stars.remove': 'tests/test_slack_pins_stars.py (needs a saved item first; the action matrix covers who)',
+    'stars.list': 'tests/test_slack_pins_stars.py (the token user own saved items, in readable ones)',
 }
 
 CASES = [
@@ -258,6 +264,7 @@ CHANGES_WHAT_OTHERS_SEE = {
     'conversations.invite',
     'conversations.archive',
     'conversations.kick',
+    'pins.add',  # one pin per message: each token pins in a scene of its own
 }  # a fresh scene each
 
 

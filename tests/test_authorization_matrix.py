@@ -37,7 +37,9 @@ from db.models import (
     Invite,
     Message,
     OutgoingEmail,
+    Pin,
     Reaction,
+    SavedItem,
     ScheduledMessage,
     SlashCommand,
     User,
@@ -57,9 +59,11 @@ from state.actions import (
     ephemeral,
     members,
     messages,
+    pins,
     profile_fields,
     reactions,
     reads,
+    saved,
     scheduled,
     search,
     slack_archive,
@@ -71,7 +75,7 @@ from state.actions import profile as profile_actions
 from state.actions.upload_types import set_extra_upload_types
 from state.actions.uploads import authorize_upload
 from state.errors import ActionError, RateLimited
-from tests.factories import add_member, count_rows, make_channel, make_user, make_workspace, update_row
+from tests.factories import add_member, add_row, count_rows, make_channel, make_user, make_workspace, update_row
 from tests.profile_pictures import TINY_PNG
 
 ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger', 'guest')
@@ -92,6 +96,8 @@ WRITTEN: tuple[type[SQLModel], ...] = (
     ScheduledMessage,
     OutgoingEmail,
     WorkspaceSettings,
+    Pin,
+    SavedItem,
 )
 
 
@@ -104,6 +110,7 @@ class Scene:
     message_id: int  # posted by the member
     bookmark_id: int  # added by the member
     scheduled_id: int  # scheduled by the member, for tomorrow
+    pinned_id: int  # another message of the member's: pinned, and saved by everyone (rows made directly)
 
     def members(self) -> set[str]:
         return {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner', 'guest'})
@@ -126,8 +133,12 @@ def build_scene(kind: ChannelKind) -> Scene:
     message = messages.send_message(people['member'], int(channel.id or 0), 'hello there', 'm-1')
     mark = bookmarks.add_bookmark(people['member'], int(channel.id or 0), 'Runbook', 'https://x.test/r')
     later = scheduled.schedule_message(people['member'], int(channel.id or 0), 'see you', utcnow() + timedelta(days=1))
+    pinned = messages.send_message(people['member'], int(channel.id or 0), 'pinned', 'm-2')
+    add_row(Pin(message_id=pinned.id, channel_id=int(channel.id or 0), pinned_by=people['member']))
+    for person_id in people.values():
+        add_row(SavedItem(user_id=person_id, message_id=pinned.id))
     update_row(User, people['deactivated'], is_active=False)
-    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id, mark.id, later.id)
+    return Scene(people, int(workspace.id or 0), int(channel.id or 0), kind, message.id, mark.id, later.id, pinned.id)
 
 
 # ---- who may: the rules, once --------------------------------------------------------------------------------
@@ -205,6 +216,11 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'messages.send_message': (lambda s, a: messages.send_message(a, s.channel_id, 'hi', 'x-1'), member),
     'messages.edit_message': (lambda s, a: messages.edit_message(a, s.message_id, 'changed'), author),
     'messages.delete_message': (lambda s, a: messages.delete_message(a, s.message_id), author_or_admin),
+    'pins.pin_message': (lambda s, a: pins.pin_message(a, s.message_id), member),
+    'pins.unpin_message': (lambda s, a: pins.unpin_message(a, s.pinned_id), member),
+    'saved.save_message': (lambda s, a: saved.save_message(a, s.message_id), reader),
+    'saved.unsave_message': (lambda s, a: saved.unsave_message(a, s.pinned_id), reader),
+    'saved.set_saved_done': (lambda s, a: saved.set_saved_done(a, s.pinned_id, True), reader),
     'reactions.add_reaction': (lambda s, a: reactions.add_reaction(a, s.message_id, 'tada'), member),
     'reactions.toggle_reaction': (lambda s, a: reactions.toggle_reaction(a, s.message_id, 'tada'), member),
     'reactions.set_reaction': (lambda s, a: reactions.set_reaction(a, s.message_id, 'tada', add=True), member),

@@ -34,11 +34,13 @@ from state.events import (
     MessageUpdated,
     MessageView,
     NotificationsChanged,
+    PinsChanged,
     PresenceChanged,
     PresenceReport,
     ReactionChanged,
     ReactionView,
     ReadPositionMoved,
+    SavedChanged,
     ScheduledChanged,
     SessionEnded,
     ThreadReplied,
@@ -148,6 +150,8 @@ def sample_events() -> list[Event]:
                 ),
             ),
         ),
+        PinsChanged(channel_id=1, message_ids=(9, 7)),
+        SavedChanged(user_id=2, message_id=7, saved=True),
     ]
 
 

@@ -52,7 +52,7 @@ def label(item: ui.menu_item) -> str:
 async def test_general_can_be_neither_left_nor_archived(user: User) -> None:
     ids = setup()
     items = await open_menu(user, 'ada@example.com', f'/w/{ids["slug"]}/c/{ids["general"]}')
-    assert list(items) == [*NOTIFY, 'Edit topic', 'channel-webhooks', 'channel-commands']  # admins: webhooks anywhere
+    assert list(items) == [*NOTIFY, 'Edit topic', 'edit-purpose', 'channel-webhooks', 'channel-commands']  # no rename
 
 
 async def test_an_admin_may_leave_and_archive_a_channel(user: User) -> None:
@@ -61,6 +61,8 @@ async def test_an_admin_may_leave_and_archive_a_channel(user: User) -> None:
     assert list(items) == [
         *NOTIFY,
         'Edit topic',
+        'edit-purpose',
+        'rename-channel',
         'leave-channel',
         'channel-webhooks',
         'channel-commands',
@@ -72,7 +74,7 @@ async def test_an_admin_may_leave_and_archive_a_channel(user: User) -> None:
 async def test_a_member_may_leave_but_not_archive(user: User) -> None:
     ids = setup()
     items = await open_menu(user, 'bob@example.com', f'/w/{ids["slug"]}/c/{ids["design"]}')
-    assert list(items) == [*NOTIFY, 'Edit topic', 'leave-channel']
+    assert list(items) == [*NOTIFY, 'Edit topic', 'edit-purpose', 'leave-channel']  # not the creator: no rename
 
 
 async def test_an_archived_channel_offers_no_topic_and_unarchive(user: User) -> None:
@@ -104,3 +106,10 @@ def menu_testids(user: User) -> list[str]:
     user.find(marker='channel-menu').trigger('beforeShow')
     with user:
         return [str(item.props.get('data-testid')) for item in ElementFilter(kind=ui.menu_item)]
+
+
+async def test_the_creator_may_rename_their_channel(user: User) -> None:
+    ids = setup()
+    mine = create_channel(int(ids['bob']), int(ids['workspace']), 'bobs-plans')
+    items = await open_menu(user, 'bob@example.com', f'/w/{ids["slug"]}/c/{mine.id}')
+    assert list(items) == [*NOTIFY, 'Edit topic', 'edit-purpose', 'rename-channel', 'leave-channel']

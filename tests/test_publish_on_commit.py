@@ -26,10 +26,12 @@ from state.actions import (
     avatars,
     channels,
     messages,
+    pins,
     profile,
     profile_fields,
     reactions,
     reads,
+    saved,
     scheduled,
     tokens,
     workspaces,
@@ -61,6 +63,11 @@ def _login_token() -> Callable[[], object]:
     return lambda: accounts.end_session(token)
 
 
+def _removal(world: World) -> Callable[[], object]:
+    channels.invite_to_channel(world.ada, world.side, world.bob)
+    return lambda: channels.remove_from_channel(world.ada, world.side, world.bob)
+
+
 def _scheduled(world: World) -> int:
     return scheduled.schedule_message(world.bob, world.general, 'later', utcnow() + timedelta(minutes=5)).id
 
@@ -73,6 +80,9 @@ CASES: dict[str, Callable[[World], Callable[[], object]]] = {
     ),
     'edit_message': lambda w: (lambda mid: lambda: messages.edit_message(w.ada, mid, 'edited'))(_posted(w)),
     'delete_message': lambda w: (lambda mid: lambda: messages.delete_message(w.ada, mid))(_posted(w)),
+    'pin_message': lambda w: (lambda mid: lambda: pins.pin_message(w.bob, mid))(_posted(w)),
+    'save_message': lambda w: (lambda mid: lambda: saved.save_message(w.carl, mid))(_posted(w)),
+    'remove_from_channel': _removal,
     'toggle_reaction': lambda w: (lambda mid: lambda: reactions.toggle_reaction(w.bob, mid, 'tada'))(_posted(w)),
     'mark_read': lambda w: (lambda mid: lambda: reads.mark_read(w.bob, w.general, mid))(_posted(w)),
     'create_channel': lambda w: lambda: channels.create_channel(w.ada, w.workspace, 'fresh'),

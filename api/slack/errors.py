@@ -88,6 +88,13 @@ SLACK_CODES = frozenset(
         'time_too_far',
         'invalid_time',
         'invalid_scheduled_message_id',
+        'already_pinned',
+        'no_pin',
+        'too_many_pins',
+        'already_starred',
+        'not_starred',
+        'bad_item',
+        'bad_timestamp',
     }
 )
 

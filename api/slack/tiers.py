@@ -14,6 +14,8 @@ READ_TIERS: dict[str, int] = {
     'conversations.history': 3,
     'conversations.replies': 3,
     'reactions.get': 3,
+    'pins.list': 2,
+    'stars.list': 3,
     'team.info': 3,
     'bots.info': 3,
     'users.getPresence': 3,

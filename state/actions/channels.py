@@ -191,20 +191,21 @@ def invite_to_channel(actor_id: int, channel_id: int, user_id: int) -> None:
 
 
 def remove_from_channel(actor_id: int, channel_id: int, user_id: int) -> None:
-    """Take someone out of a channel (conversations.kick): workspace owners and admins; never from #general.
+    """Take someone out of a channel (conversations.kick): its creator (while a member) and workspace owners
+    and admins; never from #general, never from a DM.
 
-    We have no channel admins, so the workspace's admins are the ones who may. The removed person's tabs
-    close a private channel at once (`MemberLeft` on their own topic, as when they leave).
+    We have no channel admins, so the creator and the workspace's admins are the ones who may. The removed
+    person's tabs close a private channel at once (`MemberLeft` on their own topic, as when they leave).
     """
     with unit_of_work() as uow:
         session = uow.session
-        channel, _ = visible_channel(session, actor_id, channel_id)
+        channel, actor_member = visible_channel(session, actor_id, channel_id)
         if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
             raise InvalidInput(
                 'Nobody can be removed from a direct message.', code='method_not_supported_for_channel_type'
             )
-        if not is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
-            raise Forbidden('Only workspace owners and admins can remove people from channels.')
+        if not may_remove_members(session, channel, actor_id, actor_member):
+            raise Forbidden('Only the channel creator and workspace owners and admins can remove people.')
         if is_general(channel):
             raise Forbidden('Everyone stays in #general.', code='cant_kick_from_general')
         if user_id == actor_id:
@@ -361,6 +362,13 @@ def open_direct(actor_id: int, workspace_id: int, other_user_ids: Sequence[int])
             raise
         return raced
     return view
+
+
+def may_remove_members(session: Session, channel: Channel, actor_id: int, member: ChannelMember | None) -> bool:
+    """Who may take people out of a channel: its creator while a member, and workspace owners and admins."""
+    if is_admin(workspace_membership(session, channel.workspace_id, actor_id)):
+        return True
+    return member is not None and channel.created_by == actor_id
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ from state.actions.guards import (
     writable,
 )
 from state.actions.message_refs import WorkspaceResolver
+from state.actions.pins import drop_pin_of
+from state.actions.saved import drop_saved_of
 from state.bus import channel_topic, thread_topic, user_topic
 from state.errors import ActionError, Conflict, Forbidden, InvalidInput, NotFound
 from state.events import (
@@ -275,6 +277,8 @@ def delete_message(actor_id: int, message_id: int) -> None:
         session.execute(delete(Mention).where(col(Mention.message_id) == message_id))
         session.execute(delete(Reaction).where(col(Reaction.message_id) == message_id))
         release_for_message(session, message_id)
+        drop_pin_of(session, message)  # pins and saved items vanish with the message; their lists hear of it
+        drop_saved_of(session, message)
         session.flush()
         placeholder = message.thread_root_id is None and message.reply_count > 0
         deleted = MessageDeleted(
