@@ -137,6 +137,11 @@ class PresenceStore:
     def statuses(self, user_ids: Iterable[int]) -> dict[int, str]:
         return {uid: self.status_of(uid) for uid in user_ids}
 
+    def connected_tabs(self) -> tuple[int, int]:
+        """(tabs, people with at least one of them) connected to this node, for the metrics."""
+        counts = [len(state.clients) for state in list(self._states.values()) if state.clients]
+        return sum(counts), len(counts)
+
     def user(self, user_id: int) -> UserPresence:
         """The bindable presence of one person (the same object for as long as the process runs)."""
         presence = self._presences.get(user_id)
