@@ -1,5 +1,5 @@
 """Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook,
-create-command, seed-demo."""
+create-command, seed-demo, backup, restore."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     slash.add_argument('--url', required=True, help='where the signed request goes (http or https)')
     slash.add_argument('--description', default='', help='what it does, shown to admins')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
+    backup = commands.add_parser('backup', help='write a consistent backup (database and data dir) while serving')
+    backup.add_argument('--out', required=True, metavar='FILE', help='the archive to write (.tar, or .tar.gz)')
+    restore = commands.add_parser('restore', help='restore a backup into an empty data dir (and database)')
+    restore.add_argument('archive', metavar='FILE', help='an archive written by `backup`')
     return parser
 
 
@@ -78,6 +82,13 @@ def cli(argv: list[str]) -> int:
         return 0
 
     import commands
+
+    # Neither opens the app's engine: a backup copies the database as it is, a restore needs it not to exist.
+    if command == 'backup':
+        return commands.backup(args.out)
+    if command == 'restore':
+        return commands.restore(args.archive)
+
     from server import init_database
 
     init_database(settings)
