@@ -207,7 +207,8 @@ def good_parts(world: World, tmp_path: Path) -> dict[str, bytes]:
         return {member.name: opened.extractfile(member).read() for member in opened.getmembers()}  # type: ignore[union-attr]
 
 
-HOSTILE = {
+Member = tuple[tarfile.TarInfo, bytes | None]
+HOSTILE: dict[str, list[Member]] = {
     'climbing out': [_file('data/../../evil')],
     'absolute': [_file('/tmp/teamchat-evil')],
     'bare climb': [_file('../evil')],
@@ -225,7 +226,8 @@ HOSTILE = {
 def test_restore_refuses_a_hostile_archive_and_writes_nothing(
     case: str, good_parts: dict[str, bytes], tmp_path: Path
 ) -> None:
-    members = [_file(name, data) for name, data in good_parts.items()] + HOSTILE[case]
+    members: list[Member] = [_file(name, data) for name, data in good_parts.items()]
+    members += HOSTILE[case]
     archive = _archive(tmp_path / 'hostile.tar', members)
     target = tmp_path / 'sandbox' / 'data'
     target.parent.mkdir()
