@@ -83,6 +83,8 @@ def test_the_archive_skips_the_live_database_files_and_browser_storage(
     (isolated_data_dir / 'storage-secret').write_text('kept')
     (isolated_data_dir / 'nicegui').mkdir()
     (isolated_data_dir / 'nicegui' / 'storage-user-x.json').write_text('{}')
+    (isolated_data_dir / 'nicegui-2').mkdir()  # a second node's storage on the same machine
+    (isolated_data_dir / 'nicegui-2' / 'storage-user-y.json').write_text('{}')
     (isolated_data_dir / 'uploads' / '.staging').mkdir()
     (isolated_data_dir / 'uploads' / '.staging' / 'half').write_text('arriving')
     out = isolated_data_dir / 'inside-the-data-dir.tar.gz'  # a backup written into the data dir skips itself

@@ -25,9 +25,11 @@ from sqlalchemy.engine import make_url
 from db.backup import postgres_dump, sqlite_copy
 from db.backup.archive import DATA_DIR, MANIFEST, BackupError, Manifest, database_kind
 
-# NiceGUI's per-browser storage (main.py keeps it in the data dir): it only names log-in sessions, which a
-# restore cannot carry over anyway; people log in again. `.staging` holds uploads still arriving.
+# NiceGUI's per-browser storage (main.py keeps it in `nicegui/`, several nodes on one machine in `nicegui-N/`):
+# it only names log-in sessions, which a restore does not carry over; people log in again. `.staging` holds
+# uploads still arriving.
 SKIPPED_DIRS = ('nicegui', 'uploads/.staging')
+SKIPPED_PREFIX = 'nicegui-'
 SQLITE_SIDECARS = ('', '-wal', '-shm', '-journal')
 
 
@@ -97,7 +99,11 @@ def data_files(data_dir: Path, skipped: set[Path]) -> Iterator[Path]:
     skipped_dirs = {root / name for name in SKIPPED_DIRS} | skipped
     for directory, subdirectories, names in os.walk(root):  # os.walk does not follow symlinked directories
         here = Path(directory)
-        subdirectories[:] = [name for name in subdirectories if here / name not in skipped_dirs]
+        subdirectories[:] = [
+            name
+            for name in subdirectories
+            if here / name not in skipped_dirs and not (here == root and name.startswith(SKIPPED_PREFIX))
+        ]
         for name in names:
             path = here / name
             if path not in skipped and path.is_file() and not path.is_symlink():
