@@ -142,6 +142,8 @@ def backup(out: str) -> int:
         result = take_backup(settings.data_dir, settings.resolved_database_url, Path(out))
     except BackupError as error:
         return _fail(str(error))
+    except OSError as error:  # a full disk, a directory we may not write: nothing was left under that name
+        return _fail(f'the backup failed: {error}')
     manifest = result.manifest
     print(f'backup={result.path}')
     print(f'database={manifest.database} schema_revision={manifest.schema_revision} files={manifest.data_files}')
@@ -161,6 +163,8 @@ def restore(archive: str) -> int:
         result = restore_backup(Path(archive), settings.data_dir, settings.resolved_database_url)
     except BackupError as error:
         return _fail(str(error))
+    except OSError as error:  # the staging directory is gone again; the data dir is as it was
+        return _fail(f'the restore failed: {error}')
     manifest = result.manifest
     print(f'restored the {manifest.database} backup of {manifest.created_at.isoformat()} into {result.data_dir}')
     print(f'schema_revision={manifest.schema_revision} files={result.data_files}')

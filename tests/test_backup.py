@@ -243,3 +243,22 @@ def test_without_pg_dump_a_postgresql_backup_says_so(tmp_path: Path, monkeypatch
     with pytest.raises(BackupError, match=r'pg_dump was not found on PATH.*postgresql-client'):
         take_backup(tmp_path, 'postgresql+psycopg://chat@127.0.0.1:1/chat', tmp_path / 'pg.tar')
     assert list(tmp_path.iterdir()) == []
+
+
+@sqlite_only
+def test_a_file_deleted_while_the_backup_runs_is_counted_not_fatal(
+    world: World, uploads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed = take.data_files
+
+    def list_then_delete(data_dir: Path, skipped: set[Path]) -> Iterator[tuple[str, Path]]:
+        for arcname, path in listed(data_dir, skipped):
+            if path.name == 'abcd0001':
+                path.unlink()  # its message was deleted after the listing
+            yield arcname, path
+
+    monkeypatch.setattr(take, 'data_files', list_then_delete)
+    settings = get_settings()
+    result = take_backup(settings.data_dir, settings.resolved_database_url, tmp_path / 'b.tar')
+    assert result.vanished == 1
+    assert result.manifest.data_files == 1

@@ -43,7 +43,7 @@ class BackupResult:
 
 def take_backup(data_dir: Path, database_url: str, out: Path, *, now: datetime | None = None) -> BackupResult:
     kind = database_kind(database_url)
-    out = out.absolute()
+    out = out.resolve()
     if not out.parent.is_dir():
         raise BackupError(f'the directory for the backup does not exist: {out.parent}')
     if out.exists() and not out.is_file():
@@ -51,9 +51,9 @@ def take_backup(data_dir: Path, database_url: str, out: Path, *, now: datetime |
     partial = out.with_name(f'{out.name}.partial')
     with tempfile.TemporaryDirectory(dir=out.parent, prefix='.teamchat-backup-') as work:
         database_copy = Path(work) / ('chat.db' if kind == 'sqlite' else 'chat.pgdump')
-        skipped = {out, partial}
+        skipped = {out, partial, Path(work).resolve()}
         if kind == 'sqlite':
-            source = sqlite_path(database_url)
+            source = sqlite_path(database_url).resolve()
             skipped |= {Path(f'{source}{suffix}') for suffix in SQLITE_SIDECARS}
             sqlite_copy.snapshot(source, database_copy)
             revision = sqlite_copy.schema_revision(database_copy)
@@ -61,12 +61,12 @@ def take_backup(data_dir: Path, database_url: str, out: Path, *, now: datetime |
             postgres_dump.tool('pg_dump')  # say it is missing before connecting to anything
             revision = postgres_dump.schema_revision(database_url)
             postgres_dump.dump(database_url, database_copy)
-        files = sorted(data_files(data_dir, skipped | {Path(work).absolute()}))
+        files = sorted(data_files(data_dir, skipped))
         old_umask = os.umask(0o077)
         try:
             with _open_for_writing(partial, gzip=out.name.endswith(('.gz', '.tgz'))) as archive:
                 archive.add(database_copy, arcname=f'database/{database_copy.name}', filter=_anonymous)
-                copied = sum(_add_file(archive, data_dir, path) for path in files)
+                copied = sum(_add_file(archive, arcname, path) for arcname, path in files)
                 manifest = Manifest(
                     app_version=_app_version(),
                     schema_revision=revision,
@@ -91,9 +91,10 @@ def sqlite_path(database_url: str) -> Path:
     return Path(database).absolute()
 
 
-def data_files(data_dir: Path, skipped: set[Path]) -> Iterator[Path]:
-    """Regular files under the data dir, without the live database, NiceGUI's storage and the backup itself."""
-    root = data_dir.absolute()
+def data_files(data_dir: Path, skipped: set[Path]) -> Iterator[tuple[str, Path]]:
+    """(archive name, path) of the regular files under the data dir, without the live database, NiceGUI's
+    storage and the backup itself (`skipped` holds resolved paths)."""
+    root = data_dir.resolve()
     if not root.is_dir():
         return
     skipped_dirs = {root / name for name in SKIPPED_DIRS} | skipped
@@ -107,15 +108,14 @@ def data_files(data_dir: Path, skipped: set[Path]) -> Iterator[Path]:
         for name in names:
             path = here / name
             if path not in skipped and path.is_file() and not path.is_symlink():
-                yield path
+                yield f'{DATA_DIR}/{path.relative_to(root).as_posix()}', path
 
 
 def _open_for_writing(path: Path, *, gzip: bool) -> tarfile.TarFile:
     return tarfile.open(path, 'w:gz') if gzip else tarfile.open(path, 'w')
 
 
-def _add_file(archive: tarfile.TarFile, data_dir: Path, path: Path) -> bool:
-    arcname = f'{DATA_DIR}/{path.relative_to(data_dir.absolute()).as_posix()}'
+def _add_file(archive: tarfile.TarFile, arcname: str, path: Path) -> bool:
     try:
         with path.open('rb') as stream:
             info = archive.gettarinfo(arcname=arcname, fileobj=stream)
