@@ -1,5 +1,5 @@
 """The CLI's commands (`main.py create-user | create-token | create-app | create-webhook | create-command |
-seed-demo | backup | restore`).
+grant-server-admin | seed-demo | import-slack | export | backup | restore`).
 
 Each returns an exit code. They call the same actions as the UI. Results go to stdout (a token alone on its line,
 or `name=value` lines, so scripts can capture them); problems go to stderr with exit code 1.
@@ -7,9 +7,13 @@ or `name=value` lines, so scripts can capture them); problems go to stderr with 
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from db.engine import read_session
@@ -20,22 +24,48 @@ from state.actions.accounts import sign_up
 from state.actions.app_events_url import verify_events_url
 from state.actions.apps import create_app as create_app_action
 from state.actions.custom_commands import create_command_for_operator
+from state.actions.server_admins import set_server_admin
+from state.actions.slack_archive import export_slack_archive, import_slack_export
 from state.actions.tokens import create_api_token
 from state.actions.webhooks import create_webhook_for_operator
 from state.actions.workspaces import add_member, create_workspace
 from state.errors import ActionError
 from state.security import normalize_email
 
+R = TypeVar('R')
 
-def create_user(email: str, name: str, password: str, workspace: str | None = None, *, admin: bool = False) -> int:
-    """Create an account; with `workspace`, join it (creating it, with #general and this user as owner, if new)."""
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    workspace: str | None = None,
+    *,
+    admin: bool = False,
+    server_admin: bool = False,
+    guest_in: str | None = None,
+) -> int:
+    """Create an account; with `workspace`, join it (creating it, with #general and this user as owner, if new).
+
+    `guest_in` ("plans,design"): join the existing workspace as a guest who sees only those channels.
+    """
     try:
         user = sign_up(email, name, password)
         user_id = _id(user.id)
         print(f'created user {user.email} (id {user_id})')
+        if server_admin:
+            set_server_admin(user.email)
+            print(f'{user.email} is a server admin')
         if workspace is None:
             return 0
         existing = workspace_by_name_or_slug(workspace)
+        if guest_in is not None:
+            if existing is None:
+                return _fail(f'There is no workspace called "{workspace}" to be a guest in.')
+            channels = [part for part in guest_in.split(',') if part.strip()]
+            add_member(_id(existing.id), user_id, WorkspaceRole.GUEST, guest_channels=channels)
+            print(f'{user.email} joined "{existing.name}" (/w/{existing.slug}) as a guest in {", ".join(channels)}')
+            return 0
         if existing is None:
             created = create_workspace(user_id, workspace)
             print(f'created workspace "{created.name}" at /w/{created.slug}; {user.email} is its owner')
@@ -45,6 +75,16 @@ def create_user(email: str, name: str, password: str, workspace: str | None = No
         return 0
     except ActionError as error:
         return _fail(error.message)
+
+
+def grant_server_admin(email: str, *, revoke: bool = False) -> int:
+    """Make the account a server admin (or, with `revoke`, no longer one)."""
+    try:
+        user = set_server_admin(email, admin=not revoke)
+    except ActionError as error:
+        return _fail(error.message)
+    print(f'{user.email} is {"no longer " if revoke else ""}a server admin')
+    return 0
 
 
 def create_token(email: str, workspace: str, bot_name: str | None = None) -> int:
@@ -170,6 +210,72 @@ def restore(archive: str) -> int:
     print(f'schema_revision={manifest.schema_revision} files={result.data_files}')
     print('start the server as usual: it brings the schema to the newest revision')
     return 0
+
+
+def import_slack(archive: str, workspace: str) -> int:
+    """Import a Slack export into an existing workspace; progress on stderr, the report on stdout."""
+    target = workspace_by_name_or_slug(workspace)
+    if target is None:
+        return _fail(f'There is no workspace called "{workspace}"; create it first (create-user --workspace).')
+    path = Path(archive)
+    if not path.is_file():
+        return _fail(f'{archive} is not a file.')
+    workspace_id = _id(target.id)
+    try:
+        report = _on_the_cluster_bus(lambda: import_slack_export(None, workspace_id, path, progress=_progress_line))
+    except ActionError as error:
+        print(file=sys.stderr)
+        return _fail(error.message)
+    except SQLAlchemyError as error:  # what was written stays, recorded: running it again continues
+        print(file=sys.stderr)
+        return _fail(f'the import stopped ({error.__class__.__name__}); run it again to continue where it stopped')
+    print(file=sys.stderr)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def export_slack(workspace: str, out: str) -> int:
+    """Write the workspace as a Slack export (plus our extras under teamchat/) to `out`."""
+    target = workspace_by_name_or_slug(workspace)
+    if target is None:
+        return _fail(f'There is no workspace called "{workspace}".')
+    try:
+        report = export_slack_archive(None, _id(target.id), Path(out), progress=_progress_line)
+    except (ActionError, OSError) as error:
+        print(file=sys.stderr)
+        return _fail(error.message if isinstance(error, ActionError) else str(error))
+    print(file=sys.stderr)
+    for line in report.lines():
+        print(line)
+    print(f'wrote {out}')
+    return 0
+
+
+def _on_the_cluster_bus(work: Callable[[], R]) -> R:
+    """Run `work` with the bus on Redis when the nodes share one (CHAT_REDIS_URL), so the events it publishes
+    (the import's one summary) reach the running servers' open tabs; without Redis they see it on reconnect."""
+    redis_url = get_settings().redis_url
+    if not redis_url:
+        return work()
+    from state.bus import bus
+    from state.bus_redis import RedisBackend
+
+    async def run() -> R:
+        await bus.start(RedisBackend(redis_url))
+        try:
+            return await asyncio.to_thread(work)  # off the loop, which carries the events to Redis
+        finally:
+            await bus.stop()  # lets queued events leave first
+
+    return asyncio.run(run())
+
+
+def _progress_line(done: int, total: int, what: str) -> None:
+    """One line on stderr, rewritten in place: a bar of the conversations done and what is being done."""
+    width = 30
+    filled = width * done // total if total else width
+    print(f'\r[{"#" * filled}{"." * (width - filled)}] {done}/{total} {what[:60]:<60}', end='', file=sys.stderr)
 
 
 def _user_by_email(email: str) -> User:

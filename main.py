@@ -1,5 +1,5 @@
 """Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook,
-create-command, seed-demo, backup, restore."""
+create-command, grant-server-admin, seed-demo, import-slack, export, backup, restore."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument('--password', required=True)
     user.add_argument('--workspace', help='workspace name; created with #general when it does not exist')
     user.add_argument('--admin', action='store_true', help='make the user an admin of the workspace')
+    user.add_argument('--server-admin', action='store_true', help='let the user open the live inspector (/admin/live)')
+    user.add_argument('--guest-in', metavar='CHANNELS', help='join the workspace as a guest of these channels (a,b)')
     token = commands.add_parser('create-token', help='print a new API token for a user in a workspace')
     token.add_argument('--email', required=True)
     token.add_argument('--workspace', required=True)
@@ -45,7 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     slash.add_argument('--command', required=True, dest='slash_command', help='/name, with or without the slash')
     slash.add_argument('--url', required=True, help='where the signed request goes (http or https)')
     slash.add_argument('--description', default='', help='what it does, shown to admins')
+    grant = commands.add_parser('grant-server-admin', help='make an account a server admin (the live inspector)')
+    grant.add_argument('--email', required=True)
+    grant.add_argument('--revoke', action='store_true', help='take the role away instead')
     commands.add_parser('seed-demo', help='fill a demo workspace with users, channels and history')
+    slack_in = commands.add_parser('import-slack', help='import a Slack workspace export (its zip) into a workspace')
+    slack_in.add_argument('archive', metavar='EXPORT.zip')
+    slack_in.add_argument('--workspace', required=True, help='name or slug of an existing workspace')
+    slack_out = commands.add_parser('export', help='write a workspace as a Slack export zip (plus our extras)')
+    slack_out.add_argument('--workspace', required=True)
+    slack_out.add_argument('--out', required=True, metavar='FILE.zip')
     backup = commands.add_parser('backup', help='write a consistent backup (database and data dir) while serving')
     backup.add_argument('--out', required=True, metavar='FILE', help='the archive to write (.tar, or .tar.gz)')
     restore = commands.add_parser('restore', help='restore a backup into an empty data dir (and database)')
@@ -96,7 +107,17 @@ def cli(argv: list[str]) -> int:
         print('database is at the newest schema')
         return 0
     if command == 'create-user':
-        return commands.create_user(args.email, args.name, args.password, args.workspace, admin=args.admin)
+        return commands.create_user(
+            args.email,
+            args.name,
+            args.password,
+            args.workspace,
+            admin=args.admin,
+            server_admin=args.server_admin,
+            guest_in=args.guest_in,
+        )
+    if command == 'grant-server-admin':
+        return commands.grant_server_admin(args.email, revoke=args.revoke)
     if command == 'create-token':
         return commands.create_token(args.email, args.workspace, bot_name=args.bot)
     if command == 'create-app':
@@ -109,6 +130,10 @@ def cli(argv: list[str]) -> int:
         return commands.create_command(args.workspace, args.slash_command, args.url, args.description)
     if command == 'seed-demo':
         return commands.seed_demo()
+    if command == 'import-slack':
+        return commands.import_slack(args.archive, args.workspace)
+    if command == 'export':
+        return commands.export_slack(args.workspace, args.out)
     raise AssertionError(command)
 
 

@@ -68,9 +68,13 @@ async def _on_shutdown() -> None:
 def serve(settings: Settings) -> None:
     """Configure and start NiceGUI (under NiceGUI's user simulation, ui.run only prepares the app)."""
     from api.http_metrics import RequestMetricsMiddleware
+    from hardening.access_log import AccessLogMiddleware
+    from hardening.log_setup import configure
 
+    configure(settings.log_format, settings.log_level, settings.resolved_node_id)
     _register_routes()
     hardening.install(settings)
+    app.add_middleware(AccessLogMiddleware)  # after the defences, so outside them: it sees their answers too
     app.add_middleware(RequestMetricsMiddleware)  # added last, so outermost: it sees every answer, 500s too
     app.on_startup(_on_startup)
     app.on_shutdown(_on_shutdown)
@@ -84,4 +88,6 @@ def serve(settings: Settings) -> None:
         show=False,
         favicon='💬',
         binding_refresh_interval=None,  # everything binds to push-based BindableProperties; no polling loop
+        log_config=None,  # keep the logging configured above; uvicorn would replace it with its own
+        access_log=False,  # ours (hardening/access_log.py) redacts secrets and carries the request id
     )

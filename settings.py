@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     # `/metrics` answers loopback clients; with this set, also anyone sending `Authorization: Bearer <token>`.
     metrics_token: str | None = None
 
+    # Logging (hardening/log_setup.py): readable `text` lines by default, or one JSON object per line; the root level.
+    log_format: Literal['text', 'json'] = 'text'
+    log_level: Literal['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] = 'INFO'
+    # This node's name in log lines and the live inspector; by default `host:port`.
+    node_id: str | None = None
+
     # How long a closed tab's page stays alive for a reconnect (NiceGUI's reconnect_timeout).
     reconnect_timeout: float = 5.0
     # Presence: a user with no activity in any tab for this long becomes "away".
@@ -76,6 +82,15 @@ class Settings(BaseSettings):
     def resolved_public_url(self) -> str:
         host = 'localhost' if self.host in ('0.0.0.0', '::') else self.host
         return (self.public_url or f'http://{host}:{self.port}').rstrip('/')
+
+    @field_validator('log_level', mode='before')
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def resolved_node_id(self) -> str:
+        return self.node_id or f'{self.host}:{self.port}'
 
     @property
     def uploads_dir(self) -> Path:

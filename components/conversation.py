@@ -38,7 +38,7 @@ class Conversation:
         self.list = MessageList(
             me=ctx.user_id,
             mode=mode,
-            people=ctx.roster.pairs,
+            people=ctx.people_pairs,
             emoji_url=EMOJI_URL,
             can_moderate=ctx.is_admin,
             read_only=False,
@@ -52,7 +52,7 @@ class Conversation:
             draft_key='',
             placeholder=placeholder,
             max_chars=ctx.max_message_chars,
-            members=ctx.roster.by_name,
+            members=ctx.mention_people,
             channels=channels,
             emoji_url=EMOJI_URL,
             thread=mode == 'thread',

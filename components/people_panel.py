@@ -88,7 +88,7 @@ class PeoplePanel:
         self.list.clear()
         with self.list:
             self.rows = []
-            for person in workspace_directory(self.ctx.workspace_id):
+            for person in workspace_directory(self.ctx.workspace_id, self.ctx.user_id):
                 row = PersonRow(person, self._matches)
                 row.on('click', lambda _, uid=person.id: self.on_message(uid))
                 self.rows.append(row)

@@ -28,6 +28,7 @@ from components.tab_title import TabTitle
 from components.thread_panel import ThreadPanel
 from components.workspace_switcher import workspace_switcher
 from db import channel_queries as queries
+from db.directory_queries import visible_people_ids
 from db.search_queries import SearchHit
 from db.workspace_queries import general_channel
 from state.access import readable_channel
@@ -44,6 +45,8 @@ from state.events import (
     MessageCreated,
     ReadPositionMoved,
     UserChanged,
+    WorkspaceImported,
+    WorkspaceSettingsChanged,
 )
 from state.stores import presence as presence_store
 from state.stores import roster as roster_store
@@ -119,8 +122,8 @@ class Shell:
         ctx = self.ctx
         with ui.row().classes('w-full items-center px-4 pt-3 pb-2 no-wrap'):
             on_apps = (lambda: apps_dialog(ctx)) if ctx.is_admin else None
-            switcher = workspace_switcher(ctx.user_id, ctx.workspace_slug, ctx.workspace_name, on_apps)
-            switcher.props('color=white').classes('text-lg font-bold')
+            self.switcher = workspace_switcher(ctx.user_id, ctx.workspace_slug, ctx.workspace_label, on_apps)
+            self.switcher.props('color=white').classes('text-lg font-bold')
         with ui.row().classes('w-full items-center px-4 pb-2 gap-2 no-wrap'):
             PresenceDot(ctx.user_id)
             ui.label(ctx.user_name).classes('text-sm truncate grow').props('data-testid=current-user')
@@ -139,6 +142,9 @@ class Shell:
         if channel_id is None:
             general = general_channel(self.ctx.workspace_id)
             channel_id = general.id if general is not None else None
+            if self.ctx.is_guest:  # guests are not in #general: open the first channel they were given
+                entries = self.store.entries()
+                channel_id = entries[0].id if entries else None
         opened = channel_id is not None and self.open_channel(channel_id, highlight_id=message_id, push=False)
         if opened and channel_id is not None and root_id is not None:
             self.open_thread(channel_id, root_id)
@@ -174,19 +180,27 @@ class Shell:
             self._set_person(event.user.id, event.user.display_name)
         elif isinstance(event, ChannelUpdated):
             self._channel_changed(event.channel)  # public channels are announced to the workspace
+        elif isinstance(event, WorkspaceImported):
+            self._use_roster(roster_store.reload(self.ctx.workspace_id))  # people arrived in bulk
+        elif isinstance(event, WorkspaceSettingsChanged):
+            self.ctx.workspace_name, self.ctx.workspace_icon = event.name, event.icon_emoji
+            self.switcher.set_text(self.ctx.workspace_label)
+            self._update_title()
 
     def _channel_changed(self, view: ChannelView) -> None:
         if self.pane.channel is not None and view.id == self.pane.channel.id:
             self._channel_updated(view)
 
     def _set_person(self, user_id: int, name: str) -> None:
-        updated = roster_store.person_changed(self.ctx.workspace_id, user_id, name)
+        self._use_roster(roster_store.person_changed(self.ctx.workspace_id, user_id, name))
+
+    def _use_roster(self, updated: roster_store.Roster) -> None:
         if updated is self.ctx.roster:
             return
         self.ctx.roster = updated
-        self.pane.list.set_people(updated.pairs)
+        self.pane.list.set_people(self.ctx.people_pairs)
         if self._thread is not None:
-            self._thread.list.set_people(updated.pairs)
+            self._thread.list.set_people(self.ctx.people_pairs)
         self._refresh_suggestions()
 
     # ---- navigation -----------------------------------------------------------------------------------------
@@ -317,10 +331,13 @@ class Shell:
         self.pane.refresh_channel(view, self._label(view))
 
     def _conversations_changed(self) -> None:
+        if self.ctx.is_guest:  # a guest sees the people of their channels: joining one widens that
+            self.ctx.guest_sees = visible_people_ids(self.ctx.workspace_id, self.ctx.user_id)
+            self.pane.list.set_people(self.ctx.people_pairs)
         self._refresh_suggestions()
 
     def _refresh_suggestions(self) -> None:
-        members = self.ctx.roster.by_name
+        members = self.ctx.mention_people
         self.pane.composer.set_suggestions(members=members, channels=self.sidebar.channel_names())
         if self._thread is not None:
             self._thread.composer.set_suggestions(members=members, channels=[])

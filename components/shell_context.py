@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from state.render.emoji_table import EMOJI
-from state.stores.roster import Roster
+from state.stores.roster import Pairs, Roster
 
 
 @dataclass
@@ -22,11 +22,38 @@ class ShellContext:
     is_admin: bool
     max_message_chars: int
     roster: Roster  # the workspace's members, shared with every other tab of the workspace
+    # A guest's tab sees only these people (the people of their channels, db/authz.py); None: everyone.
+    guest_sees: frozenset[int] | None = None
+    workspace_icon: str = ''  # an emoji (WorkspaceSettings.icon_emoji), shown before the name
+
+    @property
+    def workspace_label(self) -> str:
+        return f'{self.workspace_icon} {self.workspace_name}' if self.workspace_icon else self.workspace_name
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_sees is not None
 
     @property
     def people(self) -> Mapping[int, str]:
-        """Workspace members: id -> display name."""
-        return self.roster.names
+        """The workspace members this person may see: id -> display name."""
+        if self.guest_sees is None:
+            return self.roster.names
+        return {uid: name for uid, name in self.roster.names.items() if uid in self.guest_sees}
+
+    @property
+    def people_pairs(self) -> Pairs:
+        """(id, name) for the message lists; the shared tuple itself unless this is a guest."""
+        if self.guest_sees is None:
+            return self.roster.pairs
+        return tuple(pair for pair in self.roster.pairs if pair[0] in self.guest_sees)
+
+    @property
+    def mention_people(self) -> Pairs:
+        """(id, name) by name for `@` completion; the shared tuple itself unless this is a guest."""
+        if self.guest_sees is None:
+            return self.roster.by_name
+        return tuple(pair for pair in self.roster.by_name if pair[0] in self.guest_sees)
 
     def channel_url(self, channel_id: int) -> str:
         return f'/w/{self.workspace_slug}/c/{channel_id}'

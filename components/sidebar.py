@@ -110,13 +110,14 @@ class Sidebar:
         with ui.column().classes('w-full gap-0 pb-4').props('data-testid=sidebar') as self.root:
             with ui.element('div').classes('chat-side-section'):
                 ui.label('Channels')
-                with ui.row().classes('gap-0'):
+                with ui.row().classes('gap-0') as tools:
                     ui.button(icon='travel_explore', on_click=on_browse).props(
                         'flat round dense size=sm color=white data-testid=browse-channels'
                     ).props('title="Browse channels"')
                     ui.button(icon='add', on_click=on_create).props(
                         'flat round dense size=sm color=white data-testid=create-channel'
                     ).props('title="Create a channel"')
+                tools.set_visibility(not ctx.is_guest)  # guests neither browse nor create (the actions refuse too)
             self.channels = (
                 ConversationList(drawer_id=drawer_id, on_open=on_open).classes('w-full').mark('channel-rows')
             )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, or_
 from sqlmodel import col, select
 
-from db.authz import readable_in_session, readable_in_workspace
+from db.authz import may_see_person, people_visible_to, readable_in_session, readable_in_workspace
 from db.engine import read_session
 from db.models import (
     BOT_EMAIL_DOMAIN,
@@ -25,6 +25,7 @@ from db.models import (
     User,
     Workspace,
     WorkspaceMember,
+    fits_id,
 )
 from db.paging import Page, channel_list, live_replies, newer, older, page_of
 from db.view_builders import message_views
@@ -180,13 +181,18 @@ def members_page(channel_id: int, *, after_id: int, limit: int) -> Page[int]:
     return page_of(rows, limit, lambda user_id: user_id)
 
 
-def people_page(workspace_id: int, *, after_id: int, limit: int) -> Page[tuple[User, WorkspaceMember]]:
-    """Members of the workspace (deactivated accounts included, as Slack lists them), by user id."""
+def people_page(workspace_id: int, viewer_id: int, *, after_id: int, limit: int) -> Page[tuple[User, WorkspaceMember]]:
+    """Members of the workspace whom `viewer_id` may see (deactivated accounts included, as Slack lists them),
+    by user id; a guest sees only the people of their channels (db/authz.py)."""
     with read_session() as session:
         rows = session.exec(
             select(User, WorkspaceMember)
             .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-            .where(WorkspaceMember.workspace_id == workspace_id, col(User.id) > after_id)
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                col(User.id) > after_id,
+                people_visible_to(session, viewer_id, workspace_id),
+            )
             .order_by(col(User.id))
             .limit(limit + 1)
         ).all()
@@ -217,11 +223,17 @@ def person_by_email(workspace_id: int, email: str) -> tuple[User, WorkspaceMembe
     return (found[0], found[1]) if found is not None else None
 
 
-def workspace_person(workspace_id: int, user_id: int) -> tuple[User, WorkspaceMember] | None:
-    """One member of the workspace; None for anyone else."""
+def workspace_person(
+    workspace_id: int, user_id: int, *, viewer_id: int | None = None
+) -> tuple[User, WorkspaceMember] | None:
+    """One member of the workspace; None for anyone else, and, with `viewer_id`, for someone that viewer may
+    not see (a guest sees only the people of their channels)."""
     with read_session() as session:
-        user = session.get(User, user_id)
-        member = session.get(WorkspaceMember, (workspace_id, user_id))
+        user = session.get(User, user_id) if fits_id(user_id) else None
+        member = session.get(WorkspaceMember, (workspace_id, user_id)) if user is not None else None
+        hidden = viewer_id is not None and not may_see_person(session, viewer_id, workspace_id, user_id)
+        if member is not None and hidden:
+            return None
     return (user, member) if user is not None and member is not None else None
 
 

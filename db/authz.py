@@ -6,7 +6,8 @@ state/ wraps the Python forms to raise its typed errors.
 
 from __future__ import annotations
 
-from sqlalchemy import BindParameter, ColumnElement, and_, exists, or_
+from sqlalchemy import BindParameter, ColumnElement, and_, exists, or_, true
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -33,7 +34,9 @@ def readable_in_workspace(
     """
     mine = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
     in_workspace = exists().where(
-        col(WorkspaceMember.workspace_id) == workspace_id, col(WorkspaceMember.user_id) == user_id
+        col(WorkspaceMember.workspace_id) == workspace_id,
+        col(WorkspaceMember.user_id) == user_id,
+        col(WorkspaceMember.role) != WorkspaceRole.GUEST,  # guests read only the channels they are in
     )
     return and_(
         col(Channel.workspace_id) == workspace_id,
@@ -45,7 +48,9 @@ def readable_by(user_id: int) -> ColumnElement[bool]:
     """SQL condition on `Channel`: the read rule, for queries that select channels themselves."""
     is_member = exists().where(col(ChannelMember.channel_id) == Channel.id, col(ChannelMember.user_id) == user_id)
     in_workspace = exists().where(
-        col(WorkspaceMember.workspace_id) == Channel.workspace_id, col(WorkspaceMember.user_id) == user_id
+        col(WorkspaceMember.workspace_id) == Channel.workspace_id,
+        col(WorkspaceMember.user_id) == user_id,
+        col(WorkspaceMember.role) != WorkspaceRole.GUEST,
     )
     return or_(is_member, and_(col(Channel.kind) == ChannelKind.PUBLIC, in_workspace))
 
@@ -58,14 +63,63 @@ def readable_in_session(session: Session, user_id: int, channel_id: int) -> tupl
     member = session.get(ChannelMember, (channel_id, user_id))
     if member is not None:
         return channel, member
-    in_workspace = session.get(WorkspaceMember, (channel.workspace_id, user_id)) is not None
-    if channel.kind == ChannelKind.PUBLIC and in_workspace:
+    workspace_member = session.get(WorkspaceMember, (channel.workspace_id, user_id))
+    if channel.kind == ChannelKind.PUBLIC and workspace_member is not None and not is_guest_role(workspace_member.role):
         return channel, None
     return None
 
 
 def is_admin_role(role: WorkspaceRole | str | None) -> bool:
     return role in ADMIN_ROLES
+
+
+def is_guest_role(role: WorkspaceRole | str | None) -> bool:
+    """Guests see only the channels they were put in, and only the people in those channels."""
+    return role == WorkspaceRole.GUEST
+
+
+def may_create_channels(role: WorkspaceRole | str | None, channel_creators: str) -> bool:
+    """Never guests; members unless the workspace lets only admins (`WorkspaceSettings.channel_creators`)."""
+    if role is None or is_guest_role(role):
+        return False
+    return is_admin_role(role) or channel_creators != 'admins'
+
+
+def channel_mates(viewer_id: int, workspace_id: int) -> SelectOfScalar[int]:
+    """SQL: ids of the people who share a conversation of the workspace with `viewer_id` (themselves included)."""
+    theirs = aliased(ChannelMember)
+    return (
+        select(theirs.user_id)
+        .select_from(ChannelMember)
+        .join(theirs, col(theirs.channel_id) == col(ChannelMember.channel_id))
+        .join(Channel, col(Channel.id) == col(ChannelMember.channel_id))
+        .where(col(ChannelMember.user_id) == viewer_id, col(Channel.workspace_id) == workspace_id)
+    )
+
+
+def people_visible_to(session: Session, viewer_id: int, workspace_id: int) -> ColumnElement[bool]:
+    """SQL condition on `User`: whom `viewer_id` may see in the workspace's people lists and profiles.
+
+    Everyone for members and admins; for a guest, themselves and the people of their conversations. A viewer
+    outside the workspace sees nobody.
+    """
+    member = session.get(WorkspaceMember, (workspace_id, viewer_id)) if fits_id(viewer_id) else None
+    if member is None:
+        return col(User.id).is_(None)  # never true: ids are never NULL
+    if not is_guest_role(member.role):
+        return true()
+    return or_(col(User.id) == viewer_id, col(User.id).in_(channel_mates(viewer_id, workspace_id)))
+
+
+def may_see_person(session: Session, viewer_id: int, workspace_id: int, user_id: int) -> bool:
+    """Python: the single-person form of `people_visible_to` (a profile, a DM's other side)."""
+    member = session.get(WorkspaceMember, (workspace_id, viewer_id)) if fits_id(viewer_id) else None
+    if member is None or session.get(WorkspaceMember, (workspace_id, user_id)) is None:
+        return False
+    if not is_guest_role(member.role) or user_id == viewer_id:
+        return True
+    mates = channel_mates(viewer_id, workspace_id).subquery()
+    return session.exec(select(mates.c.user_id).where(mates.c.user_id == user_id).limit(1)).first() is not None
 
 
 def is_read_only(channel: Channel | ChannelView) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from db.authz import people_visible_to
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, User, WorkspaceMember
 
@@ -63,13 +64,29 @@ class Person:
     last_active_at: datetime | None
 
 
-def workspace_directory(workspace_id: int) -> list[Person]:
-    """The workspace's active members with their custom status and last activity, by name."""
+def workspace_directory(workspace_id: int, viewer_id: int) -> list[Person]:
+    """The workspace's active members whom `viewer_id` may see (a guest: the people of their channels), with
+    their custom status and last activity, by name."""
     with read_session() as session:
         rows = session.exec(
             select(User)
             .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-            .where(WorkspaceMember.workspace_id == workspace_id, col(User.is_active).is_(True))
+            .where(
+                WorkspaceMember.workspace_id == workspace_id,
+                col(User.is_active).is_(True),
+                people_visible_to(session, viewer_id, workspace_id),
+            )
             .order_by(func.lower(User.display_name))
         ).all()
     return [Person(u.id or 0, u.display_name, u.status_text, u.status_emoji, u.last_active_at) for u in rows]
+
+
+def visible_people_ids(workspace_id: int, viewer_id: int) -> frozenset[int]:
+    """Ids of the workspace members `viewer_id` may see (for narrowing the shared roster for a guest)."""
+    with read_session() as session:
+        rows = session.exec(
+            select(User.id)
+            .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
+            .where(WorkspaceMember.workspace_id == workspace_id, people_visible_to(session, viewer_id, workspace_id))
+        ).all()
+    return frozenset(uid for uid in rows if uid is not None)

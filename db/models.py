@@ -37,6 +37,7 @@ class WorkspaceRole(StrEnum):
     OWNER = 'owner'
     ADMIN = 'admin'
     MEMBER = 'member'
+    GUEST = 'guest'
 
 
 class ChannelKind(StrEnum):
@@ -76,6 +77,8 @@ class User(SQLModel, table=True):
     send_read_receipts: bool = True
     # Digest e-mails about unread mentions, DMs and followed threads while offline (docs/email.md).
     email_notifications: bool = True
+    # Operators of this server (not of one workspace): they may open the live inspector at /admin/live.
+    is_server_admin: bool = False
 
 
 class UserSession(SQLModel, table=True):
@@ -103,6 +106,21 @@ class Workspace(SQLModel, table=True):
     extra_upload_types: str = Field(default='', max_length=2000)
 
 
+class WorkspaceSettings(SQLModel, table=True):
+    """A workspace's policies, set by its owners and admins (state/actions/workspace_settings.py); a
+    workspace without a row has the defaults below."""
+
+    __tablename__ = 'workspace_settings'
+
+    workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    icon_emoji: str = Field(default='', max_length=64)  # shown beside the workspace name; '' = initials
+    default_channel_ids: str = Field(default='', max_length=2000)  # "3,7": joined by every newcomer
+    channel_creators: str = Field(default='everyone', max_length=16)  # 'everyone' | 'admins'
+    edit_window_minutes: int = 0  # how long after sending an author may edit; 0 = always
+    delete_others: str = Field(default='admins', max_length=16)  # 'admins' | 'nobody'
+    max_upload_bytes: int | None = None  # None = the server's limit; never above it
+
+
 class WorkspaceMember(SQLModel, table=True):
     __tablename__ = 'workspace_members'
 
@@ -124,6 +142,9 @@ class Invite(SQLModel, table=True):
     max_uses: int = Field(default=1, ge=1)
     uses: int = 0
     revoked: bool = False
+    # A guest invite makes guests who see only these channels ("3,7"); a member invite ignores them.
+    role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))
+    channel_ids: str = Field(default='', max_length=2000)
 
 
 class Channel(SQLModel, table=True):
@@ -481,3 +502,16 @@ class OutgoingEmail(SQLModel, table=True):
     sent_at: datetime | None = None
     failed_at: datetime | None = None  # refused for good (a 5xx answer) or too old; never tried again
     last_error: str = Field(default='', max_length=500)
+
+
+class SlackImportMap(SQLModel, table=True):
+    """Which of our rows a Slack export's user, channel or message became, per workspace: a second import of
+    the same archive finds everything here and adds nothing (state/slack_archive/importer.py)."""
+
+    __tablename__ = 'slack_import_map'
+
+    workspace_id: int = Field(foreign_key='workspaces.id', primary_key=True, ondelete='CASCADE', sa_type=ID)
+    kind: str = Field(primary_key=True, max_length=16)  # 'user' | 'bot' | 'channel' | 'message'
+    # Slack's id (`U024BE7LH`, `C024BE91L`); a message is "<its channel's Slack id>:<ts>".
+    slack_id: str = Field(primary_key=True, max_length=120)
+    local_id: int = Field(sa_type=ID)

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from db.authz import readable_in_workspace
+from db.authz import people_visible_to, readable_in_workspace
 from db.engine import read_session
 from db.models import DIRECT_KINDS, Channel, ChannelKind, ChannelMember, Message, User, WorkspaceMember
 from db.search_index import FTS_TABLE, POSTGRESQL_TSVECTOR
@@ -85,7 +85,10 @@ class _PersonMatcher:
                 rows = session.exec(
                     select(User.id, User.display_name)
                     .join(WorkspaceMember, col(WorkspaceMember.user_id) == col(User.id))
-                    .where(WorkspaceMember.workspace_id == self.workspace_id)
+                    .where(
+                        WorkspaceMember.workspace_id == self.workspace_id,
+                        people_visible_to(session, self.user_id, self.workspace_id),  # a guest: their channels'
+                    )
                 ).all()
             self._people = [(int(uid), name) for uid, name in rows if uid is not None]
         return self._people

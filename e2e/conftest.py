@@ -37,8 +37,11 @@ def free_port() -> int:
 class ServerProcess:
     """`python main.py` on a free port with its own data dir; extra CHAT_* settings come from `env`."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, entry: tuple[str, ...] = ('main.py',)
+    ) -> None:
         self.data_dir = data_dir
+        self.entry = entry  # what runs the server: main.py, or a test's module that adds a page first
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.log_path = data_dir.parent / f'server-{self.port}.log'
@@ -74,7 +77,7 @@ class ServerProcess:
     def start(self) -> None:
         with self.log_path.open('ab') as log:
             self.proc = subprocess.Popen(
-                [sys.executable, 'main.py'], cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+                [sys.executable, *self.entry], cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -101,9 +104,11 @@ class ServerProcess:
 
 
 @contextmanager
-def started(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+def started(
+    data_dir: Path, env: dict[str, str] | None = None, entry: tuple[str, ...] = ('main.py',)
+) -> Iterator[ServerProcess]:
     """A server of its own for the block (stopped afterwards, also when the test killed it)."""
-    process = ServerProcess(data_dir, env)
+    process = ServerProcess(data_dir, env, entry)
     process.start()
     try:
         yield process

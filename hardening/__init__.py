@@ -1,6 +1,8 @@
 """Defences around NiceGUI's HTTP and socket.io layers: headers, origins, cookies, file modes, socket events.
 
-`server.py` calls `install()` once before `ui.run`; none of these modules knows about chat features.
+`server.py` calls `install()` once before `ui.run`; none of these modules knows about chat features. The logging
+set-up (`log_setup.py`, `log_context.py`, `access_log.py`, `redaction.py`) lives here too, below `state/`, so the
+HTTP middleware and the bus can share one log context.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi.responses import RedirectResponse
 from nicegui import Client, ui
 
+from hardening import log_context
 from state.bus import bus, user_topic
 from state.events import Event, SessionEnded
 from state.web_session import CurrentUser, current_user
@@ -24,6 +25,8 @@ def require_user() -> CurrentUser | None:
     user = current_user()
     if user is None:
         ui.navigate.to(login_url(_current_path()))
+    else:
+        log_context.bind(user=user.id)  # this request's log lines (the access line too) name the user
     return user
 
 

@@ -7,10 +7,15 @@ from nicegui import app, ui
 from components import stylesheets
 from components.shell import Shell
 from components.shell_context import ShellContext
+from db.authz import is_guest_role
+from db.directory_queries import visible_people_ids
 from db.models import fits_id
 from db.workspace_queries import is_workspace_admin, membership, workspace_by_slug
+from db.workspace_settings_queries import workspace_settings
+from hardening import log_context
 from pages.session import LAST_WORKSPACE_KEY, require_user, watch_session_end
 from settings import get_settings
+from state.stores.connections import registry as connections
 from state.stores.roster import roster
 
 
@@ -54,6 +59,7 @@ async def build_shell(
     if not all(fits_id(path_id) for path_id in (channel_id, message_id, root_id) if path_id is not None):
         not_found('Channel not found.')  # a forged id beyond the id column's range would fail every query
         return
+    log_context.bind(user=user.id, workspace=workspace.slug)
     if app.storage.user.get(LAST_WORKSPACE_KEY) != slug:  # every write rewrites the user's storage file
         app.storage.user[LAST_WORKSPACE_KEY] = slug
     stylesheets.link(stylesheets.CHAT)
@@ -68,5 +74,9 @@ async def build_shell(
         is_admin=is_workspace_admin(member),
         max_message_chars=get_settings().max_message_chars,
         roster=roster(workspace.id),
+        guest_sees=visible_people_ids(workspace.id, user.id) if is_guest_role(member.role) else None,
+        workspace_icon=workspace_settings(workspace.id).icon_emoji,
     )
+    client = ui.context.client
+    connections.track(client, user.id, user.display_name, workspace.slug, client.request.url.path)
     Shell(ctx).start(channel_id=channel_id, message_id=message_id, root_id=root_id)

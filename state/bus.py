@@ -24,8 +24,10 @@ from nicegui import background_tasks, ui
 from nicegui.client import Client
 from nicegui.slot import Slot
 
+from hardening import log_context
 from seams.nicegui_internals import current_slot, forget_delete_handler
 from state import metrics
+from state.event_rate import EventRate
 from state.events import Event
 
 log = logging.getLogger(__name__)
@@ -139,6 +141,7 @@ class Bus:
         self._topics: dict[str, dict[int, Subscription]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
+        self.delivered = EventRate()  # events this node delivered (its own and other nodes'), for the inspector
 
     async def start(self, backend: Backend | None = None) -> None:
         if backend is not None:
@@ -189,22 +192,24 @@ class Bus:
         self.backend.publish(batch)
 
     def deliver_local(self, topic: str, event: Event) -> None:
+        self.delivered.count()
         subscriptions = self._topics.get(topic)
         if not subscriptions:
             return
         started = time.perf_counter()
-        for subscription in list(subscriptions.values()):  # a callback may (un)subscribe while we deliver
-            try:
-                subscription.deliver(event)
-            except Exception:
-                log.exception('subscriber of %s failed on %s: %s', topic, event.type, event.model_dump_json()[:500])
+        with log_context.scope(topic=topic, event=event.type):  # what subscribers log names the event
+            for subscription in list(subscriptions.values()):  # a callback may (un)subscribe while we deliver
+                try:
+                    subscription.deliver(event)
+                except Exception:
+                    log.exception('subscriber of %s failed on %s: %s', topic, event.type, event.model_dump_json()[:500])
         metrics.fanout_seconds.observe(time.perf_counter() - started)
 
     def subscriber_count(self, topic: str) -> int:
         return len(self._topics.get(topic, ()))
 
     def topic_counts(self) -> dict[str, int]:
-        """Subscribers per topic, for the admin debug view."""
+        """Subscribers per topic, for the live inspector (pages/server_admin.py)."""
         return {topic: len(subscriptions) for topic, subscriptions in self._topics.items()}
 
     def clear(self) -> None:

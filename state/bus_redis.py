@@ -71,6 +71,7 @@ class RedisBackend:
         self.max_pending = max_pending
         self.start_wait = start_wait
         self.dropped = 0  # queued messages given up because the queue was full during an outage
+        self.reconnects = 0  # times the subscription came back after it was lost (the live inspector)
         self._deliver: Callable[[str, Event], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._seq = itertools.count(1)
@@ -212,6 +213,7 @@ class RedisBackend:
                 self._subscribed.set()
                 if failures:
                     log.warning('Redis bus: subscribed again after %d failed attempts', failures)
+                    self.reconnects += 1
                     failures = 0
                 async for message in pubsub.listen():
                     if message.get('type') == 'message':

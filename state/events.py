@@ -219,6 +219,23 @@ class ScheduledChanged(Frozen):
     channel_id: int
 
 
+class WorkspaceImported(Frozen):
+    """A Slack import wrote people, conversations and history in bulk, without an event per row: views of
+    the workspace (sidebars, rosters) reload from the database."""
+
+    type: Literal['workspace.imported'] = 'workspace.imported'
+    workspace_id: int
+
+
+class WorkspaceSettingsChanged(Frozen):
+    """An owner or admin changed the workspace's settings: open tabs show the new name and icon."""
+
+    type: Literal['workspace.settings_changed'] = 'workspace.settings_changed'
+    workspace_id: int
+    name: str
+    icon_emoji: str
+
+
 Event = Annotated[
     MessageCreated
     | MessageUpdated
@@ -241,7 +258,9 @@ Event = Annotated[
     | ManualPresenceSet
     | AppChanged
     | BookmarksChanged
-    | ScheduledChanged,
+    | ScheduledChanged
+    | WorkspaceImported
+    | WorkspaceSettingsChanged,
     Field(discriminator='type'),
 ]
 

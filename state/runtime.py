@@ -19,13 +19,15 @@ from nicegui import app
 from nicegui.timer import Timer
 
 from db.errors import DatabaseUnavailable
+from hardening import socket_events
 from settings import Settings
-from state import heap
+from state import error_log, heap, inspector
 from state.app_events import outbox
 from state.bus import bus
 from state.bus_redis import RedisBackend
 from state.email.job import jobs as email_jobs
 from state.stores import presence, roster, sidebar, typing
+from state.stores.connections import registry
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
@@ -107,6 +109,13 @@ def _clean_uploads() -> None:
     start_cleanup()  # pending uploads never sent, unused bytes, crash leftovers; runs in a worker thread
 
 
+def _watch_connections() -> None:
+    """The live inspector's sources: browser events per tab (and their log context) and the last errors."""
+    socket_events.on_client_event(registry.touched)
+    socket_events.client_context(registry.context_of)
+    error_log.install()
+
+
 async def start(settings: Settings) -> None:
     global _timer
     if settings.redis_url:
@@ -117,6 +126,7 @@ async def start(settings: Settings) -> None:
     else:
         await bus.start()
     _forget_ended_browsers()
+    _watch_connections()
     bus.subscribe(outbox.APPS_TOPIC, outbox.on_apps_changed, detached=True)
     if not any(job.name == 'statuses' for job in _jobs):
         periodic('statuses', 60.0, _expire_statuses)
@@ -134,6 +144,8 @@ async def start(settings: Settings) -> None:
     if not any(job.name == 'heap-freeze' for job in _jobs):
         periodic('heap-freeze', heap.FREEZE_EVERY_SECONDS, heap.freeze_survivors)
         periodic('heap-sweep', heap.SWEEP_EVERY_SECONDS, heap.sweep)
+    if not any(job.name == 'inspector' for job in _jobs):
+        periodic('inspector', inspector.PUSH_EVERY_SECONDS, inspector.feed.start_push)
     _timer = app.timer(TICK_SECONDS, tick)
 
 

@@ -15,6 +15,7 @@ from state.app_events import outbox
 from state.bus import bus
 from state.rate_limit import limiter
 from state.stores import presence, roster, sidebar, typing
+from state.stores.connections import registry as connections
 from state.throttle import login_throttle, signup_throttle, taken_email_throttle
 from tests import postgres_schemas
 from tests.factories import RecordingBackend, World, build_world, recording_bus
@@ -41,6 +42,7 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     typing.store.clear()
     outbox.forget_all()  # ids repeat in each test's fresh database: a cached "workspace 1 has apps" must not leak
     presence.store.clear()
+    connections.clear()  # tabs of the last test's simulated browsers
     login_throttle.reset()  # all simulated logins come from one IP; failures must not leak into later tests
     signup_throttle.reset()
     taken_email_throttle.reset()

@@ -61,9 +61,11 @@ def make_workspace(owner: User, name: str = 'Acme', *, slug: str | None = None) 
 
 
 def add_member(workspace: Workspace, user: User, role: WorkspaceRole = WorkspaceRole.MEMBER) -> None:
-    """Join the workspace and its #general."""
+    """Join the workspace and its #general (a guest joins the workspace only, as a guest invite does)."""
     with session_scope() as session:
         session.add(WorkspaceMember(workspace_id=_id(workspace.id), user_id=_id(user.id), role=role))
+        if role == WorkspaceRole.GUEST:
+            return
         general = session.exec(
             select(Channel).where(Channel.workspace_id == workspace.id, Channel.name == 'general')
         ).one()

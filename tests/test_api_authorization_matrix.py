@@ -3,7 +3,8 @@
 The actions have their own matrix (tests/test_authorization_matrix.py); this one proves the HTTP layer asks
 them, and that the read methods, which go to queries directly, apply the same rule. Tokens: the workspace's
 owner, an admin who is in no conversation, a member of the conversation (the author of its message), a
-workspace member outside it, a member whose account was deactivated, and someone from another workspace.
+workspace member outside it, a member whose account was deactivated, someone from another workspace, and a
+guest who is in the conversation (but not in the DM).
 A conversation the token may not read answers `channel_not_found`, exactly like one that does not exist.
 Every registered method must have a row here or be listed with the test that covers it.
 """
@@ -30,7 +31,7 @@ from state.actions.tokens import create_api_token, token_identity
 from tests.factories import add_member, make_channel, make_user, make_workspace, update_row
 from tests.slack_support import SlackCaller
 
-ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger')
+ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger', 'guest')
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
 
 
@@ -44,12 +45,12 @@ class ApiScene:
     scheduled_id: str  # a message the member scheduled there for tomorrow
 
     def in_it(self, role: str) -> bool:
-        people = {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
+        people = {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner', 'guest'})
         return role in people and role != 'deactivated'
 
     def readable(self, role: str) -> bool:
-        in_workspace = role in ('owner', 'admin', 'member', 'outsider')
-        return self.in_it(role) or (self.kind == ChannelKind.PUBLIC and in_workspace)
+        browses = role in ('owner', 'admin', 'member', 'outsider')  # not guests: they read only their own
+        return self.in_it(role) or (self.kind == ChannelKind.PUBLIC and browses)
 
 
 def build_api_scene(kind: ChannelKind) -> ApiScene:
@@ -58,8 +59,9 @@ def build_api_scene(kind: ChannelKind) -> ApiScene:
     add_member(workspace, people['admin'], WorkspaceRole.ADMIN)
     for role in ('member', 'outsider', 'deactivated'):
         add_member(workspace, people[role])
+    add_member(workspace, people['guest'], WorkspaceRole.GUEST)
     elsewhere = make_workspace(people['stranger'], 'Elsewhere')
-    in_it = ['member', 'deactivated'] if kind == ChannelKind.DIRECT else ['owner', 'member', 'deactivated']
+    in_it = ['member', 'deactivated'] if kind == ChannelKind.DIRECT else ['owner', 'member', 'deactivated', 'guest']
     channel = make_channel(workspace, f'c-{kind.value}', [people[role] for role in in_it], kind=kind)
     ids = {role: int(person.id or 0) for role, person in people.items()}
     channel_id = int(channel.id or 0)
@@ -114,6 +116,8 @@ def leave(scene: ApiScene, role: str) -> str:
 
 
 def invite(scene: ApiScene, role: str) -> str:
+    if role == 'guest':
+        return channels_only(scene, role, 'restricted_action')  # guests add nobody
     return channels_only(scene, role, 'ok' if scene.in_it(role) else 'not_in_channel')
 
 
@@ -308,6 +312,26 @@ async def test_people_of_another_workspace_stay_unknown(slack: SlackCaller) -> N
     assert (await _answer(slack, 'conversations.open', insider, {'users': member_sid}))[0] == 'ok'
     _, listed = await _answer(slack, 'users.list', insider, {})
     assert member_sid in {person['id'] for person in listed['members']}
+
+
+async def test_a_guest_token_sees_only_the_people_of_its_channels(slack: SlackCaller) -> None:
+    scene = build_api_scene(ChannelKind.PRIVATE)  # the guest shares it with the owner and the member
+    guest = scene.tokens['guest']
+    _, listed = await _answer(slack, 'users.list', guest, {})
+    seen = {person['id'] for person in listed['members']}
+    mates = {user_sid(scene.user_ids[role]) for role in ('guest', 'owner', 'member', 'deactivated')}
+    assert seen == mates
+    outsider_sid = user_sid(scene.user_ids['outsider'])
+    assert (await _answer(slack, 'users.info', guest, {'user': outsider_sid}))[0] == 'user_not_found'
+    assert (await _answer(slack, 'users.profile.get', guest, {'user': outsider_sid}))[0] == 'user_not_found'
+    assert (await _answer(slack, 'users.getPresence', guest, {'user': outsider_sid}))[0] == 'user_not_found'
+    assert (await _answer(slack, 'conversations.open', guest, {'users': outsider_sid}))[0] == 'user_not_found'
+    member_sid = user_sid(scene.user_ids['member'])
+    assert (await _answer(slack, 'users.info', guest, {'user': member_sid}))[0] == 'ok'
+    assert (await _answer(slack, 'conversations.open', guest, {'users': member_sid}))[0] == 'ok'
+    assert (await _answer(slack, 'conversations.create', guest, {'name': 'mine'}))[0] == 'restricted_action'
+    _, others = await _answer(slack, 'users.list', scene.tokens['outsider'], {})
+    assert user_sid(scene.user_ids['guest']) in {person['id'] for person in others['members']}
 
 
 async def test_only_an_enabled_apps_own_app_token_opens_a_socket_mode_connection(slack: SlackCaller) -> None:

@@ -1,7 +1,8 @@
 """Every action against every kind of person and every kind of conversation, generated from one table.
 
 People: the workspace's owner, an admin who is in no conversation, a member of the conversation, a workspace
-member outside it, a member whose account was deactivated, and someone from another workspace. Conversations:
+member outside it, a member whose account was deactivated, someone from another workspace, and a guest who is
+in the conversation (not in the DM, so there a guest outside it). Conversations:
 public and private channels, a group DM and a DM. The owner is in every one but the DM. A refused call raises
 one of the typed errors and writes nothing. Every public action of `state.actions` that takes an actor must
 have a row here, or be listed with the test file that covers it: a new action without one fails this test.
@@ -12,9 +13,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +42,7 @@ from db.models import (
     User,
     WorkspaceMember,
     WorkspaceRole,
+    WorkspaceSettings,
     utcnow,
 )
 from state.actions import (
@@ -53,7 +58,9 @@ from state.actions import (
     reads,
     scheduled,
     search,
+    slack_archive,
     webhooks,
+    workspace_settings,
     workspaces,
 )
 from state.actions import profile as profile_actions
@@ -62,7 +69,7 @@ from state.actions.uploads import authorize_upload
 from state.errors import ActionError, RateLimited
 from tests.factories import add_member, count_rows, make_channel, make_user, make_workspace, update_row
 
-ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger')
+ROLES = ('owner', 'admin', 'member', 'outsider', 'deactivated', 'stranger', 'guest')
 KINDS = (ChannelKind.PUBLIC, ChannelKind.PRIVATE, ChannelKind.GROUP, ChannelKind.DIRECT)
 WRITTEN: tuple[type[SQLModel], ...] = (
     App,
@@ -78,6 +85,7 @@ WRITTEN: tuple[type[SQLModel], ...] = (
     CommandResponseUrl,
     ScheduledMessage,
     OutgoingEmail,
+    WorkspaceSettings,
 )
 
 
@@ -92,21 +100,22 @@ class Scene:
     scheduled_id: int  # scheduled by the member, for tomorrow
 
     def members(self) -> set[str]:
-        return {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner'})
+        return {'member', 'deactivated'} | (set() if self.kind == ChannelKind.DIRECT else {'owner', 'guest'})
 
 
 def build_scene(kind: ChannelKind) -> Scene:
-    owner, admin, member, outsider, deactivated, stranger = (make_user(role.title()) for role in ROLES)
+    owner, admin, member, outsider, deactivated, stranger, guest = (make_user(role.title()) for role in ROLES)
     workspace = make_workspace(owner)
     add_member(workspace, admin, WorkspaceRole.ADMIN)
     for person in (member, outsider, deactivated):
         add_member(workspace, person)
+    add_member(workspace, guest, WorkspaceRole.GUEST)  # in no #general: only the conversation below
     make_workspace(stranger, 'Elsewhere')
-    in_it = [member, deactivated] if kind == ChannelKind.DIRECT else [owner, member, deactivated]
+    in_it = [member, deactivated] if kind == ChannelKind.DIRECT else [owner, member, deactivated, guest]
     channel = make_channel(workspace, f'c-{kind.value}', in_it, kind=kind)
     people = {
         role: int(person.id or 0)
-        for role, person in zip(ROLES, (owner, admin, member, outsider, deactivated, stranger), strict=True)
+        for role, person in zip(ROLES, (owner, admin, member, outsider, deactivated, stranger, guest), strict=True)
     }
     message = messages.send_message(people['member'], int(channel.id or 0), 'hello there', 'm-1')
     mark = bookmarks.add_bookmark(people['member'], int(channel.id or 0), 'Runbook', 'https://x.test/r')
@@ -132,6 +141,11 @@ def admin_reader(scene: Scene, role: str) -> bool:
 
 
 def in_workspace(_scene: Scene, role: str) -> bool:
+    return role in ('owner', 'admin', 'member', 'outsider', 'guest')
+
+
+def full_member(_scene: Scene, role: str) -> bool:
+    """Workspace members who are not guests (guests create no channels, reach only their channels' people)."""
     return role in ('owner', 'admin', 'member', 'outsider')
 
 
@@ -142,6 +156,11 @@ def workspace_admin(_scene: Scene, role: str) -> bool:
 def channel_only(scene: Scene, role: str) -> bool:
     """Leaving and adding people apply to channels, not to DMs."""
     return member(scene, role) and scene.kind in (ChannelKind.PUBLIC, ChannelKind.PRIVATE)
+
+
+def inviter(scene: Scene, role: str) -> bool:
+    """Members of a channel add people to it; guests do not."""
+    return channel_only(scene, role) and role != 'guest'
 
 
 def archivable(scene: Scene, role: str) -> bool:
@@ -164,6 +183,15 @@ def active(_scene: Scene, role: str) -> bool:
     return role != 'deactivated'
 
 
+def _empty_slack_export() -> Path:
+    """The smallest Slack export there is (no people, no channels): the import's authorization is the point."""
+    path = Path(tempfile.mkdtemp()) / 'export.zip'
+    with zipfile.ZipFile(path, 'w') as archive:
+        archive.writestr('users.json', '[]')
+        archive.writestr('channels.json', '[]')
+    return path
+
+
 # ---- the table: action -> (how to call it as `actor` in `scene`, who may) -------------------------------------
 
 Call = Callable[[Scene, int], Any]
@@ -183,7 +211,7 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'channels.join_channel': (lambda s, a: channels.join_channel(a, s.channel_id), joiner),
     'channels.invite_to_channel': (
         lambda s, a: channels.invite_to_channel(a, s.channel_id, s.people['outsider']),
-        channel_only,
+        inviter,
     ),
     'channels.remove_from_channel': (
         lambda s, a: channels.remove_from_channel(a, s.channel_id, s.people['member']),
@@ -193,14 +221,20 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
     'channels.rename_channel': (lambda s, a: channels.rename_channel(a, s.channel_id, 'renamed'), archivable),
     'channels.archive_channel': (lambda s, a: channels.archive_channel(a, s.channel_id), archivable),
     'channels.unarchive_channel': (lambda s, a: channels.unarchive_channel(a, s.channel_id), archivable),
-    'channels.create_channel': (lambda s, a: channels.create_channel(a, s.workspace_id, 'fresh'), in_workspace),
+    'channels.create_channel': (lambda s, a: channels.create_channel(a, s.workspace_id, 'fresh'), full_member),
     'channels.open_direct': (
         lambda s, a: channels.open_direct(a, s.workspace_id, [s.people['outsider']]),
-        in_workspace,
+        full_member,  # the outsider shares no channel with the guest
     ),
     'uploads.authorize_upload': (lambda s, a: authorize_upload(a, s.channel_id), member),
     'upload_types.set_extra_upload_types': (
         lambda s, a: set_extra_upload_types(a, s.workspace_id, ['application/x-sqlite3']),
+        workspace_admin,
+    ),
+    'workspace_settings.update_workspace_settings': (
+        lambda s, a: workspace_settings.update_workspace_settings(
+            a, s.workspace_id, workspace_settings.SettingsChange(name='Renamed', edit_window_minutes=5)
+        ),
         workspace_admin,
     ),
     'search.search': (lambda s, a: search.search(a, s.workspace_id, 'hello'), in_workspace),
@@ -260,6 +294,14 @@ MATRIX: dict[str, tuple[Call, Callable[[Scene, str], bool]]] = {
         author,
     ),
     'scheduled.send_scheduled_now': (lambda s, a: scheduled.send_scheduled_now(a, s.scheduled_id), author),
+    'slack_archive.import_slack_export': (
+        lambda s, a: slack_archive.import_slack_export(a, s.workspace_id, _empty_slack_export()),
+        workspace_admin,
+    ),
+    'slack_archive.export_slack_archive': (
+        lambda s, a: slack_archive.export_slack_archive(a, s.workspace_id, Path(tempfile.mkdtemp()) / 'out.zip'),
+        workspace_admin,
+    ),
 }
 
 # Actions that take an actor but are tested as a matrix of their own elsewhere.
@@ -279,7 +321,8 @@ COVERED_ELSEWHERE = {
     'file_delete.delete_file': 'tests/test_slack_files.py (needs a sent file first)',
 }
 # Workspace-level actions do not depend on the conversation: one kind is enough for them.
-PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in (in_workspace, workspace_admin, active)}
+WORKSPACE_RULES = (in_workspace, full_member, workspace_admin, active)
+PER_WORKSPACE = {name for name, (_call, rule) in MATRIX.items() if rule in WORKSPACE_RULES}
 
 
 def actor_actions() -> set[str]:

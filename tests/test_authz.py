@@ -12,6 +12,8 @@ from db.authz import (
     is_read_only,
     may_archive,
     may_leave,
+    may_see_person,
+    people_visible_to,
     readable_by,
     readable_channel_ids,
     readable_in_session,
@@ -23,20 +25,31 @@ from tests.factories import add_member, make_channel, make_user, make_workspace,
 
 pytestmark = pytest.mark.usefixtures('db')
 
-READERS = ('member', 'workspace member', 'outsider', 'other workspace', 'deactivated member')
+READERS = (
+    'member',
+    'workspace member',
+    'outsider',
+    'other workspace',
+    'deactivated member',
+    'guest in it',
+    'guest outside it',
+)
 
 
 @pytest.mark.parametrize('kind', list(ChannelKind))
 def test_sql_and_python_read_rules_agree(kind: ChannelKind) -> None:
-    ada, bob, cy, eve, dan = (make_user(name) for name in ('Ada', 'Bob', 'Cy', 'Eve', 'Dan'))
+    ada, bob, cy, eve, dan, gus, gil = (make_user(n) for n in ('Ada', 'Bob', 'Cy', 'Eve', 'Dan', 'Gus', 'Gil'))
     workspace = make_workspace(ada)
     make_workspace(eve, 'Other')
     add_member(workspace, bob)
     add_member(workspace, dan)
+    add_member(workspace, gus, WorkspaceRole.GUEST)
+    add_member(workspace, gil, WorkspaceRole.GUEST)
     name = 'room' if kind in (ChannelKind.PUBLIC, ChannelKind.PRIVATE) else None
-    channel = make_channel(workspace, name, [ada, dan], kind=kind)
+    members = [ada, dan, gus] if kind != ChannelKind.DIRECT else [ada, dan]
+    channel = make_channel(workspace, name, members, kind=kind)
     update_row(User, dan.id, is_active=False)
-    readers = dict(zip(READERS, (ada, bob, cy, eve, dan), strict=True))
+    readers = dict(zip(READERS, (ada, bob, cy, eve, dan, gus, gil), strict=True))
     assert workspace.id is not None and channel.id is not None
     seen: dict[str, bool] = {}
     with read_session() as session:
@@ -51,6 +64,8 @@ def test_sql_and_python_read_rules_agree(kind: ChannelKind) -> None:
     assert seen['member'] and seen['deactivated member']  # deactivation does not change reading
     assert seen['workspace member'] == (kind == ChannelKind.PUBLIC)
     assert not seen['outsider'] and not seen['other workspace']
+    assert seen['guest in it'] == (kind != ChannelKind.DIRECT)  # a guest reads what they are in, public or not
+    assert not seen['guest outside it']  # and never browses a public channel
 
 
 def test_small_rules() -> None:
@@ -82,3 +97,27 @@ def test_sql_and_python_general_rules_agree() -> None:
         by_sql = set(session.exec(select(Channel.id).where(general_condition())).all())
     by_python = {channel.id for channel in channels if is_general(channel.kind, channel.name)}
     assert by_sql == by_python and len(by_python) == 1  # the first workspace's #general, nothing else
+
+
+def test_people_rules_agree_and_guests_see_only_their_channel_mates() -> None:
+    ada, bob, cy, gus, eve = (make_user(name) for name in ('Ada', 'Bob', 'Cy', 'Gus', 'Eve'))
+    workspace = make_workspace(ada)
+    for person in (bob, cy):
+        add_member(workspace, person)
+    add_member(workspace, gus, WorkspaceRole.GUEST)
+    make_workspace(eve, 'Other')
+    make_channel(workspace, 'project', [bob, gus], kind=ChannelKind.PRIVATE)
+    assert workspace.id is not None
+    everyone = {u.id for u in (ada, bob, cy, gus, eve)}
+    expected = {
+        'ada': {ada.id, bob.id, cy.id, gus.id},
+        'gus': {gus.id, bob.id},  # themselves and the people of #project, never #general's
+        'eve': set(),  # outside the workspace: nobody
+    }
+    with read_session() as session:
+        for label, viewer in (('ada', ada), ('gus', gus), ('eve', eve)):
+            vid = viewer.id or 0
+            by_sql = set(session.exec(select(User.id).where(people_visible_to(session, vid, workspace.id))).all())
+            by_sql &= expected['ada']  # the SQL form leaves the workspace filter to the query
+            by_python = {uid for uid in everyone if may_see_person(session, vid, workspace.id, uid or 0)}
+            assert by_sql == by_python == expected[label], label

@@ -42,6 +42,7 @@ from state.events import (
     TypingChanged,
     UserChanged,
     UserView,
+    WorkspaceImported,
 )
 from tests.redis_server import RedisServer
 
@@ -119,6 +120,7 @@ def sample_events() -> list[Event]:
         ManualPresenceSet(node_id='n1', user_id=2, status='busy', until=1.5e9),
         AppChanged(workspace_id=1, app_id=3, disabled=True),
         ScheduledChanged(user_id=2, workspace_id=1, channel_id=1),
+        WorkspaceImported(workspace_id=1),
         EphemeralPosted(
             user_id=2,
             message=EphemeralView(id='e1', channel_id=1, author_name='/deploy', html='<p>ok</p>', created_at=now),

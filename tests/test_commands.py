@@ -176,3 +176,17 @@ def test_seed_demo_builds_a_lived_in_workspace(capsys: pytest.CaptureFixture[str
     assert cli(['seed-demo']) == 0  # a second run is harmless
     assert 'already exists' in capsys.readouterr().out
     assert count(Message) == len(messages)
+
+
+def test_create_user_as_a_guest_of_named_channels(capsys: pytest.CaptureFixture[str]) -> None:
+    cli(['create-user', '--email', 'ada@example.com', '--name', 'Ada', '--password', PASSWORD, '--workspace', 'Acme'])
+    guest = ['create-user', '--name', 'Gus', '--password', PASSWORD, '--workspace', 'Acme']
+    assert cli([*guest, '--email', 'gus@example.com', '--guest-in', 'general']) == 0
+    assert 'as a guest in general' in capsys.readouterr().out
+    workspace = workspace_by_slug('acme')
+    assert workspace is not None and workspace.id is not None
+    found = membership(workspace.id, user_id('gus@example.com'))
+    assert found is not None and found.role == WorkspaceRole.GUEST
+    assert cli([*guest, '--email', 'gil@example.com', '--guest-in', 'nowhere']) == 1
+    assert 'No channel called #nowhere' in capsys.readouterr().err
+    assert membership(workspace.id, user_id('gil@example.com')) is None

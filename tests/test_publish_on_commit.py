@@ -22,6 +22,7 @@ from db.errors import DatabaseUnavailable
 from db.models import WorkspaceRole, utcnow
 from state.actions import accounts, apps, channels, messages, profile, reactions, reads, scheduled, tokens, workspaces
 from state.actions.scheduled_delivery import deliver
+from state.actions.workspace_settings import SettingsChange, update_workspace_settings
 from tests.factories import RecordingBackend, World, make_user
 
 ACTIONS_DIR = Path(__file__).resolve().parent.parent / 'state' / 'actions'
@@ -70,6 +71,12 @@ CASES: dict[str, Callable[[World], Callable[[], object]]] = {
     'open_direct': lambda w: lambda: channels.open_direct(w.ada, w.workspace, [w.bob]),
     'accept_invite': _invite,
     'add_member': lambda w: lambda: workspaces.add_member(w.workspace, w.eve, WorkspaceRole.MEMBER),
+    'add_guest': lambda w: (
+        lambda: workspaces.add_member(w.workspace, w.eve, WorkspaceRole.GUEST, guest_channels=['side'])
+    ),
+    'update_workspace_settings': lambda w: (
+        lambda: update_workspace_settings(w.ada, w.workspace, SettingsChange(name='Renamed', icon_emoji=':rocket:'))
+    ),
     'create_bot_token': lambda w: lambda: tokens.create_api_token(w.ada, w.workspace, bot_name='Robo'),
     'set_status': lambda w: lambda: profile.set_status(w.ada, 'lunch', 'pizza'),
     'set_read_receipts': lambda w: lambda: profile.set_read_receipts(w.ada, False),

@@ -24,10 +24,10 @@ from sqlmodel import col, select
 
 from db.engine import read_session
 from db.models import ExternalUpload, utcnow
-from settings import get_settings
 from state.actions.channels import open_direct
 from state.actions.guards import active_user, require_id, workspace_membership
 from state.actions.messages import MAX_ATTACHMENTS, send_message
+from state.actions.upload_types import upload_limit_for_workspace
 from state.actions.uploads import new_public_id, store_upload
 from state.errors import InvalidInput, NotFound
 from state.events import MessageView
@@ -53,9 +53,10 @@ def reserve_upload(actor_id: int, workspace_id: int, filename: str, length: int)
     name = sanitize_filename(filename)
     if has_executable_extension(name):
         raise UnsupportedFileType(f'"{name}" has the extension .{extension_of(name)}; programs cannot be shared.')
-    limit = get_settings().max_upload_bytes
     if length <= 0:
         raise InvalidInput('The length must be a positive number of bytes.', code='invalid_length')
+    with read_session() as session:
+        limit = upload_limit_for_workspace(session, workspace_id)
     if length > limit:
         raise FileTooLarge(storage.limit_message(limit))
     secret = new_token()

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.authz import GENERAL_CHANNEL_NAME
+from db.authz import GENERAL_CHANNEL_NAME, is_guest_role, may_create_channels, may_see_person
 from db.engine import read_session
 from db.models import Channel, ChannelKind, ChannelMember, NotificationLevel, User, WorkspaceMember
 from db.view_builders import to_channel_view
+from db.workspace_settings_queries import settings_in_session
 from state.actions.guards import (
     CHANNEL_NOT_FOUND,
     active_user,
@@ -77,6 +78,14 @@ def clean_topic(topic: str) -> str:
     return text
 
 
+_CREATE_REFUSED = 'Only workspace owners and admins can create channels here.'
+
+
+def _is_guest(session: Session, workspace_id: int, user_id: int) -> bool:
+    membership = workspace_membership(session, workspace_id, user_id)
+    return membership is not None and is_guest_role(membership.role)
+
+
 def create_channel(actor_id: int, workspace_id: int, name: str, private: bool = False, topic: str = '') -> ChannelView:
     """A new public or private channel; the creator is its first member."""
     clean_name = clean_channel_name(name)
@@ -86,8 +95,11 @@ def create_channel(actor_id: int, workspace_id: int, name: str, private: bool = 
         with unit_of_work() as uow:
             session = uow.session
             user = active_user(session, actor_id)
-            if workspace_membership(session, workspace_id, actor_id) is None:
+            membership = workspace_membership(session, workspace_id, actor_id)
+            if membership is None:
                 raise NotFound(WORKSPACE_NOT_FOUND)
+            if not may_create_channels(membership.role, settings_in_session(session, workspace_id).channel_creators):
+                raise Forbidden(_CREATE_REFUSED, code='restricted_action')
             _name_is_free(session, workspace_id, clean_name)
             channel = Channel(
                 workspace_id=workspace_id,
@@ -167,6 +179,8 @@ def invite_to_channel(actor_id: int, channel_id: int, user_id: int) -> None:
         writable(channel)
         if channel.kind not in (ChannelKind.PUBLIC, ChannelKind.PRIVATE):
             raise InvalidInput('People cannot be added to a direct message; start a new conversation instead.')
+        if _is_guest(session, channel.workspace_id, actor_id):
+            raise Forbidden('Guests cannot add people to channels.', code='restricted_action')
         invitee = session.get(User, user_id)
         if invitee is None or not invitee.is_active or not workspace_membership(session, channel.workspace_id, user_id):
             raise NotFound('That person is not in this workspace.')
@@ -322,7 +336,9 @@ def open_direct(actor_id: int, workspace_id: int, other_user_ids: Sequence[int])
             ).all()
             if actor_id not in members:
                 raise NotFound(WORKSPACE_NOT_FOUND)
-            if len(set(members)) != len(people):
+            if len(set(members)) != len(people) or not all(
+                may_see_person(session, actor_id, workspace_id, uid) for uid in others
+            ):  # a guest reaches only the people of their own channels
                 raise NotFound('Some of these people are not in this workspace.', code='user_not_found')
             channel = Channel(
                 workspace_id=workspace_id,

@@ -8,6 +8,7 @@ original message and publishes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,7 @@ from db.models import (
     utcnow,
 )
 from db.view_builders import message_view, message_views, new_message_view, reply_user_ids
+from db.workspace_settings_queries import settings_in_session
 from settings import get_settings
 from state import metrics
 from state.actions.file_release import release_for_message
@@ -217,6 +219,7 @@ def edit_message(actor_id: int, message_id: int, body: str) -> MessageView:
             raise Forbidden('You can only edit your own messages.', code='cant_update_message')
         joined_channel(session, actor_id, message.channel_id)
         writable(channel)
+        _within_edit_window(session, channel.workspace_id, message)
         has_files = session.exec(select(Attachment.id).where(Attachment.message_id == message_id)).first() is not None
         text = _clean_body(body, allow_empty=has_files)
         if text == message.body:
@@ -239,6 +242,15 @@ def edit_message(actor_id: int, message_id: int, body: str) -> MessageView:
     return view
 
 
+def _within_edit_window(session: Session, workspace_id: int, message: Message) -> None:
+    """The workspace's edit window (minutes after sending; 0 = always) has not closed."""
+    minutes = settings_in_session(session, workspace_id).edit_window_minutes
+    if minutes and utcnow() - message.created_at > timedelta(minutes=minutes):
+        raise Forbidden(
+            f'Messages can be edited only in the first {minutes} minutes after sending.', code='edit_window_closed'
+        )
+
+
 def delete_message(actor_id: int, message_id: int) -> None:
     """Delete a message: its author, or a workspace admin/owner, may.
 
@@ -252,6 +264,9 @@ def delete_message(actor_id: int, message_id: int) -> None:
         admin = is_admin(workspace_membership(session, channel.workspace_id, actor_id))
         if message.author_id != actor_id and not admin:
             raise Forbidden('You can only delete your own messages.', code='cant_delete_message')
+        others_deletable = settings_in_session(session, channel.workspace_id).delete_others != 'nobody'
+        if message.author_id != actor_id and not others_deletable:
+            raise Forbidden("In this workspace nobody deletes other people's messages.", code='cant_delete_message')
         if channel.archived and not admin:
             writable(channel)
         message.deleted_at = utcnow()

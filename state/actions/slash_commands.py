@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from db.directory_queries import workspace_people
+from db.directory_queries import visible_people_ids, workspace_people
 from db.engine import read_session
 from db.models import Channel, ChannelMember, utcnow
 from state.actions import channels, messages, profile
@@ -87,7 +87,7 @@ def _topic(context: CommandContext, argument: str) -> CommandOutcome:
 
 
 def _invite(context: CommandContext, argument: str) -> CommandOutcome:
-    user_id, name, _ = _person(context.workspace_id, argument)
+    user_id, name, _ = _person(context, argument)
     channels.invite_to_channel(context.actor_id, context.channel_id, user_id)
     return CommandOutcome(notice=f'{name} was added.')
 
@@ -98,7 +98,7 @@ def _leave(context: CommandContext, _argument: str) -> CommandOutcome:
 
 
 def _msg(context: CommandContext, argument: str) -> CommandOutcome:
-    user_id, name, text = _person(context.workspace_id, argument)
+    user_id, name, text = _person(context, argument)
     if not text:
         raise InvalidInput(f'Write the message after the name: /msg @{name} hello.')
     direct = channels.open_direct(context.actor_id, context.workspace_id, [user_id])
@@ -159,12 +159,17 @@ def _membership(context: CommandContext) -> tuple[Channel, ChannelMember]:
         return joined_channel(session, context.actor_id, context.channel_id)
 
 
-def _person(workspace_id: int, argument: str) -> tuple[int, str, str]:
-    """The workspace member whose name `@…` starts the argument (the longest name that fits), and the rest."""
+def _person(context: CommandContext, argument: str) -> tuple[int, str, str]:
+    """The workspace member whose name `@…` starts the argument (the longest name that fits), and the rest.
+
+    Only among the people the actor may see: a guest cannot learn who else is in the workspace by name.
+    """
     wanted = argument.removeprefix('@')
     if not wanted:
         raise InvalidInput('Name someone: @name.')
-    people = sorted(workspace_people(workspace_id).items(), key=lambda item: -len(item[1]))
+    visible = visible_people_ids(context.workspace_id, context.actor_id)
+    found = workspace_people(context.workspace_id).items()
+    people = sorted(((uid, name) for uid, name in found if uid in visible), key=lambda item: -len(item[1]))
     for user_id, name in people:
         head, rest = wanted[: len(name)], wanted[len(name) :]
         if head.casefold() == name.casefold() and (not rest or rest[0].isspace()):

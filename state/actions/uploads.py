@@ -17,10 +17,9 @@ from sqlmodel import Session, select
 from db.engine import read_session
 from db.models import Attachment, Channel, ChannelMember
 from db.view_builders import attachment_view
-from settings import get_settings
 from state.actions.file_release import delete_unreferenced_files
 from state.actions.guards import active_user
-from state.actions.upload_types import extra_types_for_channel
+from state.actions.upload_types import extra_types_for_channel, upload_limit_for_channel
 from state.errors import Forbidden, NotFound
 from state.events import AttachmentView
 from state.files import policy, quota, storage
@@ -62,7 +61,8 @@ def store_upload(
     upload slot, `state/actions/api_uploads.py`); by default a fresh one. Blocking work (hashing, decoding
     images): call from a thread.
     """
-    limit = get_settings().max_upload_bytes
+    with read_session() as session:
+        limit = upload_limit_for_channel(session, channel_id)  # the workspace's, never above the server's
     staging: list[StagedFile] = [source] if isinstance(source, StagedFile) else []
     try:  # every staging file, the caller's included, is gone when this returns or raises
         name = sanitize_filename(filename)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.authz import GENERAL_CHANNEL_NAME, is_admin_role
+from db.authz import GENERAL_CHANNEL_NAME, is_admin_role, is_guest_role
 from db.models import (
     Channel,
     ChannelKind,
@@ -26,6 +27,7 @@ from db.models import (
     WorkspaceRole,
     utcnow,
 )
+from db.workspace_settings_queries import format_ids, parse_ids, settings_in_session
 from settings import get_settings
 from state.actions.guards import active_user, require_id
 from state.bus import channel_topic, user_topic, workspace_topic
@@ -48,7 +50,7 @@ INVITE_REVOKED = 'This invite link has been revoked. Ask a workspace admin for a
 INVITE_EXPIRED = 'This invite link has expired. Ask a workspace admin for a new one.'
 INVITE_USED_UP = 'This invite link has already been used as often as allowed. Ask a workspace admin for a new one.'
 
-_ROLE_RANK = {WorkspaceRole.MEMBER: 0, WorkspaceRole.ADMIN: 1, WorkspaceRole.OWNER: 2}
+_ROLE_RANK = {WorkspaceRole.GUEST: -1, WorkspaceRole.MEMBER: 0, WorkspaceRole.ADMIN: 1, WorkspaceRole.OWNER: 2}
 
 
 def slugify(name: str) -> str:
@@ -102,9 +104,18 @@ def create_workspace(actor_id: int, name: str) -> Workspace:
 
 
 def create_invite(
-    actor_id: int, workspace_id: int, expires_in: timedelta, max_uses: int, email: str | None = None
+    actor_id: int,
+    workspace_id: int,
+    expires_in: timedelta,
+    max_uses: int,
+    email: str | None = None,
+    *,
+    guest_channel_ids: Sequence[int] | None = None,
 ) -> str:
     """Owners and admins create invite links; returns the raw token (only its sha256 is stored).
+
+    With `guest_channel_ids` the link makes guests: they join those channels only (not #general) and see
+    nothing else of the workspace (db/authz.py).
 
     With `email` (and e-mail on, see settings) the link is also e-mailed there, queued in the same transaction
     (state/email/outbox.py), so the invite and its e-mail exist together or not at all.
@@ -122,6 +133,9 @@ def create_invite(
     with unit_of_work() as uow:
         session = uow.session
         _require_admin(session, actor_id, workspace_id)
+        guest_channels = None
+        if guest_channel_ids is not None:
+            guest_channels = _guest_channels(session, workspace_id, guest_channel_ids)
         if address is not None:
             limiter.take('invite_email', actor_id)  # after the admin check: only admins can spend it
         session.add(
@@ -132,6 +146,8 @@ def create_invite(
                 created_at=now,
                 expires_at=now + expires_in,
                 max_uses=max_uses,
+                role=WorkspaceRole.MEMBER if guest_channels is None else WorkspaceRole.GUEST,
+                channel_ids=format_ids(guest_channels or []),
             )
         )
         if address is not None:
@@ -199,14 +215,21 @@ def _accept(actor_id: int, token: str) -> Workspace:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise InvalidInput(INVITE_USED_UP, code='invite_used_up')
-        join_in_session(session, workspace, user, WorkspaceRole.MEMBER)
+        role = WorkspaceRole.GUEST if is_guest_role(invite.role) else WorkspaceRole.MEMBER
+        join_in_session(session, workspace, user, role, guest_channel_ids=parse_ids(invite.channel_ids))
     return workspace
 
 
-def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceRole.MEMBER) -> WorkspaceMember:
+def add_member(
+    workspace_id: int,
+    user_id: int,
+    role: WorkspaceRole = WorkspaceRole.MEMBER,
+    *,
+    guest_channels: Sequence[str] = (),
+) -> WorkspaceMember:
     """Operator path (CLI, seed-demo), so no actor check: add the user, or raise their role (never lower it).
 
-    People in the UI join only through invites.
+    A guest joins the channels named in `guest_channels` only. People in the UI join only through invites.
     """
     with unit_of_work() as uow:
         session = uow.session
@@ -216,7 +239,10 @@ def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceR
         user = active_user(session, user_id)
         member = session.get(WorkspaceMember, (workspace_id, user_id))
         if member is None:
-            join_in_session(session, workspace, user, role)
+            channel_ids = _channel_ids_by_name(session, workspace_id, guest_channels) if is_guest_role(role) else []
+            if is_guest_role(role):
+                _guest_channels(session, workspace_id, channel_ids)  # at least one, all open channels
+            join_in_session(session, workspace, user, role, guest_channel_ids=channel_ids)
             member = session.get(WorkspaceMember, (workspace_id, user_id))
         elif _ROLE_RANK[WorkspaceRole(member.role)] < _ROLE_RANK[role]:
             member.role = role
@@ -225,30 +251,91 @@ def add_member(workspace_id: int, user_id: int, role: WorkspaceRole = WorkspaceR
     return member
 
 
-def join_in_session(session: Session, workspace: Workspace, user: User, role: WorkspaceRole) -> None:
-    """Insert the membership and the #general membership, announced when the session's unit of work commits.
+def join_in_session(
+    session: Session,
+    workspace: Workspace,
+    user: User,
+    role: WorkspaceRole,
+    *,
+    guest_channel_ids: Sequence[int] = (),
+) -> None:
+    """Insert the membership and the first channel memberships, announced when the unit of work commits.
 
-    The workspace hears of the new member on `workspace:{id}`; the #general join goes, as every channel join
-    does, to `channel:{id}` and to the joiner's `user:{id}`. For callers that add a member as part of a larger
-    change (a bot with its token).
+    Members join #general and the workspace's default channels (settings); guests join only
+    `guest_channel_ids`. The workspace hears of the new member on `workspace:{id}`; each channel join goes, as
+    every channel join does, to `channel:{id}` and to the joiner's `user:{id}`. For callers that add a member
+    as part of a larger change (a bot with its token).
     """
     workspace_id, user_id = require_id(workspace.id), require_id(user.id)
     session.add(WorkspaceMember(workspace_id=workspace_id, user_id=user_id, role=role))
-    general = session.exec(
-        select(Channel).where(Channel.workspace_id == workspace_id, Channel.name == GENERAL_CHANNEL_NAME)
-    ).first()
     view = UserView(
         id=user_id, display_name=user.display_name, status_text=user.status_text, status_emoji=user.status_emoji
     )
     uow = unit_of_work_of(session)
     uow.publish(workspace_topic(workspace_id), MemberJoined(workspace_id=workspace_id, channel_id=None, user=view))
-    if general is not None:
-        general_id = require_id(general.id)
+    for channel in _first_channels(session, workspace_id, role, guest_channel_ids):
+        channel_id = require_id(channel.id)
         # Like any channel join: a newcomer starts with nothing unread, and the channel and the joiner hear of it.
-        session.add(ChannelMember(channel_id=general_id, user_id=user_id, last_read_message_id=general.last_message_id))
-        joined_general = MemberJoined(workspace_id=workspace_id, channel_id=general_id, user=view)
-        uow.publish_many([(channel_topic(general_id), joined_general), (user_topic(user_id), joined_general)])
+        session.add(ChannelMember(channel_id=channel_id, user_id=user_id, last_read_message_id=channel.last_message_id))
+        joined = MemberJoined(workspace_id=workspace_id, channel_id=channel_id, user=view)
+        uow.publish_many([(channel_topic(channel_id), joined), (user_topic(user_id), joined)])
     session.flush()
+
+
+def _first_channels(
+    session: Session, workspace_id: int, role: WorkspaceRole, guest_channel_ids: Sequence[int]
+) -> list[Channel]:
+    """#general and the default channels for a member; the invite's channels for a guest (open ones only)."""
+    if is_guest_role(role):
+        wanted = list(guest_channel_ids)
+        names: tuple[str, ...] = ()
+    else:
+        wanted = list(parse_ids(settings_in_session(session, workspace_id).default_channel_ids))
+        names = (GENERAL_CHANNEL_NAME,)
+    found = session.exec(
+        select(Channel)
+        .where(
+            Channel.workspace_id == workspace_id,
+            col(Channel.kind).in_((ChannelKind.PUBLIC, ChannelKind.PRIVATE)),
+            col(Channel.archived).is_(False),
+            (col(Channel.id).in_(wanted) | col(Channel.name).in_(names)),
+        )
+        .order_by(col(Channel.id))
+    ).all()
+    return [channel for channel in found if channel.kind == ChannelKind.PUBLIC or channel.id in wanted]
+
+
+def _channel_ids_by_name(session: Session, workspace_id: int, names: Sequence[str]) -> list[int]:
+    wanted = [name.strip().removeprefix('#').lower() for name in names if name.strip()]
+    rows = session.exec(
+        select(Channel.name, Channel.id).where(Channel.workspace_id == workspace_id, col(Channel.name).in_(wanted))
+    ).all()
+    found = {name: channel_id for name, channel_id in rows if channel_id is not None}
+    if missing := [name for name in wanted if name not in found]:
+        raise NotFound(f'No channel called {", ".join("#" + name for name in missing)} in this workspace.')
+    return [found[name] for name in wanted]
+
+
+def _guest_channels(session: Session, workspace_id: int, channel_ids: Sequence[int]) -> list[int]:
+    """A guest invite names at least one open channel of this workspace, and only such channels."""
+    wanted = list(dict.fromkeys(int(i) for i in channel_ids))
+    if not wanted:
+        raise InvalidInput('A guest invite must name at least one channel the guest may see.')
+    if len(wanted) > 50:
+        raise InvalidInput('A guest invite can name at most 50 channels.')
+    found = set(
+        session.exec(
+            select(Channel.id).where(
+                col(Channel.id).in_(wanted),
+                Channel.workspace_id == workspace_id,
+                col(Channel.kind).in_((ChannelKind.PUBLIC, ChannelKind.PRIVATE)),
+                col(Channel.archived).is_(False),
+            )
+        ).all()
+    )
+    if any(i not in found for i in wanted):
+        raise InvalidInput('A guest invite can only name open channels of this workspace.')
+    return wanted
 
 
 def _free_slug(session: Session, base: str) -> str:

@@ -142,6 +142,14 @@ class PresenceStore:
         counts = [len(state.clients) for state in list(self._states.values()) if state.clients]
         return sum(counts), len(counts)
 
+    def known(self) -> list[tuple[int, str, int]]:
+        """(user id, status, tabs on this node) of everyone not offline, for the live inspector."""
+        return [
+            (uid, presence.status, len(self._states[uid].clients) if uid in self._states else 0)
+            for uid, presence in self._presences.items()
+            if presence.status != OFFLINE
+        ]
+
     def user(self, user_id: int) -> UserPresence:
         """The bindable presence of one person (the same object for as long as the process runs)."""
         presence = self._presences.get(user_id)

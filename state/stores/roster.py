@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from db.directory_queries import workspace_people
 from state.bus import Subscription, bus, workspace_topic
-from state.events import Event, MemberJoined, MemberLeft, UserChanged
+from state.events import Event, MemberJoined, MemberLeft, UserChanged, WorkspaceImported
 
 Pairs = tuple[tuple[int, str], ...]
 
@@ -65,6 +65,16 @@ def person_changed(workspace_id: int, user_id: int, name: str | None) -> Roster:
     return updated
 
 
+def reload(workspace_id: int) -> Roster:
+    """Read the roster again (after an import added people in bulk); idempotent like `person_changed`."""
+    current = _rosters.get(workspace_id)
+    fresh = Roster.of(workspace_people(workspace_id))
+    if current is not None and dict(current.names) == dict(fresh.names):
+        return current
+    _rosters[workspace_id] = fresh
+    return fresh
+
+
 def _on_event(workspace_id: int, event: Event) -> None:
     if isinstance(event, MemberJoined | MemberLeft) and event.channel_id is not None:
         return  # a channel's membership, not the workspace's
@@ -72,6 +82,8 @@ def _on_event(workspace_id: int, event: Event) -> None:
         person_changed(workspace_id, event.user_id, None)
     elif isinstance(event, MemberJoined | UserChanged):
         person_changed(workspace_id, event.user.id, event.user.display_name)
+    elif isinstance(event, WorkspaceImported):
+        reload(workspace_id)
 
 
 def drop_all() -> None:

@@ -40,6 +40,7 @@ from state.events import (
     NotificationsChanged,
     PresenceChanged,
     ReadPositionMoved,
+    WorkspaceImported,
 )
 from state.stores import presence
 
@@ -187,6 +188,9 @@ class SidebarStore:
             if entry is not None and event.user_id == self.user_id:
                 entry.notification_level, entry.muted = event.level, event.muted
                 self._changed.emit()  # rows show muted conversations differently
+        elif isinstance(event, WorkspaceImported):
+            if event.workspace_id == self.workspace_id:
+                self.reload()  # conversations and memberships arrived in bulk
         elif isinstance(event, PresenceChanged):
             for entry in self._entries.values():
                 if entry.partner_id is not None and entry.partner_id in event.statuses:

@@ -57,6 +57,15 @@ class TypingStore:
         """(user id, name) of everyone typing there now, in the order they started."""
         return [(uid, typist.name) for uid, typist in self._typing.get((channel_id, thread_root_id), {}).items()]
 
+    def everywhere(self) -> list[tuple[int, int | None, int, str, float]]:
+        """(channel, thread root, user id, name, seconds left) of everyone typing anywhere, for the live inspector."""
+        moment = self._clock()
+        return [
+            (channel_id, root_id, uid, typist.name, max(0.0, typist.expires_at - moment))
+            for (channel_id, root_id), typists in self._typing.items()
+            for uid, typist in typists.items()
+        ]
+
     def tick(self, now: float | None = None) -> None:
         """Expire typists whose last renewal is older than the TTL (called by the app timer)."""
         moment = self._clock() if now is None else now

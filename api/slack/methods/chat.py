@@ -104,7 +104,7 @@ def _ours(me: TokenIdentity, text: str) -> str:
     mention (notifying them, counting as one) exactly as when a person types it."""
 
     def name_of(user_id: int) -> str | None:  # only people of the token's workspace are named
-        found = workspace_person(me.workspace_id, user_id)
+        found = workspace_person(me.workspace_id, user_id, viewer_id=me.user_id)
         return found[0].display_name if found is not None else None
 
     def channel_name_of(channel_id: int) -> str | None:  # only channels the caller may read are named

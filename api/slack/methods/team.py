@@ -69,7 +69,7 @@ class PresenceArgs(Args):
 def get_presence(caller: Caller, args: PresenceArgs) -> Result:
     me = caller.me
     user_id = user_id_of(args.user) if args.user else me.user_id
-    if user_id is None or workspace_person(me.workspace_id, user_id) is None:
+    if user_id is None or workspace_person(me.workspace_id, user_id, viewer_id=me.user_id) is None:
         raise SlackError('user_not_found')
     status = presence.status_of(user_id)
     result: Result = {'presence': SLACK_PRESENCE.get(status, 'away')}
@@ -164,7 +164,7 @@ def dnd_info(caller: Caller, args: DndArgs) -> Result:
     """
     me = caller.me
     user_id = user_id_of(args.user) if args.user else me.user_id
-    found = workspace_person(me.workspace_id, user_id) if user_id is not None else None
+    found = workspace_person(me.workspace_id, user_id, viewer_id=me.user_id) if user_id is not None else None
     if found is None:
         raise SlackError('user_not_found')
     user = found[0]

@@ -35,7 +35,7 @@ class ListArgs(Args):
 @method('users.list', ListArgs)
 def list_users(caller: Caller, args: ListArgs) -> Result:
     me = caller.me
-    page = people_page(me.workspace_id, after_id=cursor_position(args.cursor) or 0, limit=args.limit or 200)
+    page = people_page(me.workspace_id, me.user_id, after_id=cursor_position(args.cursor) or 0, limit=args.limit or 200)
     return {
         'members': [user_json(user, member, caller.base_url) for user, member in page.items],
         'cache_ts': 0,
@@ -51,7 +51,7 @@ class InfoArgs(Args):
 def user_info(caller: Caller, args: InfoArgs) -> Result:
     me = caller.me
     user_id = user_id_of(args.user)
-    found = workspace_person(me.workspace_id, user_id) if user_id is not None else None
+    found = workspace_person(me.workspace_id, user_id, viewer_id=me.user_id) if user_id is not None else None
     if found is None:
         raise SlackError('user_not_found')
     return {'user': user_json(*found, caller.base_url)}
@@ -84,7 +84,7 @@ class ProfileGetArgs(Args):
 def profile_get(caller: Caller, args: ProfileGetArgs) -> Result:
     me = caller.me
     user_id = user_id_of(args.user) if args.user else me.user_id
-    found = workspace_person(me.workspace_id, user_id) if user_id is not None else None
+    found = workspace_person(me.workspace_id, user_id, viewer_id=me.user_id) if user_id is not None else None
     if found is None:
         raise SlackError('user_not_found')
     return {'profile': profile_json(*found, caller.base_url)}
