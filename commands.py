@@ -1,5 +1,5 @@
 """The CLI's commands (`main.py create-user | create-token | create-app | create-webhook | create-command |
-grant-server-admin | seed-demo | import-slack | export`).
+grant-server-admin | seed-demo | import-slack | export | backup | restore`).
 
 Each returns an exit code. They call the same actions as the UI. Results go to stdout (a token alone on its line,
 or `name=value` lines, so scripts can capture them); problems go to stderr with exit code 1.
@@ -173,6 +173,46 @@ def seed_demo() -> int:
     print(f'log in as any of these, all with the password {result.password!r}:')
     for email, name in result.people:
         print(f'  {email}  ({name})')
+    return 0
+
+
+def backup(out: str) -> int:
+    """Write a consistent backup of the running server's database and data dir to `out` (db/backup/)."""
+    from db.backup.archive import BackupError
+    from db.backup.take import take_backup
+
+    settings = get_settings()
+    try:
+        result = take_backup(settings.data_dir, settings.resolved_database_url, Path(out))
+    except BackupError as error:
+        return _fail(str(error))
+    except OSError as error:  # a full disk, a directory we may not write: nothing was left under that name
+        return _fail(f'the backup failed: {error}')
+    manifest = result.manifest
+    print(f'backup={result.path}')
+    print(f'database={manifest.database} schema_revision={manifest.schema_revision} files={manifest.data_files}')
+    print(f'bytes={result.bytes}')
+    if result.vanished:
+        print(f'{result.vanished} file(s) were deleted while the backup ran and are not in it', file=sys.stderr)
+    return 0
+
+
+def restore(archive: str) -> int:
+    """Restore a backup into an empty data dir (and database); the server migrates the schema when it starts."""
+    from db.backup.archive import BackupError
+    from db.backup.restore import restore_backup
+
+    settings = get_settings()
+    try:
+        result = restore_backup(Path(archive), settings.data_dir, settings.resolved_database_url)
+    except BackupError as error:
+        return _fail(str(error))
+    except OSError as error:  # the staging directory is gone again; the data dir is as it was
+        return _fail(f'the restore failed: {error}')
+    manifest = result.manifest
+    print(f'restored the {manifest.database} backup of {manifest.created_at.isoformat()} into {result.data_dir}')
+    print(f'schema_revision={manifest.schema_revision} files={result.data_files}')
+    print('start the server as usual: it brings the schema to the newest revision')
     return 0
 
 

@@ -1,5 +1,5 @@
 """Entry point and CLI: serve (default), migrate, create-user, create-token, create-app, create-webhook,
-create-command, grant-server-admin, set-member, seed-demo, import-slack, export."""
+create-command, grant-server-admin, set-member, seed-demo, import-slack, export, backup, restore."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     slack_out = commands.add_parser('export', help='write a workspace as a Slack export zip (plus our extras)')
     slack_out.add_argument('--workspace', required=True)
     slack_out.add_argument('--out', required=True, metavar='FILE.zip')
+    backup = commands.add_parser('backup', help='write a consistent backup (database and data dir) while serving')
+    backup.add_argument('--out', required=True, metavar='FILE', help='the archive to write (.tar, or .tar.gz)')
+    restore = commands.add_parser('restore', help='restore a backup into an empty data dir (and database)')
+    restore.add_argument('archive', metavar='FILE', help='an archive written by `backup`')
     return parser
 
 
@@ -96,6 +100,13 @@ def cli(argv: list[str]) -> int:
         return 0
 
     import commands
+
+    # Neither opens the app's engine: a backup copies the database as it is, a restore needs it not to exist.
+    if command == 'backup':
+        return commands.backup(args.out)
+    if command == 'restore':
+        return commands.restore(args.archive)
+
     from server import init_database
 
     init_database(settings)

@@ -30,7 +30,7 @@ def _register_routes() -> None:
     handler_signatures.install()
 
     @app.get('/healthz')
-    async def healthz() -> dict[str, str]:  # a plain route: creates no UI client
+    async def healthz() -> dict[str, str]:  # a plain route: creates no UI client; liveness (/readyz: api/ops.py)
         return {'status': 'ok'}
 
     pages.register()
@@ -38,8 +38,10 @@ def _register_routes() -> None:
 
 
 async def _on_startup() -> None:
+    import state.metrics_sources
     import state.runtime
 
+    state.metrics_sources.install()
     settings = get_settings()
     init_database(settings)
     await state.runtime.start(settings)
@@ -65,6 +67,7 @@ async def _on_shutdown() -> None:
 
 def serve(settings: Settings) -> None:
     """Configure and start NiceGUI (under NiceGUI's user simulation, ui.run only prepares the app)."""
+    from api.http_metrics import RequestMetricsMiddleware
     from hardening.access_log import AccessLogMiddleware
     from hardening.log_setup import configure
 
@@ -72,6 +75,7 @@ def serve(settings: Settings) -> None:
     _register_routes()
     hardening.install(settings)
     app.add_middleware(AccessLogMiddleware)  # after the defences, so outside them: it sees their answers too
+    app.add_middleware(RequestMetricsMiddleware)  # added last, so outermost: it sees every answer, 500s too
     app.on_startup(_on_startup)
     app.on_shutdown(_on_shutdown)
     ui.run(

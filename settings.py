@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Secure flag of the session cookie: `auto` sets it when the request came over HTTPS (directly or as a
     # proxy's X-Forwarded-Proto says); `always` behind a TLS proxy that sends no such header.
     secure_cookies: Literal['auto', 'always', 'never'] = 'auto'
+    # `/metrics` answers loopback clients; with this set, also anyone sending `Authorization: Bearer <token>`.
+    metrics_token: str | None = None
 
     # Logging (hardening/log_setup.py): readable `text` lines by default, or one JSON object per line; the root level.
     log_format: Literal['text', 'json'] = 'text'

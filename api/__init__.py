@@ -3,10 +3,11 @@
 
 def register() -> None:
     """Import the API modules, which register their routes."""
-    from api import avatars, commands, files, slack, webhooks
+    from api import avatars, commands, files, ops, slack, webhooks
 
     avatars.register()
     commands.register()
     files.register()
+    ops.register()
     slack.register()
     webhooks.register()

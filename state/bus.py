@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
@@ -25,6 +26,7 @@ from nicegui.slot import Slot
 
 from hardening import log_context
 from seams.nicegui_internals import current_slot, forget_delete_handler
+from state import metrics
 from state.event_rate import EventRate
 from state.events import Event
 
@@ -183,6 +185,8 @@ class Bus:
         batch = list(items)
         if not batch:
             return
+        for _, event in batch:
+            metrics.count_published(event.type)
         loop = self._loop
         if loop is not None and loop.is_running() and threading.get_ident() != self._loop_thread:
             # An action ran in a worker thread (off the event loop, so a slow database stalls no one else):
@@ -196,12 +200,14 @@ class Bus:
         subscriptions = self._topics.get(topic)
         if not subscriptions:
             return
+        started = time.perf_counter()
         with log_context.scope(topic=topic, event=event.type):  # what subscribers log names the event
             for subscription in list(subscriptions.values()):  # a callback may (un)subscribe while we deliver
                 try:
                     subscription.deliver(event)
                 except Exception:
                     log.exception('subscriber of %s failed on %s: %s', topic, event.type, event.model_dump_json()[:500])
+        metrics.fanout_seconds.observe(time.perf_counter() - started)
 
     def subscriber_count(self, topic: str) -> int:
         return len(self._topics.get(topic, ()))

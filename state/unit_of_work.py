@@ -7,17 +7,23 @@ inside the block, or a failing commit, drops all of it. A helper deep in an acti
 session it was given (`unit_of_work_of(session)`), so event lists need not be handed up by hand. Just before
 the commit, the events some app may hear of are written to the outbox in the same transaction
 (`state/app_events/outbox.py`), so the Events API loses none of them in a crash.
+
+Every unit is timed into `chat_action_seconds{action}` (state/metrics.py), named after the function that opened
+it: the actions open their units themselves, so this is where every action's cost shows without a decorator
+on each of them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from types import CodeType
 
 from sqlmodel import Session
 
 from db.engine import session_scope
+from state import metrics
 from state.app_events import outbox
 from state.bus import bus
 from state.events import Event
@@ -70,18 +76,24 @@ class UnitOfWork:
                 log.exception('after-commit callback %r failed', callback)
 
 
-@contextmanager
-def unit_of_work() -> Iterator[UnitOfWork]:
+def unit_of_work() -> AbstractContextManager[UnitOfWork]:
     """One transaction whose events are published, and callbacks run, only after it commits."""
-    with session_scope() as session:
-        unit = UnitOfWork(session)
-        session.info[_UNIT_KEY] = unit
-        try:
-            yield unit
-            unit._stage_for_apps()
-        finally:
-            unit._close()
-    unit._release()  # reached only when the block and the commit succeeded
+    code, module = metrics.caller_code()  # the action that opens it: the label of its timing
+    return _unit_of_work(code, module)
+
+
+@contextmanager
+def _unit_of_work(code: CodeType, module: str) -> Iterator[UnitOfWork]:
+    with metrics.timed_action(code, module):
+        with session_scope() as session:
+            unit = UnitOfWork(session)
+            session.info[_UNIT_KEY] = unit
+            try:
+                yield unit
+                unit._stage_for_apps()
+            finally:
+                unit._close()
+        unit._release()  # reached only when the block and the commit succeeded
 
 
 def unit_of_work_of(session: Session) -> UnitOfWork:

@@ -30,6 +30,7 @@ from db.models import (
 from db.view_builders import message_view, message_views, new_message_view, reply_user_ids
 from db.workspace_settings_queries import settings_in_session
 from settings import get_settings
+from state import metrics
 from state.actions.file_release import release_for_message
 from state.actions.guards import (
     MESSAGE_NOT_FOUND,
@@ -100,6 +101,7 @@ def send_message(
         if spent:
             limiter.give_back('message', actor_id)  # a retry is not a new message: it costs no token
         return original
+    metrics.messages_sent.inc()  # only a new message gets here: a retry returned its original above
     typing.typing_stopped(actor_id, channel_id, view.thread_root_id)  # sending ends "is typing"
     return view
 

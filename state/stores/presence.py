@@ -138,6 +138,11 @@ class PresenceStore:
     def statuses(self, user_ids: Iterable[int]) -> dict[int, str]:
         return {uid: self.status_of(uid) for uid in user_ids}
 
+    def connected_tabs(self) -> tuple[int, int]:
+        """(tabs, people with at least one of them) connected to this node, for the metrics."""
+        counts = [len(state.clients) for state in list(self._states.values()) if state.clients]
+        return sum(counts), len(counts)
+
     def known(self) -> list[tuple[int, str, int]]:
         """(user id, status, tabs on this node) of everyone not offline, for the live inspector."""
         return [
