@@ -15,6 +15,11 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The cluster kit's tests (deploy/cluster.sh behind nginx, and `nginx -t` of the TLS site) need nginx and openssl.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null
+fi
 # The Redis bus tests (unit and two-node e2e) start their own redis-server on loopback; install it likewise.
 if ! command -v redis-server >/dev/null && [ ! -x /usr/bin/redis-server ] && [ "$(id -u)" = 0 ] \
   && command -v apt-get >/dev/null; then
