@@ -20,7 +20,8 @@ def test_a_mention_badges_the_channel_for_the_person_named_only(browser: Browser
         expect(person.page.get_by_test_id('channel-name')).to_have_text(f'#corner-{person.name.lower()}')
 
     ada.send('plain news')
-    ada.send('and a question for @Bob')
+    # The name is not last: with it last, Enter would take the open @-completion instead of sending.
+    ada.send('and a question for @Bob, please')
     bob_general, cy_general = bob.channel_link('general'), cy.channel_link('general')
     expect(bob_general.get_by_test_id('mention-count')).to_have_text('1')
     expect(cy_general).to_have_attribute('data-unread', '2')

@@ -47,7 +47,7 @@ async def test_search_finds_only_what_the_token_may_read(api_world: ApiWorld, sl
     assert match['user'] == user_sid(api_world.ada) and match['permalink'].endswith(f'/p{match["ts"].replace(".", "")}')
     assert (await slack.ok('search.messages', api_world.eve_token, query='quarterly'))['messages']['matches'] == []
     update_row(User, api_world.carl, is_active=False)
-    assert await slack.error('search.messages', api_world.carl_token, query='quarterly') == 'invalid_auth'
+    assert await slack.error('search.messages', api_world.carl_token, query='quarterly') == 'account_inactive'
 
 
 async def test_bot_posts_carry_bot_id_and_profile_people_posts_do_not(api_world: ApiWorld, slack: SlackCaller) -> None:
