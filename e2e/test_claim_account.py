@@ -4,6 +4,7 @@ Ada owns a workspace and imports a Slack export into it, which creates Bob witho
 Members tab she makes an invitation bound to Bob's address (no SMTP here: a link to copy); Bob follows it in his
 own browser, sets his name and password, and finds the imported messages are his (he may edit them). Ada's
 open Members tab drops "not claimed yet" without a reload. A plain link cannot claim the account.
+Also a guest invite made in the invite manager: its guest sees only the chosen channel, and Ada sees them there.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from e2e.chat_helpers import PASSWORD, ChatUser, create_user, log_in, unique_workspace
+from e2e.chat_helpers import PASSWORD, ChatUser, create_user, log_in, run_script, unique_workspace
 from e2e.conftest import ServerProcess
 from e2e.helpers import create_invite_link
 from tests import slack_export_fixture as fixture
@@ -97,4 +98,43 @@ def test_an_imported_person_claims_their_account_through_a_bound_invite(
     expect(bob_row.get_by_test_id('member-name')).to_have_text('Bob Builder')
     ada.page.screenshot(path=str(SHOTS / 'claim-members-claimed.png'), full_page=True)
     for person in (ada, bob):
+        person.context.close()
+
+
+def test_a_guest_invite_from_the_invite_manager_admits_to_the_chosen_channel_only(
+    browser: Browser, server: ServerProcess
+) -> None:
+    workspace = unique_workspace()
+    ada_email = create_user(server, 'Ada', workspace)
+    bob_email = create_user(server, 'Bob', workspace)
+    setup = f'private_channel({workspace!r}, {ada_email!r}, {bob_email!r}, "project")'
+    run_script(server, f'from e2e.scenes import private_channel; {setup}')
+    ada = log_in(browser, server, 'Ada', ada_email)
+
+    ada.page.goto(f'{server.url}/w/{workspace}/invites')
+    ada.page.get_by_test_id('invite-guest').click()
+    ada.page.get_by_test_id('invite-guest-channels').click()
+    ada.page.get_by_role('option', name='#project').click()
+    ada.page.keyboard.press('Escape')
+    ada.page.get_by_test_id('invite-create').click()
+    link = ada.page.get_by_test_id('invite-link')
+    expect(link).to_contain_text('/join/')
+    expect(ada.page.get_by_test_id('invite-kind').first).to_have_text('guest')
+    ada.page.screenshot(path=str(SHOTS / 'claim-guest-invite.png'), full_page=True)
+    url = link.inner_text().strip()
+
+    context = browser.new_context(viewport={'width': 1280, 'height': 800})
+    gus_page = context.new_page()
+    gus_page.goto(url)
+    _sign_up(gus_page, f'gus-{uuid.uuid4().hex[:8]}@example.com', 'Gus')
+    expect(gus_page).to_have_url(re.compile(rf'/w/{workspace}'))
+    gus = ChatUser('Gus', '', context, gus_page)
+    expect(gus.page.get_by_test_id('channel-name')).to_have_text('#project')
+    expect(gus.page.get_by_test_id('channel-link')).to_have_count(1)  # not #general
+
+    ada.page.goto(f'{server.url}/w/{workspace}')
+    ada.open_channel('project')
+    gus.send('Hello from the guest')
+    expect(ada.message('Hello from the guest')).to_be_visible()  # live, in Ada's open #project
+    for person in (ada, gus):
         person.context.close()
