@@ -10,12 +10,13 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, background_tasks, run, ui
 
 from db.models import User
+from db.workspace_queries import invite_address
 from pages.session import current_user, redirect, safe_next
 from state.actions.accounts import authenticate, end_session, sign_up, start_session
 from state.actions.claims import sign_up_or_claim
 from state.errors import ActionError
 from state.login_tickets import login_tickets
-from state.security import new_token
+from state.security import new_token, token_hash
 from state.web_session import forget_browser, previous_login, remember_session
 
 # Messages for `?error=` codes; the query string only ever selects one, it never supplies text.
@@ -66,6 +67,8 @@ def signup_page(next: str = '/') -> RedirectResponse | None:
 
     with _card('Create your account'):
         email = _input('Email', 'signup-email', autocomplete='username')
+        if invite_token:  # an invitation made for an address (perhaps an imported account's): start with it
+            email.value = invite_address(token_hash(invite_token))
         name = _input('Your name', 'signup-name', autocomplete='name')
         password = _input(
             'Password (at least 8 characters)', 'signup-password', password=True, autocomplete='new-password'
