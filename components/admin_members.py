@@ -1,4 +1,5 @@
-"""The admin console's Members tab: search, each person's role, deactivate and reactivate.
+"""The admin console's Members tab: search, each person's role, deactivate and reactivate, and an invitation
+for imported people who have not claimed their account yet (components/claim_invite.py).
 
 Every change goes through `state/actions/members.py`, which checks the rules again; the list follows the
 workspace topic, so two admins see each other's changes live.
@@ -10,13 +11,14 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import background_tasks, ui
 
+from components.claim_invite import ClaimInviter, unclaimed_marker
 from db.admin_queries import MemberRow, is_active_admin, member_rows
 from db.models import WorkspaceRole
 from state.actions import members
 from state.blocking import off_loop
 from state.bus import bus, workspace_topic
 from state.errors import ActionError
-from state.events import Event, MemberJoined, MembershipChanged
+from state.events import Event, MemberJoined, MembershipChanged, UserChanged
 
 RoleChange = Callable[[MemberRow, str], Awaitable[None]]
 ActiveChange = Callable[[MemberRow, bool], Awaitable[None]]
@@ -33,6 +35,7 @@ def build_members_tab(actor_id: int, workspace_id: int) -> None:
         search = ui.input('Search people', placeholder='Name or e-mail').classes('w-80')
         search.props('outlined dense clearable debounce=300 data-testid=admin-member-search')
         error = ui.label('').classes('text-negative text-sm').props('data-testid=admin-members-error role=alert')
+        inviter = ClaimInviter(actor_id, workspace_id, ip, error)
         listing = ui.column().classes('w-full gap-0')
 
     async def reload() -> None:
@@ -45,7 +48,7 @@ def build_members_tab(actor_id: int, workspace_id: int) -> None:
             if not rows:
                 ui.label('Nobody matches.').classes('text-grey-7')
             for row in rows:
-                _member_row(row, actor_id, change_role, set_active)
+                _member_row(row, actor_id, change_role, set_active, inviter)
 
     async def run(work: Callable[..., bool], *args: object) -> None:
         error.text = ''
@@ -64,7 +67,9 @@ def build_members_tab(actor_id: int, workspace_id: int) -> None:
         await run(action, actor_id, workspace_id, row.user_id, ip)
 
     def on_event(event: Event) -> None:
-        if isinstance(event, MembershipChanged) or (isinstance(event, MemberJoined) and event.channel_id is None):
+        # UserChanged: a name changed, or an imported person claimed their account (no longer "not claimed").
+        joined = isinstance(event, MemberJoined) and event.channel_id is None
+        if joined or isinstance(event, (MembershipChanged, UserChanged)):
             background_tasks.create(reload(), name='admin-members')
 
     search.on('update:model-value', lambda: background_tasks.create(reload(), name='admin-members'))
@@ -72,7 +77,9 @@ def build_members_tab(actor_id: int, workspace_id: int) -> None:
     background_tasks.create(reload(), name='admin-members')
 
 
-def _member_row(row: MemberRow, actor_id: int, change_role: RoleChange, set_active: ActiveChange) -> None:
+def _member_row(
+    row: MemberRow, actor_id: int, change_role: RoleChange, set_active: ActiveChange, inviter: ClaimInviter
+) -> None:
     # E-mail addresses never hold a quote or whitespace (normalize_email), so they are safe inside props.
     with (
         ui.row()
@@ -83,6 +90,8 @@ def _member_row(row: MemberRow, actor_id: int, change_role: RoleChange, set_acti
             name = ui.label(row.name + ('' if row.active else ' (deactivated)')).classes('font-medium')
             name.props('data-testid=member-name')
             ui.label(row.email).classes('text-sm text-grey-7')
+        if not row.claimed:
+            unclaimed_marker(row, inviter)
         role = ui.select(ROLE_CHOICES, value=row.role).classes('w-32')
         role.props('outlined dense options-dense data-testid=member-role').mark('member-role')
         role.on_value_change(lambda e: change_role(row, e.value))

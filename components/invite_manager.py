@@ -1,5 +1,8 @@
 """Invite links of a workspace: create (and e-mail, when SMTP is set), list with status, uses and expiry, and
-revoke. The invites page and the admin console's Invitations tab both show it."""
+revoke. The invites page and the admin console's Invitations tab both show it.
+
+A guest invite names the channels its guests may see (db/authz.py); the choice offers the open channels the
+admin can read, and `create_invite` checks them again."""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ from datetime import datetime, timedelta
 
 from nicegui import ui
 
-from db.models import Invite
+from db.admin_queries import open_channels
+from db.models import Invite, WorkspaceRole
 from db.models import utcnow as now
 from db.workspace_queries import list_invites
 from settings import get_settings
@@ -40,6 +44,7 @@ def build_invite_manager(actor_id: int, workspace_id: int) -> None:
     base_url = str(request.base_url).rstrip('/')
     ip = ui.context.client.ip
     email_on = get_settings().email_enabled
+    channel_choices = {cid: f'#{name}' for cid, name in open_channels(actor_id, workspace_id)}
 
     def create() -> None:
         try:
@@ -50,6 +55,7 @@ def build_invite_manager(actor_id: int, workspace_id: int) -> None:
                 EXPIRY_CHOICES[expiry.value],
                 int(max_uses.value or 0),
                 email=address or None,
+                guest_channel_ids=[int(i) for i in guest_channels.value or []] if guest.value else None,
                 ip=ip,
             )
         except ActionError as error:
@@ -85,6 +91,10 @@ def build_invite_manager(actor_id: int, workspace_id: int) -> None:
             ):
                 ui.label(status).classes('w-20 font-medium').props('data-testid=invite-status').mark('invite-status')
                 ui.label(f'{invite.uses} of {invite.max_uses} uses').classes('w-28')
+                kind = 'guest' if invite.role == WorkspaceRole.GUEST else 'member'
+                ui.label(kind).classes('w-16 text-grey-8').props('data-testid=invite-kind').mark('invite-kind')
+                if invite.email:
+                    ui.label(f'for {invite.email}').classes('text-grey-8').props('data-testid=invite-for')
                 ui.label(f'expires {invite.expires_at:%Y-%m-%d %H:%M} UTC').classes('grow text-grey-8')
                 if status == 'active' and invite.id is not None:
                     ui.button('Revoke', on_click=lambda invite_id=invite.id: revoke(invite_id)).props(
@@ -100,6 +110,10 @@ def build_invite_manager(actor_id: int, workspace_id: int) -> None:
             email = ui.input('E-mail it to (optional)', placeholder='name@example.com').classes('w-64')
             email.props('outlined dense type=email maxlength=254 data-testid=invite-email').mark('invite-email')
             email.visible = email_on  # without SMTP the link is copied by hand
+            guest = ui.checkbox('Guest', value=False).props('data-testid=invite-guest').mark('invite-guest')
+            guest_channels = ui.select(channel_choices, multiple=True, value=[], label='Channels the guest may see')
+            guest_channels.props('outlined dense use-chips data-testid=invite-guest-channels').classes('w-72')
+            guest_channels.mark('invite-guest-channels').bind_visibility_from(guest, 'value')
             ui.button('Create invite link', on_click=create).props('unelevated no-caps data-testid=invite-create').mark(
                 'invite-create'
             )

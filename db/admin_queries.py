@@ -9,7 +9,7 @@ from sqlmodel import col, func, select
 
 from db.authz import is_admin_role, readable_in_workspace
 from db.engine import read_session
-from db.models import BOT_EMAIL_DOMAIN, AuditEvent, Channel, ChannelKind, User, WorkspaceMember
+from db.models import BOT_EMAIL_DOMAIN, UNUSABLE_PASSWORD, AuditEvent, Channel, ChannelKind, User, WorkspaceMember
 
 AUDIT_PAGE_SIZE = 50
 
@@ -21,6 +21,7 @@ class MemberRow:
     name: str
     role: str
     active: bool  # the membership and the account are both on
+    claimed: bool = True  # False: imported without a password, waiting for an invitation to its address
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def member_rows(workspace_id: int, search: str = '') -> list[MemberRow]:
             name=user.display_name,
             role=str(member.role),
             active=user.is_active and member.deactivated_at is None,
+            claimed=user.password_hash != UNUSABLE_PASSWORD,
         )
         for user, member in rows
     ]
@@ -96,6 +98,11 @@ def audit_page(workspace_id: int, before_id: int | None = None, limit: int = AUD
 
 def webhook_channels(user_id: int, workspace_id: int) -> list[tuple[int, str]]:
     """(id, name) of the channels that can take an incoming webhook and `user_id` may read, by name."""
+    return open_channels(user_id, workspace_id)
+
+
+def open_channels(user_id: int, workspace_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the unarchived public and private channels `user_id` may read, by name (not DMs)."""
     query = (
         select(Channel.id, Channel.name)
         .where(

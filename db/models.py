@@ -50,6 +50,9 @@ class ChannelKind(StrEnum):
 DIRECT_KINDS = (ChannelKind.DIRECT, ChannelKind.GROUP)  # conversations between people, not channels
 # Bot users' e-mail domain (RFC 2606: it can never receive mail or collide with a person's address).
 BOT_EMAIL_DOMAIN = 'bots.invalid'
+# Stored in place of a hash for accounts that cannot log in with a password: bots, and imported people until
+# they claim their account through an invitation to their address.
+UNUSABLE_PASSWORD = '!'
 
 
 class NotificationLevel(StrEnum):
@@ -155,6 +158,9 @@ class Invite(SQLModel, table=True):
     # A guest invite makes guests who see only these channels ("3,7"); a member invite ignores them.
     role: WorkspaceRole = Field(default=WorkspaceRole.MEMBER, sa_type=String(16))
     channel_ids: str = Field(default='', max_length=2000)
+    # The address an invitation was made for (e-mailed or bound by hand). Only such an invite may claim the
+    # password-less account of that address (an imported person, state/actions/claims.py).
+    email: str | None = Field(default=None, max_length=254)
 
 
 class Channel(SQLModel, table=True):

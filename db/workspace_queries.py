@@ -6,7 +6,7 @@ from sqlmodel import col, func, select
 
 from db.authz import general_condition, is_admin_role
 from db.engine import read_session
-from db.models import Channel, Invite, User, Workspace, WorkspaceMember
+from db.models import Channel, Invite, User, Workspace, WorkspaceMember, utcnow
 
 _IS_GENERAL = general_condition()  # built once: it has no parameters
 
@@ -70,6 +70,15 @@ def list_invites(workspace_id: int) -> list[Invite]:
             select(Invite).where(Invite.workspace_id == workspace_id).order_by(col(Invite.id).desc())
         ).all()
     return list(rows)
+
+
+def invite_address(token_sha256: str) -> str:
+    """The address a live invite was made for ('' for none): the sign-up form it leads to starts with it."""
+    with read_session() as session:
+        invite = session.exec(select(Invite).where(Invite.token_hash == token_sha256)).first()
+    if invite is None or invite.revoked or invite.uses >= invite.max_uses or invite.expires_at <= utcnow():
+        return ''
+    return invite.email or ''
 
 
 def workspace_members(workspace_id: int) -> list[tuple[User, WorkspaceMember]]:

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, background_tasks, run, ui
 
 from db.models import User
+from db.workspace_queries import invite_address
 from pages.session import current_user, redirect, safe_next
 from state.actions.accounts import authenticate, end_session, sign_up, start_session
+from state.actions.claims import sign_up_or_claim
 from state.errors import ActionError
 from state.login_tickets import login_tickets
-from state.security import new_token
+from state.security import new_token, token_hash
 from state.web_session import forget_browser, previous_login, remember_session
 
 # Messages for `?error=` codes; the query string only ever selects one, it never supplies text.
+JOIN_PREFIX = '/join/'
 ERRORS = {'ticket': 'That login took too long or was already used. Please log in again.'}
 
 
@@ -52,12 +55,20 @@ def signup_page(next: str = '/') -> RedirectResponse | None:
     client = ui.context.client
     ip, browser_id = client.ip, client.request.session['id']
 
+    invite_token = _invite_token(target)
+
     async def submit() -> None:
-        user = await run.io_bound(sign_up, email.value or '', name.value or '', password.value or '', ip)
+        fields = (email.value or '', name.value or '', password.value or '', ip)
+        if invite_token:  # came through an invite link: it may claim an imported account (state/actions/claims.py)
+            user = await run.io_bound(sign_up_or_claim, *fields, invite_token)
+        else:
+            user = await run.io_bound(sign_up, *fields)
         _complete_login(user, browser_id, target)
 
     with _card('Create your account'):
         email = _input('Email', 'signup-email', autocomplete='username')
+        if invite_token:  # an invitation made for an address (perhaps an imported account's): start with it
+            email.value = invite_address(token_hash(invite_token))
         name = _input('Your name', 'signup-name', autocomplete='name')
         password = _input(
             'Password (at least 8 characters)', 'signup-password', password=True, autocomplete='new-password'
@@ -93,6 +104,13 @@ def _complete_login(user: User | None, browser_id: str, target: str) -> None:
         return
     ticket = login_tickets.issue(user.id, browser_id)
     ui.navigate.to('/auth/complete?' + urlencode({'ticket': ticket, 'next': target}))
+
+
+def _invite_token(target: str) -> str:
+    """The invite token when the sign-up continues to an invite link (/join/{token}), else ''."""
+    if not target.startswith(JOIN_PREFIX):
+        return ''
+    return unquote(target[len(JOIN_PREFIX) :].split('?', 1)[0])
 
 
 def _with_next(path: str, target: str) -> str:

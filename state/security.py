@@ -10,6 +10,7 @@ from functools import lru_cache
 from passlib.context import CryptContext
 from passlib.exc import UnknownHashError
 
+from db.models import UNUSABLE_PASSWORD as UNUSABLE_PASSWORD  # defined beside the User table; used here too
 from settings import get_settings
 from state.errors import InvalidInput
 
@@ -18,8 +19,6 @@ PASSWORD_MAX_CHARS = 128  # argon2 has no length limit; the cap only bounds the 
 EMAIL_MAX_CHARS = 254
 EMAIL_LOCAL_MAX_CHARS = 64
 
-# Stored in place of a hash for accounts that must never log in with a password (bots).
-UNUSABLE_PASSWORD = '!'
 
 # Deliberately plain: one @, a non-empty local part without spaces, and a dotted domain of letters, digits and
 # hyphens. Full RFC 5322 syntax (quoted local parts, IP literals) is rejected on purpose.

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from db.engine import read_session
-from db.models import User, UserSession, utcnow
+from db.models import BOT_EMAIL_DOMAIN, UNUSABLE_PASSWORD, User, UserSession, utcnow
 from state.actions.guards import require_id
 from state.bus import user_topic
 from state.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -39,6 +39,10 @@ SESSION_MAX_AGE = timedelta(days=14)
 LOGIN_FAILED = 'Wrong email or password.'
 ACCOUNT_DEACTIVATED = 'This account has been deactivated. Ask a workspace admin to reactivate it.'
 EMAIL_TAKEN = 'An account with this email already exists. Log in instead.'
+UNCLAIMED = (
+    'An account with this email was imported and has not been claimed yet. '
+    'Ask a workspace admin to send an invitation to this address, then follow its link.'
+)
 
 
 def clean_display_name(name: str) -> str:
@@ -64,9 +68,10 @@ def sign_up(email: str, display_name: str, password: str, ip: str | None = None)
     normalized = normalize_email(email)
     name = clean_display_name(display_name)
     check_password_policy(password)
-    if _email_taken(normalized):  # cheap check first, so a duplicate costs no hashing
+    taken = _taken_message(normalized)
+    if taken is not None:  # cheap check first, so a duplicate costs no hashing
         taken_email_throttle.record_failure(keys)
-        raise Conflict(EMAIL_TAKEN)
+        raise Conflict(taken)
     password_hash = hash_password(password)
     try:
         with unit_of_work() as uow:
@@ -185,6 +190,16 @@ def user_for_session_token(token: str) -> User | None:
     return found[0] if found else None
 
 
-def _email_taken(email: str) -> bool:
+def awaits_claim(user: User) -> bool:
+    """An imported person who has no password yet: only an invitation bound to their address may claim it."""
+    return (
+        user.password_hash == UNUSABLE_PASSWORD and user.is_active and not user.email.endswith('@' + BOT_EMAIL_DOMAIN)
+    )
+
+
+def _taken_message(email: str) -> str | None:
     with read_session() as session:
-        return session.exec(select(User.id).where(User.email == email)).first() is not None
+        user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        return None
+    return UNCLAIMED if awaits_claim(user) else EMAIL_TAKEN

@@ -110,6 +110,7 @@ def create_invite(
     email: str | None = None,
     *,
     guest_channel_ids: Sequence[int] | None = None,
+    send_email: bool = True,
     ip: str | None = None,
 ) -> str:
     """Owners and admins create invite links; returns the raw token (only its sha256 is stored).
@@ -118,7 +119,9 @@ def create_invite(
     nothing else of the workspace (db/authz.py).
 
     With `email` (and e-mail on, see settings) the link is also e-mailed there, queued in the same transaction
-    (state/email/outbox.py), so the invite and its e-mail exist together or not at all.
+    (state/email/outbox.py), so the invite and its e-mail exist together or not at all. With `send_email=False`
+    nothing is mailed: the admin copies the link. Either way the invite is bound to the address, which lets it
+    claim that address's password-less (imported) account (state/actions/claims.py).
     """
     if not timedelta(minutes=1) <= expires_in <= INVITE_MAX_LIFETIME:
         raise InvalidInput('An invite must expire between one minute and 30 days from now.')
@@ -126,7 +129,8 @@ def create_invite(
         raise InvalidInput(f'An invite can be used between 1 and {INVITE_MAX_USES} times.')
     address = normalize_email(email) if email and email.strip() else None
     settings = get_settings()
-    if address is not None and not settings.email_enabled:
+    mailed = address is not None and send_email
+    if mailed and not settings.email_enabled:
         raise InvalidInput('E-mail is off on this server: copy the link and send it yourself.')
     token = new_token()
     now = utcnow()
@@ -136,7 +140,7 @@ def create_invite(
         guest_channels = None
         if guest_channel_ids is not None:
             guest_channels = _guest_channels(session, workspace_id, guest_channel_ids)
-        if address is not None:
+        if mailed:
             limiter.take('invite_email', actor_id)  # after the admin check: only admins can spend it
         invite = Invite(
             workspace_id=workspace_id,
@@ -147,6 +151,7 @@ def create_invite(
             max_uses=max_uses,
             role=WorkspaceRole.MEMBER if guest_channels is None else WorkspaceRole.GUEST,
             channel_ids=format_ids(guest_channels or []),
+            email=address,
         )
         session.add(invite)
         session.flush()
@@ -165,7 +170,7 @@ def create_invite(
             detail=detail,
             ip=ip,
         )
-        if address is not None:
+        if mailed and address is not None:
             workspace = session.get(Workspace, workspace_id)
             inviter = session.get(User, actor_id)
             if workspace is None or inviter is None:
@@ -220,29 +225,42 @@ def _accept(actor_id: int, token: str) -> Workspace:
     with unit_of_work() as uow:
         session = uow.session
         user = active_user(session, actor_id)
-        invite = session.exec(select(Invite).where(Invite.token_hash == token_hash(token))).first()
-        if invite is None:
-            raise NotFound(INVITE_INVALID)
-        workspace = session.get(Workspace, invite.workspace_id)
-        if workspace is None:
-            raise NotFound(INVITE_INVALID)
+        invite, workspace = invite_and_workspace(session, token)
         if session.get(WorkspaceMember, (invite.workspace_id, actor_id)) is not None:
             return workspace
-        if invite.revoked:
-            raise InvalidInput(INVITE_REVOKED, code='invite_revoked')
-        if invite.expires_at <= utcnow():
-            raise InvalidInput(INVITE_EXPIRED, code='invite_expired')
-        # Claim one use atomically: two people racing for the last use cannot both get it.
-        claimed = session.execute(
-            update(Invite)
-            .where(col(Invite.id) == invite.id, col(Invite.uses) < col(Invite.max_uses), col(Invite.revoked).is_(False))
-            .values(uses=col(Invite.uses) + 1)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            raise InvalidInput(INVITE_USED_UP, code='invite_used_up')
-        role = WorkspaceRole.GUEST if is_guest_role(invite.role) else WorkspaceRole.MEMBER
-        join_in_session(session, workspace, user, role, guest_channel_ids=parse_ids(invite.channel_ids))
+        take_invite_use(session, invite)
+        join_by_invite(session, workspace, user, invite)
     return workspace
+
+
+def invite_and_workspace(session: Session, token: str) -> tuple[Invite, Workspace]:
+    """The invite behind a raw token and its workspace; NotFound for a forged token."""
+    invite = session.exec(select(Invite).where(Invite.token_hash == token_hash(token))).first()
+    workspace = session.get(Workspace, invite.workspace_id) if invite is not None else None
+    if invite is None or workspace is None:
+        raise NotFound(INVITE_INVALID)
+    return invite, workspace
+
+
+def take_invite_use(session: Session, invite: Invite) -> None:
+    """Spend one use of a live invite, or raise saying why it is not live (revoked, expired, used up)."""
+    if invite.revoked:
+        raise InvalidInput(INVITE_REVOKED, code='invite_revoked')
+    if invite.expires_at <= utcnow():
+        raise InvalidInput(INVITE_EXPIRED, code='invite_expired')
+    # Claim one use atomically: two people racing for the last use cannot both get it.
+    claimed = session.execute(
+        update(Invite)
+        .where(col(Invite.id) == invite.id, col(Invite.uses) < col(Invite.max_uses), col(Invite.revoked).is_(False))
+        .values(uses=col(Invite.uses) + 1)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidInput(INVITE_USED_UP, code='invite_used_up')
+
+
+def join_by_invite(session: Session, workspace: Workspace, user: User, invite: Invite) -> None:
+    role = WorkspaceRole.GUEST if is_guest_role(invite.role) else WorkspaceRole.MEMBER
+    join_in_session(session, workspace, user, role, guest_channel_ids=parse_ids(invite.channel_ids))
 
 
 def add_member(
