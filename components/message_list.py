@@ -90,7 +90,9 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
         self.props['can-moderate'] = can_moderate
         self.props['read-only'] = read_only
         self.props['link-base'] = link_base
-        self.newest_id = 0  # newest confirmed message id this tab holds (catch-up after reconnect starts here)
+        # Newest message id this tab got from the bus or the database: a catch-up after a reconnect or a bus outage
+        # starts here. Not moved by this tab's own sends (see append): everything up to it arrived.
+        self.newest_id = 0
         self.oldest_id = 0
         self._recent: deque[int] = deque(maxlen=32)  # ids appended lately, to drop a repeated delivery
 
@@ -140,12 +142,18 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
             ]
         )
 
-    def append(self, message: MessageView) -> None:
+    def append(self, message: MessageView, *, sent_here: bool = False) -> None:
+        """Show a new message; `sent_here`: the action's answer to this tab's own send, not a delivery.
+
+        The answer comes even while the bus is down, after messages of others this tab never heard of: were it to
+        move `newest_id`, the catch-up would start after them and skip them. The bus copy moves it.
+        """
+        if not sent_here:
+            self._track([message])
         # The sender's own tab hears of its message twice (the action's answer and the bus): send it once.
         if message.id in self._recent:
             return
         self._recent.append(message.id)
-        self._track([message])
         call_method_json(self, 'applyDeltas', _cache.payload('append', message))
 
     def update_message(self, message: MessageView) -> None:

@@ -38,3 +38,28 @@ async def test_a_resubscribed_bus_makes_open_tabs_fetch_what_they_missed(
     bus.deliver_local(RESYNC_TOPIC, BusResubscribed(node_id='this'))
     assert listing.newest_id == missed.id
     assert entry.unread_count == 1  # the sidebar was read again too
+
+
+async def test_the_catch_up_also_fetches_what_came_before_this_tabs_own_sends(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During an outage the sender's tab still gets its own message (the action's answer), newer than the others'
+    it missed: the catch-up must start before it, not after the newest id shown."""
+    ada_id, bob_id, general_id, slug = setup_workspace()
+    await open_as(user, 'ada@example.com', f'/w/{slug}')
+    [listing] = message_lists(user)
+    with monkeypatch.context() as lost:
+        lost.setattr(bus.backend, 'publish', lambda items: None)
+        missed = send_message(bob_id, general_id, 'Bob, during the outage', 'c-bob')
+        own = send_message(ada_id, general_id, 'Ada, during the outage', 'c-ada')
+    listing.append(own, sent_here=True)  # what the composer's send handler does with the action's answer
+    assert listing.newest_id < missed.id < own.id
+
+    fetched: list[int] = []
+    extend = listing.extend
+    monkeypatch.setattr(
+        listing, 'extend', lambda messages, **kw: (fetched.extend(m.id for m in messages), extend(messages, **kw))
+    )
+    bus.deliver_local(RESYNC_TOPIC, BusResubscribed(node_id='this'))
+    assert fetched == [missed.id, own.id]  # the browser shows its own once and puts Bob's before it (message_list.js)
+    assert listing.newest_id == own.id
