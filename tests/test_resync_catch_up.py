@@ -40,20 +40,22 @@ async def test_a_resubscribed_bus_makes_open_tabs_fetch_what_they_missed(
     assert entry.unread_count == 1  # the sidebar was read again too
 
 
-async def test_the_catch_up_also_fetches_what_came_before_this_tabs_own_sends(
+async def test_the_catch_up_also_fetches_what_came_before_this_nodes_own_messages(
     user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """During an outage the sender's tab still gets its own message (the action's answer), newer than the others'
-    it missed: the catch-up must start before it, not after the newest id shown."""
+    """While the subscription is down the sender's tab still gets its own message (the action's answer and the
+    bus's local delivery), newer than the other node's it missed: the catch-up must start before it."""
     ada_id, bob_id, general_id, slug = setup_workspace()
     await open_as(user, 'ada@example.com', f'/w/{slug}')
     [listing] = message_lists(user)
-    with monkeypatch.context() as lost:
-        lost.setattr(bus.backend, 'publish', lambda items: None)
+    with monkeypatch.context() as outage:
+        outage.setattr(bus.backend, 'subscribed', False, raising=False)  # as the Redis backend says during one
+        outage.setattr(bus.backend, 'publish', lambda items: None)  # Bob's node: its events never arrive here
         missed = send_message(bob_id, general_id, 'Bob, during the outage', 'c-bob')
         own = send_message(ada_id, general_id, 'Ada, during the outage', 'c-ada')
-    listing.append(own, sent_here=True)  # what the composer's send handler does with the action's answer
-    assert listing.newest_id < missed.id < own.id
+        listing.append(own, sent_here=True)  # the composer's send handler with the action's answer
+        listing.append(own)  # this node's own bus delivery, local and at once
+        assert listing.newest_id < missed.id < own.id
 
     fetched: list[int] = []
     extend = listing.extend
@@ -62,4 +64,6 @@ async def test_the_catch_up_also_fetches_what_came_before_this_tabs_own_sends(
     )
     bus.deliver_local(RESYNC_TOPIC, BusResubscribed(node_id='this'))
     assert fetched == [missed.id, own.id]  # the browser shows its own once and puts Bob's before it (message_list.js)
+    assert listing.newest_id == own.id
+    listing.append(missed)  # with the bus back, deliveries move the cursor again (and a repeat is not shown twice)
     assert listing.newest_id == own.id
