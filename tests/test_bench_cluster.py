@@ -47,7 +47,8 @@ def test_the_run_command_knows_the_cluster_target_and_attaches_to_a_given_direct
     assert args.targets == 'cluster'
     target = make_target('cluster', tmp_path, Layout(tabs=2, room_size=2), args)
     assert isinstance(target, ClusterTarget) and target.attached and target.cluster_dir == tmp_path / 'c'
-    assert not make_target('cluster', tmp_path, Layout(tabs=2, room_size=2), parse(['--target', 'cluster'])).attached
+    own = make_target('cluster', tmp_path, Layout(tabs=2, room_size=2), parse(['--target', 'cluster']))
+    assert isinstance(own, ClusterTarget) and not own.attached  # started here, so stopped here too
 
 
 def _tab(node: str) -> Tab:

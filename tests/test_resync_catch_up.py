@@ -7,13 +7,15 @@ Redis). Here the missed events are simulated by a send whose events are dropped 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from nicegui.testing import User
 
 from db import channel_queries
 from state.actions.messages import send_message
 from state.bus import RESYNC_TOPIC, bus
-from state.events import BusResubscribed
+from state.events import BusResubscribed, MessageView
 from state.stores.sidebar import sidebar_store
 from tests.test_workspace_shell import message_lists, open_as, setup_workspace
 
@@ -59,9 +61,12 @@ async def test_the_catch_up_also_fetches_what_came_before_this_nodes_own_message
 
     fetched: list[int] = []
     extend = listing.extend
-    monkeypatch.setattr(
-        listing, 'extend', lambda messages, **kw: (fetched.extend(m.id for m in messages), extend(messages, **kw))
-    )
+
+    def spy(messages: Sequence[MessageView], *, has_more: bool) -> None:
+        fetched.extend(m.id for m in messages)
+        extend(messages, has_more=has_more)
+
+    monkeypatch.setattr(listing, 'extend', spy)
     bus.deliver_local(RESYNC_TOPIC, BusResubscribed(node_id='this'))
     assert fetched == [missed.id, own.id]  # the browser shows its own once and puts Bob's before it (message_list.js)
     assert listing.newest_id == own.id
