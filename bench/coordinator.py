@@ -186,6 +186,14 @@ def _trouble(connection: dict[str, Any]) -> str:
     return text + (f' {connection["drop_reasons"]}' if connection['drop_reasons'] else '')
 
 
+def _node_split(figures: dict[str, Any]) -> str:
+    cross, same = figures['cross_node_ms'], figures['same_node_ms']
+    return (
+        f'p50 {cross["p50"]} ms, p99 {cross["p99"]} ms over {cross["count"]} deliveries '
+        f'(same node: p50 {same["p50"]} ms, p99 {same["p99"]} ms over {same["count"]})'
+    )
+
+
 TIMELINE_BIN_S = 0.5
 
 
@@ -251,7 +259,22 @@ def phase_figures(
         'errors': errors[:10],
         'latency_samples_ms': latencies,
         'latency_timeline': latency_timeline(timeline, send_started_us(sent)),
+        **node_latencies(replies, sent),
     }
+
+
+def node_latencies(replies: list[dict[str, Any]], sent: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Cluster targets only: send-to-receive split by whether the receiving tab is on the sender's node."""
+    cross: list[float] = []
+    same: list[float] = []
+    for reply in replies:
+        for key, node, latency in reply.get('node_deliveries', []):
+            sender = sent.get(key, {}).get('node')
+            if sender is not None:
+                (same if sender == node else cross).append(latency)
+    if not cross and not same:
+        return {}
+    return {'cross_node_ms': summarize(cross), 'same_node_ms': summarize(same)}
 
 
 def room_sizes(specs: list[TabSpec]) -> dict[str, int]:
@@ -342,6 +365,8 @@ def run_target(
             f'p99 {steady["send_to_receive_ms"]["p99"]} ms, completeness {steady["completeness"]}; '
             f'{_trouble(steady["connection"])}'
         )
+        if 'cross_node_ms' in steady:
+            log(f'[{target.name}] steady, cross-node: {_node_split(steady)}')
 
         window = sysmon.CpuWindow(target.pid)
         window.start()
@@ -400,6 +425,8 @@ def run_target(
                 f'[{target.name}] big room: p99 {big["send_to_receive_ms"]["p99"]} ms, '
                 f'completeness {big["completeness"]}; {_trouble(big["connection"])}'
             )
+            if 'cross_node_ms' in big:
+                log(f'[{target.name}] big room, cross-node: {_node_split(big)}')
             generator.broadcast({'cmd': 'close'})
     finally:
         generator.stop()

@@ -55,6 +55,9 @@ class PhaseRecord:
     latencies_ms: list[float] = field(default_factory=list)
     received_at_us: list[int] = field(default_factory=list)  # wall clock of each delivery, beside its latency
     received: Counter[str] = field(default_factory=Counter)
+    # Tabs of a cluster target know their node (spec.extra['node']): (key, receiving node, latency) per delivery,
+    # so the coordinator can tell cross-node deliveries from same-node ones by the sender's node.
+    node_deliveries: list[tuple[str, str, float]] = field(default_factory=list)
     duplicates: int = 0
     last_delivery: float = 0.0
 
@@ -166,9 +169,13 @@ class Worker:
                 record.duplicates += 1
                 continue
             tab.seen.add(key)
-            record.latencies_ms.append((now - sent_us) / 1000)
+            latency = (now - sent_us) / 1000
+            record.latencies_ms.append(latency)
             record.received_at_us.append(now)
             record.received[key] += 1
+            node = tab.spec.extra.get('node')
+            if node:
+                record.node_deliveries.append((key, node, latency))
             own = tab.own.pop(key, None)
             if own is not None:
                 self.acks_ms[key] = (now - own) / 1000
@@ -239,6 +246,8 @@ class Worker:
             sent_us = marker.now_us()
             text = marker.make_text(key, sent_us, FILLER)
             entry: dict[str, Any] = {'room': tab.spec.room, 'sent_us': sent_us}
+            if tab.spec.extra.get('node'):
+                entry['node'] = tab.spec.extra['node']
             sent[key] = entry
             if not tab.has_server_ack:
                 tab.own[key] = sent_us
@@ -290,6 +299,7 @@ class Worker:
             'acks_ms': self.acks_ms,
             'latencies_ms': self.record.latencies_ms,
             'received_at_us': self.record.received_at_us,
+            'node_deliveries': self.record.node_deliveries,
             'duplicates': self.record.duplicates,
             'errors': self._take_errors(),
             'notices': self._take_notices(),

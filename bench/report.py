@@ -9,7 +9,7 @@ from typing import Any
 from bench.stats import percentile, ratio
 
 BASELINES = ('floor', 'naive', 'synapse')
-ORDER = ('ours', 'floor', 'naive', 'synapse')
+ORDER = ('ours', 'cluster', 'floor', 'naive', 'synapse')
 
 
 def _get(result: dict[str, Any], *path: str) -> Any:
@@ -27,6 +27,10 @@ FIGURES: list[tuple[str, tuple[str, ...], bool]] = [
     ('send→receive p95 (ms)', ('steady', 'send_to_receive_ms', 'p95'), True),
     ('send→receive p99 (ms)', ('steady', 'send_to_receive_ms', 'p99'), True),
     ('send→receive max (ms)', ('steady', 'send_to_receive_ms', 'max'), True),
+    ('cross-node send→receive p50 (ms)', ('steady', 'cross_node_ms', 'p50'), True),
+    ('cross-node send→receive p99 (ms)', ('steady', 'cross_node_ms', 'p99'), True),
+    ('same-node send→receive p50 (ms)', ('steady', 'same_node_ms', 'p50'), True),
+    ('same-node send→receive p99 (ms)', ('steady', 'same_node_ms', 'p99'), True),
     ('ack p50 (ms)', ('steady', 'ack_ms', 'p50'), True),
     ('ack p99 (ms)', ('steady', 'ack_ms', 'p99'), True),
     ('delivery completeness', ('steady', 'completeness'), False),
@@ -51,6 +55,7 @@ FIGURES: list[tuple[str, tuple[str, ...], bool]] = [
     ('big room send→receive p50 (ms)', ('big_room', 'send_to_receive_ms', 'p50'), True),
     ('big room send→receive p99 (ms)', ('big_room', 'send_to_receive_ms', 'p99'), True),
     ('big room send→receive max (ms)', ('big_room', 'send_to_receive_ms', 'max'), True),
+    ('big room cross-node send→receive p99 (ms)', ('big_room', 'cross_node_ms', 'p99'), True),
     ('big room completeness', ('big_room', 'completeness'), False),
     ('big room sockets dropped', ('big_room', 'connection', 'drops'), True),
     ('big room server CPU per tab update (µs)', ('big_room', 'server_cpu_us_per_update'), True),

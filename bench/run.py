@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run            # full run, about 10 minutes on 2 cores
     .venv/bin/python -m bench.run --quick    # a smoke run of about a minute
+    .venv/bin/python -m bench.run --target cluster --quick --no-history   # ours on a 2-node cluster
 
 Writes bench/results/results.json, results.md and PNG plots. See bench/README.md.
 """
@@ -27,6 +28,7 @@ from bench.procs import ROOT
 from bench.targets.base import Layout, Target
 
 TARGETS = ('ours', 'floor', 'naive', 'synapse')
+EXTRA_TARGETS = ('cluster',)  # not in the default run: it needs PostgreSQL, Redis and nginx
 FULL = {
     'tabs': 500,
     'room_size': 20,
@@ -61,7 +63,16 @@ QUICK = FULL | {
 }
 
 
-def make_target(name: str, workdir: Path, layout: Layout) -> Target:
+def make_target(name: str, workdir: Path, layout: Layout, args: argparse.Namespace | None = None) -> Target:
+    if name == 'cluster':
+        from bench.targets.cluster import ClusterTarget
+
+        return ClusterTarget(
+            workdir,
+            layout,
+            cluster_dir=getattr(args, 'cluster_dir', None),
+            nodes=getattr(args, 'cluster_nodes', 2),
+        )
     if name == 'ours':
         from bench.targets.ours import OursTarget
 
@@ -105,7 +116,12 @@ def machine() -> dict[str, Any]:
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog='python -m bench.run', description=__doc__.split('\n\n')[0])
     parser.add_argument('--quick', action='store_true', help='a smoke run of about a minute')
-    parser.add_argument('--targets', default=','.join(TARGETS), help=f'comma-separated subset of {",".join(TARGETS)}')
+    choices = ','.join(TARGETS + EXTRA_TARGETS)
+    parser.add_argument('--targets', '--target', default=','.join(TARGETS), help=f'comma-separated subset of {choices}')
+    parser.add_argument(
+        '--cluster-dir', type=Path, default=None, help='cluster target: attach to this deploy/cluster.sh DIR'
+    )
+    parser.add_argument('--cluster-nodes', type=int, default=2, help='cluster target: nodes to start (default 2)')
     for key, value in FULL.items():
         parser.add_argument(f'--{key.replace("_", "-")}', type=type(value), default=None, help=f'(full: {value})')
     parser.add_argument('--no-history', action='store_true', help='skip the 1M-message history figures')
@@ -144,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     names = [name.strip() for name in args.targets.split(',') if name.strip()]
     for name in names:
-        target = make_target(name, workdir, layout)
+        target = make_target(name, workdir, layout, args)
         extras: dict[str, Any] = {}
         if name == 'ours':
             extras = {

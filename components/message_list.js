@@ -281,7 +281,11 @@ export default {
       const fresh = messages.filter((m) => !known.has(m.id)).map((m) => ({ ...m, key: "m" + m.id }));
       this.confirmSent(fresh);
       const pending = this.messages.filter((m) => m.pending && !fresh.some((f) => f.client_msg_id === m.client_msg_id));
-      this.messages = this.messages.filter((m) => !m.pending).concat(fresh, pending);
+      // A catch-up brings messages older than ones already shown (this tab's own, sent while the bus was down):
+      // they go in id order, pending ones stay below.
+      const confirmed = this.messages.filter((m) => !m.pending).concat(fresh);
+      if (fresh.length && confirmed.length > fresh.length) confirmed.sort((a, b) => (a.id || Infinity) - (b.id || Infinity));
+      this.messages = confirmed.concat(pending);
       this.hasMoreAfter = hasMore;
       this.trimTop();
       this.loadingNewer = false;

@@ -16,6 +16,7 @@ from typing import Any
 from nicegui import ui
 
 from components.client_calls import call_method, call_method_json
+from state.bus import bus
 from state.events import EphemeralView, MessageView, ReactionView
 from state.stores.roster import Pairs
 
@@ -90,7 +91,10 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
         self.props['can-moderate'] = can_moderate
         self.props['read-only'] = read_only
         self.props['link-base'] = link_base
-        self.newest_id = 0  # newest confirmed message id this tab holds (catch-up after reconnect starts here)
+        # The catch-up cursor: a catch-up after a reconnect or a bus outage fetches what is newer. Everything up to
+        # it has arrived: moved by database reads, and by bus deliveries only while the bus hears every node (see
+        # append).
+        self.newest_id = 0
         self.oldest_id = 0
         self._recent: deque[int] = deque(maxlen=32)  # ids appended lately, to drop a repeated delivery
 
@@ -140,12 +144,21 @@ class MessageList(ui.element, component='message_list.js', dependencies=LIST_MOD
             ]
         )
 
-    def append(self, message: MessageView) -> None:
+    def append(self, message: MessageView, *, sent_here: bool = False) -> None:
+        """Show a new message; `sent_here`: the action's answer to this tab's own send, not a bus delivery.
+
+        While this node's Redis subscription is down, its own messages still arrive (the answer, and the bus's
+        local delivery), newer than other nodes' messages this tab never heard of: were they to move `newest_id`,
+        the catch-up would start after those and skip them. So only a delivery while the bus hears every node does.
+        """
+        if not sent_here and bus.hears_every_node():
+            self._track([message])
+        elif not self.oldest_id:
+            self.oldest_id = message.id  # the first message of an empty conversation: scroll-back starts here
         # The sender's own tab hears of its message twice (the action's answer and the bus): send it once.
         if message.id in self._recent:
             return
         self._recent.append(message.id)
-        self._track([message])
         call_method_json(self, 'applyDeltas', _cache.payload('append', message))
 
     def update_message(self, message: MessageView) -> None:

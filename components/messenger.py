@@ -91,7 +91,7 @@ class Messenger:
             self.messages.failed(client_msg_id, 'Not sent: the server had a problem. Retry?')
             return
         self.uploader.clear_pending()
-        self.messages.append(view)
+        self.messages.append(view, sent_here=True)
 
     async def _command(self, context: slash_commands.CommandContext, body: str) -> None:
         client_msg_id = context.client_msg_id or ''
@@ -105,7 +105,8 @@ class Messenger:
             self.messages.failed(client_msg_id, 'Not done yet: the server is busy. Retry?')
             return
         if outcome.posted is not None:
-            self.messages.append(outcome.posted)  # /me and /shrug: the confirmed copy replaces the pending one
+            # /me and /shrug: the confirmed copy replaces the pending one
+            self.messages.append(outcome.posted, sent_here=True)
         else:
             self.messages.remove_pending(client_msg_id)
         if outcome.notice:

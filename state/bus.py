@@ -209,6 +209,11 @@ class Bus:
                     log.exception('subscriber of %s failed on %s: %s', topic, event.type, event.model_dump_json()[:500])
         metrics.fanout_seconds.observe(time.perf_counter() - started)
 
+    def hears_every_node(self) -> bool:
+        """False while this node's Redis subscription is down: its own events still arrive, other nodes' do not
+        (a `BusResubscribed` catch-up follows). Backends without a subscription (in-process, test doubles) hear all."""
+        return bool(getattr(self.backend, 'subscribed', True))
+
     def subscriber_count(self, topic: str) -> int:
         return len(self._topics.get(topic, ()))
 

@@ -1,6 +1,7 @@
 """Prepares our server's data for a load run, through the app's own actions (run in a subprocess).
 
     CHAT_DATA_DIR=... python -m bench.targets.ours_setup --tabs 500 --room-size 20 --history 50 --out setup.json
+    (CHAT_DATABASE_URL=postgresql+psycopg://... for a cluster's database; --email-prefix when it is reused)
 
 One user per tab in one workspace; room r is channel `room-r` with its users as members; every user is in
 #general, which is the big room. Each small room gets `history` messages so a page opens with a full list.
@@ -25,11 +26,11 @@ from state.actions.workspaces import add_member, create_workspace
 PASSWORD = 'bench-password-1'
 
 
-def prepare(tabs: int, room_size: int, history: int) -> dict[str, object]:
+def prepare(tabs: int, room_size: int, history: int, email_prefix: str = 'u') -> dict[str, object]:
     init_database(get_settings())
     user_ids: list[int] = []
     for i in range(tabs):
-        user = sign_up(f'u{i}@bench.example', f'Bench User {i}', PASSWORD)
+        user = sign_up(f'{email_prefix}{i}@bench.example', f'Bench User {i}', PASSWORD)
         assert user.id is not None
         user_ids.append(user.id)
     workspace = create_workspace(user_ids[0], 'Bench')
@@ -53,7 +54,7 @@ def prepare(tabs: int, room_size: int, history: int) -> dict[str, object]:
         'slug': workspace.slug,
         'rooms': rooms,
         'big': general.id,
-        'users': [f'u{i}@bench.example' for i in range(tabs)],
+        'users': [f'{email_prefix}{i}@bench.example' for i in range(tabs)],
         'password': PASSWORD,
     }
 
@@ -64,8 +65,9 @@ def main() -> None:
     parser.add_argument('--room-size', type=int, required=True)
     parser.add_argument('--history', type=int, default=50)
     parser.add_argument('--out', type=Path, required=True)
+    parser.add_argument('--email-prefix', default='u', help='users are PREFIX<i>@bench.example (a reused database)')
     args = parser.parse_args()
-    args.out.write_text(json.dumps(prepare(args.tabs, args.room_size, args.history)))
+    args.out.write_text(json.dumps(prepare(args.tabs, args.room_size, args.history, args.email_prefix)))
 
 
 if __name__ == '__main__':
