@@ -79,7 +79,8 @@ async def test_a_revoked_admin_stops_seeing_live_state_at_the_next_push(user: Us
     assert feed.watching == 0
 
 
-def test_the_snapshot_reads_typing_presence_and_a_redis_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_snapshot_reads_typing_presence_and_a_redis_bus(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `db`: a connecting tab reads the person's manual status from the database
     typing.store.typing_started(7, 'Ada', channel_id=3)
     presence.store.client_connected(7, 'tab-1')
     backend = RedisBackend('redis://127.0.0.1:1', node_id='n1')  # never started: not subscribed
