@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import uuid
+from pathlib import Path
 from urllib.parse import urlencode
 
 from playwright.sync_api import Page, expect
+
+# Where the e2e tests leave their screenshots for a person to look at (CHAT_E2E_SCREENSHOTS, as the older tests).
+SHOTS = Path(os.environ.get('CHAT_E2E_SCREENSHOTS', str(Path(tempfile.gettempdir()) / 'teamchat-e2e-shots')))
 
 PASSWORD = 'correct horse battery'
 

@@ -8,17 +8,14 @@ he cannot log in; a member asking for the console gets a plain "not found". Scre
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from e2e.chat_helpers import PASSWORD, ChatUser, create_user, log_in, unique_workspace
 from e2e.conftest import ServerProcess
-
-SHOTS = Path(os.environ.get('CHAT_ADMIN_SHOTS', '/work/shots'))
+from e2e.helpers import SHOTS
 
 
 def _workspace(browser: Browser, server: ServerProcess) -> tuple[str, ChatUser, ChatUser]:

@@ -11,8 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from e2e.chat_helpers import create_user, log_in, unique_workspace
 from e2e.conftest import ServerProcess, started
-
-SHOTS = Path('/work/shots')
+from e2e.helpers import SHOTS
 
 
 def scrape(server: ServerProcess) -> dict[str, float]:

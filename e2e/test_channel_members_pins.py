@@ -6,8 +6,7 @@ from playwright.sync_api import Browser, expect
 
 from e2e.chat_helpers import ChatUser, create_user, log_in, unique_workspace
 from e2e.conftest import ServerProcess
-
-SHOTS = '/work/shots'
+from e2e.helpers import SHOTS
 
 
 def _message_action(user: ChatUser, text: str, action: str) -> None:

@@ -19,10 +19,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from e2e.chat_helpers import PASSWORD, ChatUser, create_user, log_in, run_script, unique_workspace
 from e2e.conftest import ServerProcess
-from e2e.helpers import create_invite_link
+from e2e.helpers import SHOTS, create_invite_link
 from tests import slack_export_fixture as fixture
-
-SHOTS = Path('/work/shots')
 
 
 def _export(path: Path, ada_email: str, bob_email: str) -> Path:

@@ -27,10 +27,10 @@ from playwright.sync_api import Browser, expect
 
 from e2e.chat_helpers import PASSWORD, ChatUser
 from e2e.conftest import ROOT
+from e2e.helpers import SHOTS
 
 SCRIPT = ROOT / 'deploy' / 'cluster.sh'
 CANNOT_INSTALL = 3  # cluster.sh: a program is missing and installing it needs root
-SHOTS = Path('/work/shots')
 LIVE = 20_000  # ms: a live update between nodes, generous for a 2-core CI machine running four servers
 OUTAGE_S = 20.0  # how long Redis stays down (issue 14)
 OUTAGE_PACE_S = 1.0  # one message from each browser about every second of the outage

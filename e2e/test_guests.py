@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -16,8 +15,7 @@ from slack_sdk import WebClient
 
 from e2e.chat_helpers import PASSWORD, create_user, log_in, run_script, unique_workspace
 from e2e.conftest import ServerProcess, started
-
-SHOTS = Path('/work/shots')
+from e2e.helpers import SHOTS
 
 
 @pytest.fixture(scope='module')

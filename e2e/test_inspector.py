@@ -4,14 +4,13 @@ the workspace in another browser context, and go when they close it; anyone else
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
 from e2e.chat_helpers import create_user, log_in, unique_workspace
 from e2e.conftest import ServerProcess
+from e2e.helpers import SHOTS
 
-SHOTS = Path('/work/shots')
 GONE_TIMEOUT_MS = 20_000  # the reconnect timeout (5 s in the e2e server) plus a push or two
 
 

@@ -11,8 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from e2e.chat_helpers import pair
 from e2e.conftest import ServerProcess
-
-SHOTS = Path('/work/shots')
+from e2e.helpers import SHOTS
 
 
 def test_a_new_picture_and_title_show_live_in_the_list_and_the_card(

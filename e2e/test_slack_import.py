@@ -16,10 +16,9 @@ from playwright.sync_api import Browser, expect
 
 from e2e.chat_helpers import create_user, log_in, unique_workspace
 from e2e.conftest import ServerProcess
+from e2e.helpers import SHOTS
 from tests import slack_export_fixture as fixture
 from tests.redis_server import RedisServer
-
-SHOTS = Path('/work/shots')
 
 
 @pytest.fixture(scope='module')
